@@ -1,0 +1,50 @@
+// What one call into a sans-I/O protocol engine produced.
+//
+// Engines never touch a socket, a timer or the clock: the caller feeds bytes in and gets
+// back the exact bytes to write to the peer, split into protocol units (one command, one
+// reply, one block of message data) so that a driver can trace each unit on its own.
+#pragma once
+
+#include <QByteArray>
+
+#include <vector>
+
+namespace mailsim::protocol {
+
+struct Transmission
+{
+    enum class Kind : quint8 {
+        Command, // one command line, CR LF included
+        Reply,   // one complete (possibly multi-line) reply or response
+        Data,    // message content as it travels, e.g. dot-stuffed SMTP DATA with its final "."
+    };
+    Kind kind = Kind::Command;
+    QByteArray bytes; // exact wire bytes
+    int code = 0;     // the reply code for SMTP replies, otherwise 0
+};
+
+struct EngineOutput
+{
+    std::vector<Transmission> sent;     // to write to the peer, in this order
+    std::vector<Transmission> received; // protocol units the engine recognised in its input
+    bool close = false;                 // close the connection after writing `sent`
+
+    [[nodiscard]] QByteArray wire() const
+    {
+        QByteArray all;
+        for (const Transmission &t : sent)
+            all += t.bytes;
+        return all;
+    }
+    [[nodiscard]] bool empty() const { return sent.empty() && received.empty() && !close; }
+    void append(EngineOutput &&other)
+    {
+        for (Transmission &t : other.sent)
+            sent.push_back(std::move(t));
+        for (Transmission &t : other.received)
+            received.push_back(std::move(t));
+        close = close || other.close;
+    }
+};
+
+} // namespace mailsim::protocol

@@ -1,0 +1,123 @@
+// The client side of one SMTP connection, as a sans-I/O state machine: delivers one
+// message (one envelope) and then says QUIT.
+//
+// Implements RFC 5321 from the sender's side: waits for the 220 greeting; sends EHLO and
+// reads the extension list, falling back to HELO when EHLO is refused with 500/502 (4.1.4);
+// MAIL FROM (with SIZE= when the server announced SIZE, RFC 1870, and BODY=8BITMIME when the
+// content has 8-bit bytes and the server announced 8BITMIME, RFC 6152); one RCPT TO per
+// recipient; DATA only when at least one recipient was accepted; the content dot-stuffed
+// (4.5.2) and ended with <CRLF>.<CRLF>; QUIT. Replies may be multi-line (4.2.1) and may
+// arrive in any chunking. Commands are sent one at a time, each after the previous reply:
+// the dialogue a student reads is the one RFC 5321 describes, even though the server
+// announces PIPELINING.
+//
+// The outcome is reported per recipient: accepted by the final 250, refused temporarily
+// (4xx: try again later) or permanently (5xx: bounce). A reply that is not SMTP, or a
+// connection lost before the end, leaves every recipient not yet delivered as a temporary
+// failure, so that the caller keeps the message queued.
+// Left out: AUTH, STARTTLS, PIPELINING from the client side, DSN, CHUNKING.
+#pragma once
+
+#include "protocol/common/engine_output.h"
+#include "protocol/common/line_assembler.h"
+#include "protocol/smtp/smtp_path.h"
+#include "protocol/smtp/smtp_reply.h"
+
+#include <QByteArray>
+
+#include <optional>
+#include <vector>
+
+namespace mailsim::smtp {
+
+enum class ClientState {
+    AwaitGreeting,
+    AwaitEhlo,
+    AwaitHelo,
+    AwaitMail,
+    AwaitRcpt,
+    AwaitData,    // DATA sent, waiting for 354
+    AwaitDataEnd, // content sent, waiting for the final reply
+    AwaitQuit,
+    Done,         // QUIT answered, or the session ended early; see result()
+};
+const char *toString(ClientState state);
+
+struct ClientConfig
+{
+    QByteArray heloName = "client.example.org"; // the name this client gives in EHLO/HELO
+    qsizetype maxReplyLine = 512;               // RFC 5321 4.5.3.1.5, CR LF included
+};
+
+struct Submission
+{
+    Path reversePath;            // MAIL FROM; null path "<>" for bounces
+    std::vector<Path> recipients; // RCPT TO, in order
+    QByteArray content;          // the message, CR LF line ends, not dot-stuffed
+};
+
+// What the server announced in its EHLO reply.
+struct ServerExtensions
+{
+    bool esmtp = false;      // EHLO was accepted
+    qint64 size = -1;        // SIZE limit, 0 = announced without a limit, -1 = not announced
+    bool eightBitMime = false;
+    bool pipelining = false;
+    std::vector<QByteArray> keywords; // every extension line as announced
+};
+
+struct RecipientOutcome
+{
+    enum class Status { Pending, Delivered, TransientFailure, PermanentFailure };
+    Path recipient;
+    Status status = Status::Pending;
+    Reply reply; // the reply that decided the status (RCPT's, or the end-of-data reply)
+};
+
+struct ClientResult
+{
+    std::vector<RecipientOutcome> recipients; // one per Submission::recipients, same order
+    // Why the session failed as a whole (greeting refused, bad reply, connection lost ...);
+    // empty when it ran to the end.
+    QByteArray error;
+    Reply lastReply; // the last reply received
+};
+
+class SmtpClientSession
+{
+public:
+    SmtpClientSession(ClientConfig config, Submission submission);
+
+    // Bytes from the server, in any chunking.
+    [[nodiscard]] protocol::EngineOutput receive(QByteArrayView bytes);
+    // The server closed the connection.
+    [[nodiscard]] protocol::EngineOutput receiveEof();
+    // The caller's reply timer fired: give up on this session (the connection is closed).
+    [[nodiscard]] protocol::EngineOutput timeout();
+
+    [[nodiscard]] ClientState state() const { return m_state; }
+    [[nodiscard]] bool finished() const { return m_state == ClientState::Done; }
+    // Per-recipient outcome so far; final once finished().
+    [[nodiscard]] const ClientResult &result() const { return m_result; }
+    [[nodiscard]] const ServerExtensions &extensions() const { return m_extensions; }
+    // True between sending the final "." and receiving its reply: the server may already
+    // hold the message while this side does not yet know (RFC 1047's duplicate window).
+    [[nodiscard]] bool awaitingFinalReply() const { return m_state == ClientState::AwaitDataEnd; }
+
+private:
+    struct Impl;
+    friend struct Impl;
+
+    ClientConfig m_config;
+    Submission m_submission;
+    ClientState m_state = ClientState::AwaitGreeting;
+    ServerExtensions m_extensions;
+    ClientResult m_result;
+    protocol::LineAssembler m_lines;
+    QByteArray m_pendingReplyText; // lines of a multi-line reply read so far
+    int m_pendingReplyCode = 0;
+    std::size_t m_nextRecipient = 0;
+    int m_acceptedRecipients = 0;
+};
+
+} // namespace mailsim::smtp

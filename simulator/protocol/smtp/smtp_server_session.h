@@ -1,0 +1,121 @@
+// The server side of one SMTP connection, as a sans-I/O state machine.
+//
+// Implements RFC 5321: the 220 greeting (4.3.1); EHLO with the extension list SIZE
+// (RFC 1870), 8BITMIME (RFC 6152), PIPELINING (RFC 2920) and HELP; HELO; MAIL FROM with the
+// SIZE= and BODY= parameters; RCPT TO; DATA with dot-unstuffing (4.5.2), ended only by
+// <CRLF>.<CRLF>; RSET; NOOP; VRFY (always 252, 3.5.3); HELP (214); QUIT (221); unknown
+// commands (500); bad parameters (501); commands out of order (503); unimplemented
+// commands EXPN, TURN, ETRN, BDAT, AUTH, STARTTLS (502).
+// Limits (4.5.3.1): command lines of 512 octets and text lines of 1000 octets, both
+// counting CR LF; longer lines get "500 Line too long". A message over maxMessageSize gets
+// 552, and its bytes beyond the limit are not kept. Recipients beyond maxRecipients get 452.
+// No input makes this class crash, hang, or hold more than maxMessageSize plus one line.
+//
+// Mail policy (is this a local user? may this client relay? store the message) is not
+// decided here: it is asked of a ServerPolicy, which the mail server implements.
+// Left out: AUTH, STARTTLS, CHUNKING/BDAT, SMTPUTF8, DSN, enhanced status codes.
+#pragma once
+
+#include "protocol/common/engine_output.h"
+#include "protocol/common/line_assembler.h"
+#include "protocol/smtp/smtp_path.h"
+#include "protocol/smtp/smtp_reply.h"
+
+#include <QByteArray>
+
+#include <vector>
+
+namespace mailsim::smtp {
+
+enum class ServerState {
+    Connected,  // open() not yet called
+    AwaitHello, // greeting sent, waiting for EHLO or HELO
+    Ready,      // hello done, no mail transaction
+    Mail,       // MAIL FROM accepted, waiting for RCPT TO
+    Rcpt,       // at least one recipient accepted
+    Data,       // 354 sent, receiving message content
+    Closed,     // 221 or 421 sent; all further input is ignored
+};
+const char *toString(ServerState state);
+
+struct ServerConfig
+{
+    QByteArray hostname = "mail.example.org"; // in the greeting, EHLO reply and queue ids
+    qint64 maxMessageSize = 10 * 1024 * 1024;  // octets of message content, announced as SIZE
+    int maxRecipients = 100;                   // RFC 5321 4.5.3.1.8: at least 100
+    qsizetype maxCommandLine = 512;            // RFC 5321 4.5.3.1.4, CR LF included
+    qsizetype maxTextLine = 1000;              // RFC 5321 4.5.3.1.6, CR LF included
+    bool announce8BitMime = true;
+    bool announcePipelining = true;
+};
+
+// Who is on the other end; filled in by the driver that owns the connection.
+struct ClientInfo
+{
+    QByteArray hostname; // reverse name of the peer, e.g. "alice-pc.example.org"
+    QByteArray address;  // e.g. "192.0.2.10"
+};
+
+struct Envelope
+{
+    QByteArray helo;                // the name given in EHLO/HELO
+    bool esmtp = false;             // EHLO (true) or HELO (false)
+    Path reversePath;               // MAIL FROM
+    std::vector<Path> forwardPaths; // accepted RCPT TO, in order
+    qint64 declaredSize = -1;       // SIZE= from MAIL FROM, -1 when absent
+    bool eightBitMime = false;      // BODY=8BITMIME given
+};
+
+class ServerPolicy
+{
+public:
+    virtual ~ServerPolicy() = default;
+    // Called for MAIL FROM after the syntax and SIZE checks passed. Return 250 to accept.
+    virtual Reply checkSender(const ClientInfo &client, const Envelope &envelope,
+                              const Path &reversePath) = 0;
+    // Called for each RCPT TO; e.g. 250, 550 (no such user), 554 (relay denied).
+    virtual Reply checkRecipient(const ClientInfo &client, const Envelope &envelope,
+                                 const Path &forwardPath) = 0;
+    // Called at the end of DATA with the unstuffed content (CR LF line ends, without the
+    // final ".\r\n"). Accepting (250) means the message is now stored in a mailbox or queue.
+    virtual Reply acceptMessage(const ClientInfo &client, const Envelope &envelope,
+                                const QByteArray &content) = 0;
+};
+
+class SmtpServerSession
+{
+public:
+    SmtpServerSession(ServerConfig config, ServerPolicy &policy, ClientInfo client = {});
+
+    // The 220 greeting. Call once, when the connection is established.
+    [[nodiscard]] protocol::EngineOutput open();
+    // Bytes from the client, in any chunking: the output is the same as for one piece.
+    [[nodiscard]] protocol::EngineOutput receive(QByteArrayView bytes);
+    // The client closed its side. A message still in DATA is discarded, never accepted.
+    [[nodiscard]] protocol::EngineOutput receiveEof();
+    // The caller's idle timer fired: 421 and close (RFC 5321 4.5.3.2).
+    [[nodiscard]] protocol::EngineOutput timeout();
+    // The server is going down: 421 and close.
+    [[nodiscard]] protocol::EngineOutput shutdown();
+
+    [[nodiscard]] ServerState state() const { return m_state; }
+    [[nodiscard]] const Envelope &envelope() const { return m_envelope; }
+    [[nodiscard]] const ServerConfig &config() const { return m_config; }
+
+private:
+    struct Impl;
+    // The verb table and handlers live in the .cpp; see there for the theory of operation.
+    friend struct Impl;
+
+    ServerConfig m_config;
+    ServerPolicy &m_policy;
+    ClientInfo m_client;
+    ServerState m_state = ServerState::Connected;
+    Envelope m_envelope;
+    protocol::LineAssembler m_lines;
+    QByteArray m_content;          // DATA so far, unstuffed
+    bool m_contentTooBig = false;  // DATA went over maxMessageSize; bytes beyond it dropped
+    bool m_contentLineTooLong = false;
+};
+
+} // namespace mailsim::smtp
