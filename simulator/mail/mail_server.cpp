@@ -1,0 +1,501 @@
+#include "mail/mail_server.h"
+
+#include "mail/delivery_ledger.h"
+#include "mail/smtp_client_connection.h"
+#include "mail/smtp_server_connection.h"
+
+#include <algorithm>
+
+namespace mailsim::mail {
+
+const char *toString(RelayPolicy policy)
+{
+    switch (policy) {
+    case RelayPolicy::LocalClients: return "local-clients";
+    case RelayPolicy::Open: return "open";
+    case RelayPolicy::None: return "none";
+    }
+    return "unknown";
+}
+
+namespace {
+
+constexpr int kStageQueue = 2;
+constexpr int kStageConnect = 3;
+constexpr int kStageTransfer = 4;
+constexpr int kStageMailbox = 5;
+
+QByteArray lower(QByteArrayView bytes)
+{
+    return bytes.toByteArray().toLower();
+}
+
+// The end of the header section: the offset of the empty line's CR LF, or -1.
+qsizetype headerEnd(const QByteArray &content)
+{
+    if (content.startsWith("\r\n"))
+        return 0;
+    const qsizetype blank = content.indexOf("\r\n\r\n");
+    return blank < 0 ? -1 : blank + 2;
+}
+
+bool hasHeaderField(const QByteArray &content, QByteArrayView name)
+{
+    const qsizetype end = headerEnd(content);
+    const QByteArray header = lower(QByteArrayView(content).first(end < 0 ? content.size() : end));
+    const QByteArray wanted = lower(name) + ':';
+    return header.startsWith(wanted) || header.contains("\r\n" + wanted);
+}
+
+} // namespace
+
+QByteArray findMessageId(const QByteArray &content)
+{
+    const qsizetype end = headerEnd(content);
+    const QByteArrayView header = QByteArrayView(content).first(end < 0 ? content.size() : end);
+    qsizetype pos = 0;
+    while (pos < header.size()) {
+        qsizetype eol = header.indexOf("\r\n", pos);
+        if (eol < 0)
+            eol = header.size();
+        const QByteArrayView line = header.sliced(pos, eol - pos);
+        if (line.size() > 11 && line.first(11).compare("message-id:", Qt::CaseInsensitive) == 0) {
+            QByteArray value = line.sliced(11).toByteArray();
+            // Unfold: continuation lines start with white space (RFC 5322 section 2.2.3).
+            qsizetype next = eol + 2;
+            while (next < header.size() && (header[next] == ' ' || header[next] == '\t')) {
+                qsizetype nextEol = header.indexOf("\r\n", next);
+                if (nextEol < 0)
+                    nextEol = header.size();
+                value += header.sliced(next, nextEol - next).toByteArray();
+                next = nextEol + 2;
+            }
+            return value.trimmed();
+        }
+        pos = eol + 2;
+    }
+    return {};
+}
+
+MailServer::MailServer(MailContext &context, MailServerSettings settings, net::HostId host)
+    : m_context(context), m_settings(std::move(settings)), m_host(host)
+{
+}
+
+trace::ActorId MailServer::actor() const
+{
+    return m_context.network.host(m_host).actor;
+}
+
+void MailServer::addUser(const QString &localPart)
+{
+    const QString key = localPart.toLower();
+    m_mailboxes.try_emplace(key, Mailbox(key + '@' + m_settings.domain.toLower()));
+}
+
+void MailServer::trustClient(const QString &address)
+{
+    if (!m_trustedClients.contains(address))
+        m_trustedClients.push_back(address);
+}
+
+void MailServer::start()
+{
+    auto acceptor = [this](net::StreamConnection &c) -> std::unique_ptr<net::StreamHandler> {
+        const net::Host &peer = m_context.network.host(c.host(net::StreamConnection::Side::Client));
+        smtp::ClientInfo client{peer.name.toUtf8(), peer.address.toUtf8()};
+        return std::make_unique<SmtpServerConnection>(*this, m_context.trace, client);
+    };
+    m_context.network.listen(m_host, m_settings.smtpPort, acceptor);
+    if (m_settings.submissionPort != m_settings.smtpPort)
+        m_context.network.listen(m_host, m_settings.submissionPort, acceptor);
+}
+
+bool MailServer::isLocalDomain(QByteArrayView domain) const
+{
+    return domain.compare(m_settings.domain.toUtf8(), Qt::CaseInsensitive) == 0;
+}
+
+const Mailbox *MailServer::mailbox(const QString &localPart) const
+{
+    auto it = m_mailboxes.find(localPart.toLower());
+    return it == m_mailboxes.end() ? nullptr : &it->second;
+}
+
+smtp::ServerConfig MailServer::smtpConfig() const
+{
+    smtp::ServerConfig config;
+    config.hostname = m_settings.hostname.toUtf8();
+    config.maxMessageSize = m_settings.maxMessageSize;
+    config.maxRecipients = m_settings.maxRecipients;
+    return config;
+}
+
+bool MailServer::mayRelay(const smtp::ClientInfo &client) const
+{
+    switch (m_settings.relay) {
+    case RelayPolicy::Open: return true;
+    case RelayPolicy::None: return false;
+    case RelayPolicy::LocalClients: return m_trustedClients.contains(QString::fromUtf8(client.address));
+    }
+    return false;
+}
+
+smtp::Reply MailServer::checkSender(const smtp::ClientInfo &, const smtp::Path &)
+{
+    return {250, "OK"};
+}
+
+smtp::Reply MailServer::checkRecipient(const smtp::ClientInfo &client, const smtp::Path &path)
+{
+    if (isLocalDomain(path.domain)) {
+        if (m_mailboxes.count(QString::fromUtf8(path.localPart).toLower()))
+            return {250, "OK"};
+        return {550, path.bracketed() + ": no such user here"};
+    }
+    if (mayRelay(client))
+        return {250, "OK"};
+    return {550, path.bracketed() + ": relay access denied"};
+}
+
+smtp::Reply MailServer::acceptMessage(const smtp::ClientInfo &client,
+                                      const smtp::Envelope &envelope, const QByteArray &content,
+                                      net::StreamConnection &connection)
+{
+    const QByteArray queueId = m_context.newId();
+    const QByteArray date = m_context.dateHeader();
+    const QByteArray hostname = m_settings.hostname.toUtf8();
+
+    // Each recipient once, whatever the client sent (the same address in To and Cc).
+    std::vector<smtp::Path> recipients;
+    for (const smtp::Path &p : envelope.forwardPaths) {
+        const bool seen = std::any_of(recipients.begin(), recipients.end(), [&](const smtp::Path &q) {
+            return q.address().compare(p.address(), Qt::CaseInsensitive) == 0;
+        });
+        if (!seen)
+            recipients.push_back(p);
+    }
+
+    // The trace header of RFC 5321 section 4.4, newest first, so the path shows in the message.
+    QByteArray stamped = "Received: from " + envelope.helo + " (" + client.hostname + " ["
+                         + client.address + "])\r\n\tby " + hostname + " (MailSim) with "
+                         + (envelope.esmtp ? "ESMTP" : "SMTP") + " id " + queueId + "\r\n\t";
+    if (recipients.size() == 1)
+        stamped += "for " + recipients.front().bracketed() + "; ";
+    stamped += date + "\r\n";
+    // A submission server completes what a user agent left out (RFC 6409 section 8).
+    if (mayRelay(client) && !hasHeaderField(content, "Date"))
+        stamped += "Date: " + date + "\r\n";
+    if (mayRelay(client) && !hasHeaderField(content, "Message-ID"))
+        stamped += "Message-ID: <" + queueId + '@' + hostname + ">\r\n";
+    stamped += content;
+
+    const QByteArray messageId = findMessageId(stamped);
+    const QByteArray envelopeFrom = envelope.reversePath.address();
+    const int stage = connection.stage();
+
+    std::vector<QueueEntry> remote; // one per destination domain, in first-seen order
+    bool deliveredHere = false;
+    for (const smtp::Path &rcpt : recipients) {
+        if (m_context.ledger)
+            m_context.ledger->accepted(messageId, rcpt.address());
+        if (isLocalDomain(rcpt.domain)) {
+            deliverLocally(rcpt, StoredMessage{stamped, messageId, envelopeFrom, queueId, 0},
+                           kStageMailbox, connection.actor(net::StreamConnection::Side::Client));
+            deliveredHere = true;
+            continue;
+        }
+        const QString domain = QString::fromUtf8(rcpt.domain).toLower();
+        auto it = std::find_if(remote.begin(), remote.end(),
+                               [&](const QueueEntry &e) { return e.domain == domain; });
+        if (it == remote.end()) {
+            QueueEntry e;
+            e.id = remote.empty() ? queueId : m_context.newId();
+            e.reversePath = envelope.reversePath;
+            e.content = stamped;
+            e.messageId = messageId;
+            e.domain = domain;
+            remote.push_back(std::move(e));
+            it = remote.end() - 1;
+        }
+        it->recipients.push_back(rcpt);
+    }
+    if (deliveredHere)
+        connection.setStage(kStageMailbox);
+    for (QueueEntry &e : remote)
+        enqueue(std::move(e), std::min(stage, kStageTransfer));
+    return {250, "OK: queued as " + queueId};
+}
+
+void MailServer::deliverLocally(const smtp::Path &recipient, StoredMessage message, int stage,
+                                trace::ActorId from)
+{
+    auto it = m_mailboxes.find(QString::fromUtf8(recipient.localPart).toLower());
+    if (it == m_mailboxes.end())
+        return; // checkRecipient refused it already; bounces check before calling
+    message.arrived = m_context.simulation.now();
+    trace::TraceEvent e;
+    e.time = m_context.simulation.now();
+    e.kind = trace::EventKind::MailboxAdd;
+    e.stage = static_cast<quint8>(stage);
+    e.from = from;
+    e.to = actor();
+    e.detail = it->second.owner().toUtf8();
+    e.data = message.content;
+    e.code = static_cast<qint32>(it->second.size() + 1);
+    it->second.add(std::move(message));
+    m_context.trace.append(std::move(e));
+}
+
+void MailServer::traceQueue(trace::EventKind kind, const QueueEntry &entry, QByteArray text,
+                            int stage)
+{
+    trace::TraceEvent e;
+    e.time = m_context.simulation.now();
+    e.kind = kind;
+    e.stage = static_cast<quint8>(stage);
+    e.from = actor();
+    e.to = actor();
+    e.detail = entry.id;
+    e.data = std::move(text);
+    e.code = entry.attempts;
+    m_context.trace.append(std::move(e));
+}
+
+void MailServer::enqueue(QueueEntry entry, int stage)
+{
+    entry.queuedAt = m_context.simulation.now();
+    entry.nextAttempt = entry.queuedAt + m_settings.queuePickupDelay;
+    QByteArray recipients;
+    for (const smtp::Path &p : entry.recipients)
+        recipients += (recipients.isEmpty() ? "" : ", ") + p.bracketed();
+    const QByteArray id = entry.id;
+    traceQueue(trace::EventKind::QueueAdd, m_queue.add(std::move(entry)), recipients, stage);
+    scheduleAttempt(id, m_settings.queuePickupDelay);
+}
+
+void MailServer::scheduleAttempt(const QByteArray &id, core::SimTime delay)
+{
+    m_context.simulation.schedule(delay, [this, id] { attempt(id); });
+}
+
+void MailServer::attempt(const QByteArray &id)
+{
+    QueueEntry *e = m_queue.find(id);
+    if (!e || e->inFlight)
+        return;
+    e->inFlight = true;
+    ++e->attempts;
+    m_context.dns.query(m_host, net::DnsType::MX, e->domain, kStageConnect,
+                        [this, id](const net::DnsAnswer &answer) {
+        QueueEntry *e = m_queue.find(id);
+        if (!e)
+            return;
+        std::vector<QString> exchanges;
+        switch (answer.status) {
+        case net::DnsAnswer::Status::NoError:
+            for (const net::MxRecord &mx : answer.mx)
+                exchanges.push_back(mx.exchange);
+            break;
+        case net::DnsAnswer::Status::NoAnswer:
+            // No MX: the domain's own address record is the implicit MX (RFC 5321 5.1).
+            exchanges.push_back(e->domain);
+            break;
+        case net::DnsAnswer::Status::NxDomain: {
+            std::vector<smtp::RecipientOutcome> failed;
+            for (const smtp::Path &p : e->recipients)
+                failed.push_back({p, smtp::RecipientOutcome::Status::PermanentFailure,
+                                  {550, "domain " + e->domain.toUtf8() + " does not exist (DNS NXDOMAIN)"}});
+            e->inFlight = false;
+            bounce(*e, failed, kStageConnect);
+            traceQueue(trace::EventKind::QueueRemove, *m_queue.find(id),
+                       "the recipient domain does not exist", kStageConnect);
+            m_queue.remove(id);
+            return;
+        }
+        case net::DnsAnswer::Status::Unreachable:
+            defer(id, "the DNS server cannot be reached", kStageConnect);
+            return;
+        }
+        tryExchange(id, std::move(exchanges), 0, {});
+    });
+}
+
+void MailServer::tryExchange(const QByteArray &id, std::vector<QString> exchanges,
+                             std::size_t index, QByteArray lastError)
+{
+    if (!m_queue.find(id))
+        return;
+    if (index >= exchanges.size()) {
+        defer(id, lastError, kStageConnect);
+        return;
+    }
+    const QString exchange = exchanges[index];
+    m_context.dns.query(m_host, net::DnsType::A, exchange, kStageConnect,
+                        [this, id, exchanges, index, exchange](const net::DnsAnswer &answer) {
+        QueueEntry *e = m_queue.find(id);
+        if (!e)
+            return;
+        std::optional<net::HostId> target;
+        if (!answer.addresses.empty())
+            target = m_context.network.findAddress(answer.addresses.front());
+        if (!target) {
+            tryExchange(id, exchanges, index + 1,
+                        exchange.toUtf8() + ": " + (answer.addresses.empty() ? "no address record" : "no host at that address"));
+            return;
+        }
+        smtp::ClientConfig config;
+        config.heloName = m_settings.hostname.toUtf8();
+        smtp::Submission submission{e->reversePath, e->recipients, e->content};
+        auto done = [this, id, exchanges, index, exchange](const SmtpClientConnection::Outcome &o) {
+            if (!o.connected) {
+                tryExchange(id, exchanges, index + 1, exchange.toUtf8() + ": " + o.connectError);
+                return;
+            }
+            finishAttempt(id, o.result, o.stage);
+        };
+        auto progress = [this, id](smtp::ClientState state) {
+            if (QueueEntry *e = m_queue.find(id))
+                e->awaitingFinalReply = state == smtp::ClientState::AwaitDataEnd;
+        };
+        m_context.network.connect(m_host, *target, 25,
+                                  std::make_unique<SmtpClientConnection>(
+                                      m_context.trace, config, std::move(submission),
+                                      kStageTransfer, done, progress),
+                                  kStageConnect);
+    });
+}
+
+void MailServer::finishAttempt(const QByteArray &id, const smtp::ClientResult &result, int stage)
+{
+    QueueEntry *e = m_queue.find(id);
+    if (!e)
+        return;
+    e->inFlight = false;
+    e->awaitingFinalReply = false;
+    std::vector<smtp::Path> remaining;
+    std::vector<smtp::RecipientOutcome> failed;
+    QByteArray delivered;
+    QByteArray transientReason;
+    for (const smtp::RecipientOutcome &r : result.recipients) {
+        switch (r.status) {
+        case smtp::RecipientOutcome::Status::Delivered:
+            delivered += (delivered.isEmpty() ? "" : ", ") + r.recipient.bracketed();
+            break;
+        case smtp::RecipientOutcome::Status::PermanentFailure:
+            failed.push_back(r);
+            break;
+        case smtp::RecipientOutcome::Status::TransientFailure:
+        case smtp::RecipientOutcome::Status::Pending:
+            remaining.push_back(r.recipient);
+            if (transientReason.isEmpty() && r.reply.code)
+                transientReason = QByteArray::number(r.reply.code) + ' ' + r.reply.text;
+            break;
+        }
+    }
+    if (!failed.empty())
+        bounce(*e, failed, stage);
+    e = m_queue.find(id); // bounce() may have added to the queue
+    e->recipients = remaining;
+    if (remaining.empty()) {
+        traceQueue(trace::EventKind::QueueRemove, *e,
+                   delivered.isEmpty() ? QByteArray("every recipient was refused; the sender was told")
+                                       : "delivered to " + delivered,
+                   stage);
+        m_queue.remove(id);
+        return;
+    }
+    if (!result.error.isEmpty())
+        transientReason = result.error;
+    defer(id, transientReason, stage);
+}
+
+void MailServer::defer(const QByteArray &id, const QByteArray &error, int stage)
+{
+    QueueEntry *e = m_queue.find(id);
+    if (!e)
+        return;
+    e->inFlight = false;
+    e->awaitingFinalReply = false;
+    e->lastError = error;
+    const core::SimTime now = m_context.simulation.now();
+    if (now + m_settings.retryInterval - e->queuedAt > m_settings.maxQueueLifetime) {
+        std::vector<smtp::RecipientOutcome> failed;
+        for (const smtp::Path &p : e->recipients)
+            failed.push_back({p, smtp::RecipientOutcome::Status::PermanentFailure,
+                              {421, "gave up after " + QByteArray::number(e->attempts)
+                                        + " attempts; last error: " + error}});
+        bounce(*e, failed, stage);
+        e = m_queue.find(id);
+        traceQueue(trace::EventKind::QueueRemove, *e, "gave up: " + error, stage);
+        m_queue.remove(id);
+        return;
+    }
+    e->nextAttempt = now + m_settings.retryInterval;
+    traceQueue(trace::EventKind::QueueDefer, *e, error, stage);
+    scheduleAttempt(id, m_settings.retryInterval);
+}
+
+void MailServer::bounce(const QueueEntry &entry, const std::vector<smtp::RecipientOutcome> &failed,
+                        int stage)
+{
+    QByteArray reasons;
+    for (const smtp::RecipientOutcome &r : failed) {
+        reasons += "  " + r.recipient.bracketed() + ": " + QByteArray::number(r.reply.code) + ' '
+                   + QByteArray(r.reply.text).replace('\n', ' ') + "\r\n";
+        if (m_context.ledger)
+            m_context.ledger->bounced(entry.messageId, r.recipient.address());
+    }
+    trace::TraceEvent note;
+    note.time = m_context.simulation.now();
+    note.kind = trace::EventKind::Bounce;
+    note.stage = static_cast<quint8>(stage);
+    note.from = actor();
+    note.to = actor();
+    note.detail = entry.id;
+    if (entry.reversePath.isNull()) {
+        // RFC 5321 section 6.1: a notification about a notification is never sent.
+        note.data = "the failed message was itself a bounce (sender <>); it is discarded, not bounced";
+        m_context.trace.append(std::move(note));
+        return;
+    }
+    note.data = "returning the message to " + entry.reversePath.bracketed() + ":\n" + reasons.trimmed();
+    m_context.trace.append(std::move(note));
+
+    const QByteArray hostname = m_settings.hostname.toUtf8();
+    const QByteArray id = m_context.newId();
+    const QByteArray messageId = '<' + id + '@' + hostname + '>';
+    const qsizetype end = headerEnd(entry.content);
+    QByteArray report = "Date: " + m_context.dateHeader() + "\r\n"
+                        "From: Mail Delivery System <MAILER-DAEMON@" + hostname + ">\r\n"
+                        "To: " + entry.reversePath.address() + "\r\n"
+                        "Subject: Undelivered Mail Returned to Sender\r\n"
+                        "Message-ID: " + messageId + "\r\n"
+                        "Auto-Submitted: auto-replied\r\n"
+                        "MIME-Version: 1.0\r\n"
+                        "Content-Type: text/plain; charset=us-ascii\r\n"
+                        "\r\n"
+                        "This is the mail system at " + hostname + ".\r\n\r\n"
+                        "Your message could not be delivered to the following recipients:\r\n\r\n"
+                        + reasons + "\r\nThe header of your message follows.\r\n\r\n"
+                        + (end < 0 ? entry.content : entry.content.left(end));
+    if (m_context.ledger)
+        m_context.ledger->accepted(messageId, entry.reversePath.address());
+    if (isLocalDomain(entry.reversePath.domain)) {
+        if (mailbox(QString::fromUtf8(entry.reversePath.localPart))) {
+            deliverLocally(entry.reversePath, StoredMessage{report, messageId, {}, id, 0}, stage, actor());
+        } else if (m_context.ledger) {
+            m_context.ledger->bounced(messageId, entry.reversePath.address());
+        }
+        return;
+    }
+    QueueEntry e;
+    e.id = id;
+    e.recipients.push_back(entry.reversePath);
+    e.content = report;
+    e.messageId = messageId;
+    e.domain = QString::fromUtf8(entry.reversePath.domain).toLower();
+    enqueue(std::move(e), stage);
+}
+
+} // namespace mailsim::mail

@@ -1,0 +1,100 @@
+// A mail server, as the lecture describes it: a mailbox per local user, an outgoing queue,
+// an SMTP server towards senders (port 25 from other servers, port 587 for its own users'
+// submissions, RFC 6409) and an SMTP client towards the next server (port 25).
+//
+// It is also the mail policy behind the SMTP engine: which recipients are local, who may
+// relay, and where an accepted message goes. The engine asks; this class decides.
+// Accepted mail is never dropped: a 250 to the end of a message is given only after the
+// message is in a mailbox or in the queue, and it leaves the queue only when the next
+// server has taken it, or when a bounce about it has been made for its sender.
+#pragma once
+
+#include "core/sim_time.h"
+#include "mail/mail_context.h"
+#include "mail/mailbox.h"
+#include "mail/outgoing_queue.h"
+#include "protocol/smtp/smtp_client_session.h"
+#include "protocol/smtp/smtp_server_session.h"
+
+#include <QString>
+
+#include <map>
+
+namespace mailsim::mail {
+
+enum class RelayPolicy {
+    LocalClients, // relay only for the server's own users' machines (the usual set-up)
+    Open,         // relay for anyone: an open relay, for demonstrating why that is bad
+    None,         // accept mail for local users only
+};
+const char *toString(RelayPolicy policy);
+
+struct MailServerSettings
+{
+    QString domain;   // the mail domain it receives for, e.g. "example.net"
+    QString hostname; // e.g. "mail.example.net"
+    quint16 smtpPort = 25;
+    quint16 submissionPort = 587;
+    qint64 maxMessageSize = 10 * 1024 * 1024;
+    int maxRecipients = 100;
+    RelayPolicy relay = RelayPolicy::LocalClients;
+    core::SimTime queuePickupDelay = core::milliseconds(50); // new mail to the queue manager
+    core::SimTime retryInterval = core::minutes(5);
+    core::SimTime maxQueueLifetime = core::seconds(5 * 24 * 3600); // then bounce
+};
+
+class MailServer
+{
+public:
+    MailServer(MailContext &context, MailServerSettings settings, net::HostId host);
+    MailServer(const MailServer &) = delete;
+    MailServer &operator=(const MailServer &) = delete;
+
+    void addUser(const QString &localPart);
+    // Machines whose submissions this server relays (its users' computers).
+    void trustClient(const QString &address);
+    // Starts listening on the SMTP and submission ports.
+    void start();
+
+    [[nodiscard]] const MailServerSettings &settings() const { return m_settings; }
+    [[nodiscard]] net::HostId host() const { return m_host; }
+    [[nodiscard]] trace::ActorId actor() const;
+    [[nodiscard]] bool isLocalDomain(QByteArrayView domain) const;
+    [[nodiscard]] const Mailbox *mailbox(const QString &localPart) const;
+    [[nodiscard]] const std::map<QString, Mailbox> &mailboxes() const { return m_mailboxes; }
+    [[nodiscard]] const OutgoingQueue &queue() const { return m_queue; }
+    [[nodiscard]] smtp::ServerConfig smtpConfig() const;
+
+    // Mail policy, asked by the SMTP server side of each connection.
+    smtp::Reply checkSender(const smtp::ClientInfo &client, const smtp::Path &reversePath);
+    smtp::Reply checkRecipient(const smtp::ClientInfo &client, const smtp::Path &forwardPath);
+    smtp::Reply acceptMessage(const smtp::ClientInfo &client, const smtp::Envelope &envelope,
+                              const QByteArray &content, net::StreamConnection &connection);
+
+private:
+    bool mayRelay(const smtp::ClientInfo &client) const;
+    void deliverLocally(const smtp::Path &recipient, StoredMessage message, int stage,
+                        trace::ActorId from);
+    void enqueue(QueueEntry entry, int stage);
+    void scheduleAttempt(const QByteArray &id, core::SimTime delay);
+    void attempt(const QByteArray &id);
+    void tryExchange(const QByteArray &id, std::vector<QString> exchanges, std::size_t index,
+                     QByteArray lastError);
+    void finishAttempt(const QByteArray &id, const smtp::ClientResult &result, int stage);
+    void defer(const QByteArray &id, const QByteArray &error, int stage);
+    void bounce(const QueueEntry &entry, const std::vector<smtp::RecipientOutcome> &failed,
+                int stage);
+    void traceQueue(trace::EventKind kind, const QueueEntry &entry, QByteArray text, int stage);
+
+    MailContext &m_context;
+    MailServerSettings m_settings;
+    net::HostId m_host;
+    std::map<QString, Mailbox> m_mailboxes; // by lower-case local part
+    QList<QString> m_trustedClients;
+    OutgoingQueue m_queue;
+};
+
+// The value of a message's Message-ID field, or an empty array when it has none.
+QByteArray findMessageId(const QByteArray &content);
+
+} // namespace mailsim::mail

@@ -1,0 +1,55 @@
+#include "mail/smtp_server_connection.h"
+
+#include "mail/mail_server.h"
+#include "mail/wire_tap.h"
+
+namespace mailsim::mail {
+
+SmtpServerConnection::SmtpServerConnection(MailServer &server, trace::TraceLog &log,
+                                           smtp::ClientInfo client)
+    : m_server(server), m_log(log), m_session(server.smtpConfig(), *this, std::move(client))
+{
+}
+
+void SmtpServerConnection::handle(const protocol::EngineOutput &output)
+{
+    transmitSmtp(*this, m_log, output);
+}
+
+void SmtpServerConnection::onConnected()
+{
+    handle(m_session.open());
+}
+
+void SmtpServerConnection::onData(const QByteArray &bytes)
+{
+    handle(m_session.receive(bytes));
+}
+
+void SmtpServerConnection::onPeerClosed()
+{
+    protocol::EngineOutput output = m_session.receiveEof();
+    output.close = true; // the client is gone: close our side too
+    handle(output);
+}
+
+smtp::Reply SmtpServerConnection::checkSender(const smtp::ClientInfo &client,
+                                              const smtp::Envelope &, const smtp::Path &path)
+{
+    return m_server.checkSender(client, path);
+}
+
+smtp::Reply SmtpServerConnection::checkRecipient(const smtp::ClientInfo &client,
+                                                 const smtp::Envelope &, const smtp::Path &path)
+{
+    return m_server.checkRecipient(client, path);
+}
+
+smtp::Reply SmtpServerConnection::acceptMessage(const smtp::ClientInfo &client,
+                                                const smtp::Envelope &envelope,
+                                                const QByteArray &content)
+{
+    return m_server.acceptMessage(client, envelope, content, *connection());
+}
+
+} // namespace mailsim::mail

@@ -1,0 +1,37 @@
+// Drives an SmtpServerSession over a virtual-network connection and answers the engine's
+// policy questions by asking the MailServer, with this connection as the context.
+#pragma once
+
+#include "net/stream_connection.h"
+#include "protocol/smtp/smtp_server_session.h"
+#include "trace/trace_log.h"
+
+namespace mailsim::mail {
+
+class MailServer;
+
+class SmtpServerConnection : public net::StreamHandler, public smtp::ServerPolicy
+{
+public:
+    SmtpServerConnection(MailServer &server, trace::TraceLog &log, smtp::ClientInfo client);
+
+    void onConnected() override;
+    void onData(const QByteArray &bytes) override;
+    void onPeerClosed() override;
+
+    smtp::Reply checkSender(const smtp::ClientInfo &client, const smtp::Envelope &envelope,
+                            const smtp::Path &reversePath) override;
+    smtp::Reply checkRecipient(const smtp::ClientInfo &client, const smtp::Envelope &envelope,
+                               const smtp::Path &forwardPath) override;
+    smtp::Reply acceptMessage(const smtp::ClientInfo &client, const smtp::Envelope &envelope,
+                              const QByteArray &content) override;
+
+private:
+    void handle(const protocol::EngineOutput &output);
+
+    MailServer &m_server;
+    trace::TraceLog &m_log;
+    smtp::SmtpServerSession m_session;
+};
+
+} // namespace mailsim::mail

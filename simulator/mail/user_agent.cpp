@@ -1,0 +1,99 @@
+#include "mail/user_agent.h"
+
+#include "mail/smtp_client_connection.h"
+
+namespace mailsim::mail {
+
+namespace {
+constexpr int kStageCompose = 1;
+constexpr int kStageSubmit = 2;
+constexpr int kStageRead = 6;
+} // namespace
+
+UserAgent::UserAgent(MailContext &context, UserAgentSettings settings, net::HostId host)
+    : m_context(context), m_settings(std::move(settings)), m_host(host)
+{
+}
+
+void UserAgent::send(const Draft &draft)
+{
+    const QString address = m_settings.user.address;
+    const QByteArray domain = address.mid(address.lastIndexOf('@') + 1).toUtf8();
+    const QByteArray messageId = '<' + m_context.newId(16) + '@' + domain + '>';
+    const ComposedMessage message = composeMessage(draft, m_context.dateHeader(), messageId);
+
+    smtp::Submission submission;
+    submission.reversePath = smtp::Path::fromAddress(address.toUtf8()).value_or(smtp::Path{});
+    submission.content = message.content;
+    QByteArray envelope = "MAIL FROM:" + submission.reversePath.bracketed() + " RCPT TO:";
+    for (const QByteArray &r : message.recipients) {
+        if (std::optional<smtp::Path> p = smtp::Path::fromAddress(r)) {
+            submission.recipients.push_back(*p);
+            envelope += ' ' + p->bracketed();
+        }
+    }
+
+    trace::TraceEvent e;
+    e.time = m_context.simulation.now();
+    e.kind = trace::EventKind::Compose;
+    e.stage = kStageCompose;
+    e.from = m_context.network.host(m_host).actor;
+    e.data = message.content;
+    e.detail = envelope;
+    m_context.trace.append(std::move(e));
+
+    smtp::ClientConfig config;
+    config.heloName = m_context.network.host(m_host).name.toUtf8();
+    auto done = [this](const SmtpClientConnection::Outcome &o) {
+        QByteArray problem;
+        if (!o.connected)
+            problem = "could not reach the mail server: " + o.connectError;
+        else if (!o.result.error.isEmpty())
+            problem = o.result.error;
+        for (const smtp::RecipientOutcome &r : o.result.recipients) {
+            if (r.status != smtp::RecipientOutcome::Status::Delivered)
+                problem += (problem.isEmpty() ? "" : "; ") + r.recipient.bracketed() + " refused: "
+                           + QByteArray::number(r.reply.code) + ' ' + r.reply.text;
+        }
+        if (problem.isEmpty())
+            return;
+        ++m_failed;
+        trace::TraceEvent n;
+        n.time = m_context.simulation.now();
+        n.kind = trace::EventKind::Note;
+        n.stage = kStageSubmit;
+        n.from = m_context.network.host(m_host).actor;
+        n.data = "The user agent reports a problem to its user: " + problem;
+        m_context.trace.append(std::move(n));
+    };
+    m_context.network.connect(m_host, m_settings.server, m_settings.submissionPort,
+                              std::make_unique<SmtpClientConnection>(
+                                  m_context.trace, config, std::move(submission), 0, done),
+                              kStageSubmit);
+}
+
+void UserAgent::read(const Mailbox &mailbox, trace::ActorId serverActor)
+{
+    const auto &messages = mailbox.messages();
+    trace::TraceEvent e;
+    e.time = m_context.simulation.now();
+    e.stage = kStageRead;
+    e.from = m_context.network.host(m_host).actor;
+    e.to = serverActor;
+    e.detail = mailbox.owner().toUtf8();
+    if (m_read >= messages.size()) {
+        e.kind = trace::EventKind::Note;
+        e.data = "No new mail in " + e.detail + "'s mailbox.";
+        m_context.trace.append(std::move(e));
+        return;
+    }
+    for (; m_read < messages.size(); ++m_read) {
+        trace::TraceEvent r = e;
+        r.kind = trace::EventKind::MailboxRead;
+        r.code = static_cast<qint32>(m_read + 1);
+        r.data = messages[m_read].content;
+        m_context.trace.append(std::move(r));
+    }
+}
+
+} // namespace mailsim::mail

@@ -1,0 +1,49 @@
+// A scenario: a world to build (WorldSpec), the teacher's lesson notes, and the
+// expectations checked at the end of a run. Read from YAML by ScenarioLoader, written back
+// by ScenarioWriter; docs/scenario-format.md describes the file format.
+#pragma once
+
+#include "world/world_spec.h"
+
+#include <QString>
+
+#include <map>
+#include <vector>
+
+namespace mailsim::scenario {
+
+// Where something was written in a scenario file (1-based; 0 when not from a file).
+struct SourceLocation
+{
+    int line = 0;
+    int column = 0;
+};
+
+struct Expectation
+{
+    enum class Kind {
+        MailboxCount, // `user`'s mailbox holds `count` messages (only those whose Subject is
+                      // `subject`, when subject is set)
+        ReplySeen,    // some server sent the reply `code` during the run
+        ReplyNotSeen, // no server sent the reply `code`
+        QueueEmpty,   // the outgoing queue of `server` (host name or domain) is empty
+        Hops,         // the message in `user`'s mailbox (with Subject `subject`, if set)
+                      // passed through `count` servers (its Received: fields)
+    };
+    Kind kind = Kind::MailboxCount;
+    QString user;
+    QString server;
+    QString subject;
+    int count = 0;
+    int code = 0;
+    SourceLocation where;
+};
+
+struct Scenario
+{
+    world::WorldSpec world;
+    std::map<int, QString> lessonNotes; // stage (1..6) -> the teacher's explanation
+    std::vector<Expectation> expectations;
+};
+
+} // namespace mailsim::scenario

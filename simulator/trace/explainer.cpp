@@ -1,0 +1,277 @@
+#include "trace/explainer.h"
+
+#include "protocol/smtp/smtp_reply.h"
+#include "protocol/smtp/smtp_reply_catalog.h"
+
+namespace mailsim::trace {
+
+namespace {
+
+QString text(const QByteArray &bytes)
+{
+    QString s = QString::fromUtf8(bytes);
+    while (s.endsWith(QLatin1Char('\n')) || s.endsWith(QLatin1Char('\r')))
+        s.chop(1);
+    return s;
+}
+
+QByteArray verbOf(const QByteArray &command)
+{
+    qsizetype end = 0;
+    while (end < command.size() && command[end] != ' ' && command[end] != '\r' && command[end] != '\n'
+           && command[end] != ':')
+        ++end;
+    return command.left(end).toUpper();
+}
+
+// The last command sent on the same connection before event `index`, or "".
+QByteArray previousCommand(const TraceLog &log, std::size_t index)
+{
+    const TraceEvent &e = log.at(index);
+    for (std::size_t i = index; i-- > 0 && index - i < 200;) {
+        const TraceEvent &p = log.at(i);
+        if (p.connection != e.connection)
+            continue;
+        if (p.kind == EventKind::SmtpCommand)
+            return verbOf(p.data);
+        if (p.kind == EventKind::SmtpData)
+            return "<DATA-END>";
+    }
+    return {};
+}
+
+QString portMeaning(int port)
+{
+    switch (port) {
+    case 25: return QStringLiteral("port 25, where mail servers accept mail from each other");
+    case 587: return QStringLiteral("port 587, the submission port where a server takes mail from its own users");
+    case 110: return QStringLiteral("port 110, POP3");
+    case 143: return QStringLiteral("port 143, IMAP");
+    case 80: return QStringLiteral("port 80, HTTP");
+    default: return QStringLiteral("port %1").arg(port);
+    }
+}
+
+QString commandExplanation(const QByteArray &verb, const QString &client)
+{
+    if (verb == "EHLO")
+        return QStringLiteral("%1 introduces itself by name and, by saying EHLO rather than HELO, "
+                              "asks which SMTP extensions the server supports.").arg(client);
+    if (verb == "HELO")
+        return QStringLiteral("%1 introduces itself the old way, without asking for extensions.").arg(client);
+    if (verb == "MAIL")
+        return QStringLiteral("MAIL FROM opens a mail transaction and names the envelope sender: "
+                              "the address a bounce would go back to. It need not match the From: "
+                              "line of the message.");
+    if (verb == "RCPT")
+        return QStringLiteral("RCPT TO names one recipient of the envelope. The envelope, not the "
+                              "To: line, decides where the message goes; Bcc recipients exist only here.");
+    if (verb == "DATA")
+        return QStringLiteral("DATA asks permission to send the message itself.");
+    if (verb == "QUIT")
+        return QStringLiteral("QUIT ends the session politely; the server confirms and closes.");
+    if (verb == "RSET")
+        return QStringLiteral("RSET abandons the current mail transaction without closing the connection.");
+    if (verb == "NOOP")
+        return QStringLiteral("NOOP does nothing but ask the server to answer: a way to check it is still there.");
+    if (verb == "VRFY")
+        return QStringLiteral("VRFY asks whether an address exists; servers rarely tell, to keep spammers guessing.");
+    if (verb == "HELP")
+        return QStringLiteral("HELP asks the server for a list of the commands it knows.");
+    return QStringLiteral("A command the client sends to the server.");
+}
+
+QString replyExplanation(const TraceLog &log, std::size_t index)
+{
+    const TraceEvent &e = log.at(index);
+    const QByteArray before = previousCommand(log, index);
+    const QString server = actorLabel(log, e.from);
+    switch (e.code) {
+    case 220:
+        return QStringLiteral("%1 greets the client: it is ready. Until this 220 arrives the client "
+                              "sends nothing.").arg(server);
+    case 221:
+        return QStringLiteral("%1 says goodbye and closes the connection.").arg(server);
+    case 250:
+        if (before == "EHLO")
+            return QStringLiteral("250: the server accepts the greeting. Each further line names an "
+                                  "extension it supports, such as SIZE (its largest message) or 8BITMIME.");
+        if (before == "MAIL")
+            return QStringLiteral("250: the envelope sender is accepted; recipients may follow.");
+        if (before == "RCPT")
+            return QStringLiteral("250: this recipient is accepted.");
+        if (before == "<DATA-END>")
+            return QStringLiteral("250 after the final dot: %1 has stored the message and is now "
+                                  "responsible for it. The id lets both sides find it in their logs.").arg(server);
+        break;
+    case 354:
+        return QStringLiteral("354 is an intermediate reply: send the message now, and end it with a "
+                              "line that holds only a dot.");
+    default:
+        break;
+    }
+    if (const smtp::ReplyInfo *info = smtp::findReply(e.code))
+        return QString::fromUtf8(info->meaning);
+    return QString::fromUtf8(smtp::replyClassMeaning(smtp::Reply{e.code, {}}.replyClass()));
+}
+
+} // namespace
+
+QString actorLabel(const TraceLog &log, ActorId id)
+{
+    if (id < 0 || static_cast<std::size_t>(id) >= log.actors().size())
+        return QStringLiteral("someone");
+    const Actor &a = log.actor(id);
+    return a.label.isEmpty() ? a.name : a.label;
+}
+
+QByteArray headerField(const QByteArray &message, QByteArrayView name)
+{
+    qsizetype pos = 0;
+    while (pos < message.size()) {
+        qsizetype eol = message.indexOf('\n', pos);
+        if (eol < 0)
+            eol = message.size();
+        QByteArrayView line = QByteArrayView(message).sliced(pos, eol - pos);
+        if (line.endsWith('\r'))
+            line.chop(1);
+        if (line.isEmpty())
+            return {}; // end of the header section
+        if (line.size() > name.size() && line[name.size()] == ':'
+            && line.first(name.size()).compare(name, Qt::CaseInsensitive) == 0) {
+            QByteArray value = line.sliced(name.size() + 1).toByteArray();
+            qsizetype next = eol + 1;
+            while (next < message.size() && (message[next] == ' ' || message[next] == '\t')) {
+                qsizetype nextEol = message.indexOf('\n', next);
+                if (nextEol < 0)
+                    nextEol = message.size();
+                QByteArrayView more = QByteArrayView(message).sliced(next, nextEol - next);
+                if (more.endsWith('\r'))
+                    more.chop(1);
+                value += more.toByteArray();
+                next = nextEol + 1;
+            }
+            return value.trimmed();
+        }
+        pos = eol + 1;
+    }
+    return {};
+}
+
+QString summarize(const TraceLog &log, std::size_t index)
+{
+    const TraceEvent &e = log.at(index);
+    switch (e.kind) {
+    case EventKind::Compose:
+    case EventKind::MailboxRead: {
+        const QString subject = QString::fromUtf8(headerField(e.data, "Subject"));
+        if (e.kind == EventKind::Compose)
+            return QStringLiteral("composes \"%1\" to %2").arg(subject, QString::fromUtf8(headerField(e.data, "To")));
+        return QStringLiteral("reads message %1 in %2's mailbox: \"%3\" from %4")
+            .arg(e.code).arg(QString::fromUtf8(e.detail), subject, QString::fromUtf8(headerField(e.data, "From")));
+    }
+    case EventKind::TcpSyn: return QStringLiteral("TCP SYN to port %1").arg(e.code);
+    case EventKind::TcpSynAck: return QStringLiteral("TCP SYN-ACK from port %1").arg(e.code);
+    case EventKind::TcpAck: return QStringLiteral("TCP ACK: connection to port %1 open").arg(e.code);
+    case EventKind::TcpRefused: return QStringLiteral("TCP RST: %1").arg(QString::fromUtf8(e.detail));
+    case EventKind::TcpFin: return QStringLiteral("TCP FIN: closes its side");
+    case EventKind::DnsQuery: return QStringLiteral("DNS query: %1").arg(text(e.data));
+    case EventKind::DnsAnswer:
+        return e.data.isEmpty() ? QStringLiteral("DNS answer: %1").arg(QString::fromUtf8(e.detail))
+                                : QStringLiteral("DNS answer: %1").arg(text(e.data).replace(QLatin1Char('\n'), QStringLiteral("; ")));
+    case EventKind::SmtpCommand: return QStringLiteral("C: %1").arg(text(e.data));
+    case EventKind::SmtpReply: {
+        QString first = text(e.data);
+        const qsizetype nl = first.indexOf(QLatin1Char('\r'));
+        if (nl >= 0)
+            first = first.left(nl) + QStringLiteral(" …");
+        return QStringLiteral("S: %1").arg(first);
+    }
+    case EventKind::SmtpData:
+        return QStringLiteral("C: (message, %1 bytes, ended by \".\")").arg(e.data.size());
+    case EventKind::QueueAdd:
+        return QStringLiteral("queue: adds %1 for %2").arg(QString::fromUtf8(e.detail), QString::fromUtf8(e.data));
+    case EventKind::QueueRemove:
+        return QStringLiteral("queue: removes %1, %2").arg(QString::fromUtf8(e.detail), QString::fromUtf8(e.data));
+    case EventKind::QueueDefer:
+        return QStringLiteral("queue: %1 waits after attempt %2: %3")
+            .arg(QString::fromUtf8(e.detail)).arg(e.code).arg(QString::fromUtf8(e.data));
+    case EventKind::MailboxAdd:
+        return QStringLiteral("mailbox: stores message %1 for %2").arg(e.code).arg(QString::fromUtf8(e.detail));
+    case EventKind::Bounce:
+        return QStringLiteral("bounce: %1").arg(text(e.data).replace(QLatin1Char('\n'), QStringLiteral(" ")));
+    case EventKind::Note:
+        return text(e.data);
+    }
+    return {};
+}
+
+QString explain(const TraceLog &log, std::size_t index)
+{
+    const TraceEvent &e = log.at(index);
+    const QString from = actorLabel(log, e.from);
+    const QString to = actorLabel(log, e.to);
+    switch (e.kind) {
+    case EventKind::Compose:
+        return QStringLiteral("%1 builds the message: header lines, an empty line, then the body. "
+                              "It has not left the computer yet.").arg(from);
+    case EventKind::TcpSyn:
+        if (e.code == 25)
+            return QStringLiteral("%1 now plays the client: it opens a TCP connection to %2 on %3.")
+                .arg(from, to, portMeaning(e.code));
+        return QStringLiteral("%1 opens a TCP connection to %2 on %3.").arg(from, to, portMeaning(e.code));
+    case EventKind::TcpSynAck:
+        return QStringLiteral("Something listens on port %1, so %2 agrees to the connection.").arg(e.code).arg(from);
+    case EventKind::TcpAck:
+        return QStringLiteral("The three-way handshake is done: the two sides now share a reliable, "
+                              "ordered byte stream, and SMTP runs on top of it.");
+    case EventKind::TcpRefused:
+        return QStringLiteral("The connection cannot be made (%1). The client must try another "
+                              "server or try again later.").arg(QString::fromUtf8(e.detail));
+    case EventKind::TcpFin:
+        return QStringLiteral("%1 closes its direction of the TCP connection.").arg(from);
+    case EventKind::DnsQuery:
+        if (e.data.contains(" MX "))
+            return QStringLiteral("To find where mail for this domain goes, %1 asks DNS for its MX "
+                                  "(mail exchanger) records.").arg(from);
+        return QStringLiteral("%1 asks DNS for the IP address (A record) of that host.").arg(from);
+    case EventKind::DnsAnswer:
+        if (e.data.contains(" MX "))
+            return QStringLiteral("DNS names the host that receives mail for the domain; a lower "
+                                  "preference number means try it first.");
+        if (e.data.isEmpty())
+            return QStringLiteral("DNS has no such record.");
+        return QStringLiteral("DNS gives the host's IP address, so a TCP connection can be opened.");
+    case EventKind::SmtpCommand:
+        return commandExplanation(verbOf(e.data), from);
+    case EventKind::SmtpReply:
+        return replyExplanation(log, index);
+    case EventKind::SmtpData:
+        return QStringLiteral("The message itself: header, empty line, body. A line starting with a "
+                              "dot gets a second dot (dot-stuffing), so that only a line holding a "
+                              "single dot can end the message.");
+    case EventKind::QueueAdd:
+        return QStringLiteral("%1 puts the message in its outgoing queue. It has accepted "
+                              "responsibility for it, so it keeps it until the next server takes it.").arg(from);
+    case EventKind::QueueRemove:
+        return QStringLiteral("The queue entry is done, so %1 removes it.").arg(from);
+    case EventKind::QueueDefer:
+        return QStringLiteral("This attempt failed with a temporary problem. The message stays in the "
+                              "queue and %1 will try again later.").arg(from);
+    case EventKind::MailboxAdd:
+        return QStringLiteral("%1 stores the message in %2's mailbox. SMTP has pushed it as far as it "
+                              "goes; now it waits until the recipient pulls it.").arg(to, QString::fromUtf8(e.detail));
+    case EventKind::MailboxRead:
+        return QStringLiteral("%1 opens the mailbox and shows the message: the recipient pulls the mail "
+                              "when they choose.").arg(from);
+    case EventKind::Bounce:
+        return QStringLiteral("The message cannot be delivered, so %1 writes a bounce (a non-delivery "
+                              "report) back to the envelope sender, from the empty sender <> so that "
+                              "a bounce can never cause another bounce.").arg(from);
+    case EventKind::Note:
+        return {};
+    }
+    return {};
+}
+
+} // namespace mailsim::trace

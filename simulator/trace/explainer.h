@@ -1,0 +1,24 @@
+// Words for people, made from trace events on demand: a one-line summary (what the event
+// table and the CLI show) and a sentence or two saying why it happens (for students).
+//
+// Nothing here is stored in the trace: explanations are produced only for the events a
+// view actually shows, so recording a run stays cheap.
+#pragma once
+
+#include "trace/trace_log.h"
+
+#include <QString>
+
+namespace mailsim::trace {
+
+// One line, e.g. "C: MAIL FROM:<alice@example.org>" or "DNS answer: example.net. MX 10 ...".
+QString summarize(const TraceLog &log, std::size_t index);
+// A sentence or two for a student, in the project's own words.
+QString explain(const TraceLog &log, std::size_t index);
+
+// The label of an actor for sentences, e.g. "Alice's mail server"; "someone" for -1.
+QString actorLabel(const TraceLog &log, ActorId id);
+// The header field `name` of a message (first occurrence, unfolded), or "" when absent.
+QByteArray headerField(const QByteArray &message, QByteArrayView name);
+
+} // namespace mailsim::trace

@@ -1,0 +1,66 @@
+// One visible happening in the simulated world.
+//
+// The trace is the only thing the views (the CLI now, the window later) read: every DNS
+// query, TCP segment of interest, SMTP command and reply, queue and mailbox change is one
+// TraceEvent, appended in the order it happened. Events hold raw facts only (enums, ids,
+// the exact bytes); display text and explanations are made from them on demand, by
+// trace/explainer and the formatters, so that recording stays cheap.
+#pragma once
+
+#include "core/sim_time.h"
+
+#include <QByteArray>
+#include <QString>
+
+namespace mailsim::trace {
+
+using ActorId = qint16; // index into TraceLog::actors(); -1 for none
+
+enum class EventKind : quint8 {
+    Compose,      // a user agent composed a message; data = the message, detail = envelope
+    TcpSyn,       // connection request; code = destination port
+    TcpSynAck,    // the listener accepts; code = port
+    TcpAck,       // handshake complete; code = port
+    TcpRefused,   // RST: nothing listens there (or no route); detail = reason
+    TcpFin,       // one side closes its direction of the stream
+    DnsQuery,     // data = "example.net. MX ?" (the question, in zone-file notation)
+    DnsAnswer,    // data = answer records, one per line; detail = response code
+    SmtpCommand,  // data = the command line as sent, CR LF included
+    SmtpReply,    // data = the reply as sent; code = reply code
+    SmtpData,     // data = the message content as sent after 354, dot-stuffed, with "."
+    QueueAdd,     // a server queued a message; detail = queue id; data = recipients
+    QueueRemove,  // a queue entry is done; detail = queue id; data = why
+    QueueDefer,   // delivery must wait; detail = queue id; data = last error; code = attempt
+    MailboxAdd,   // a message stored in a mailbox; detail = mailbox owner; data = message
+    MailboxRead,  // a user agent read a message from a mailbox; detail = owner; data = message
+    Bounce,       // a server made a non-delivery report; detail = queue id; data = reason
+    Note,         // anything else worth a line, e.g. a submission that failed; data = text
+};
+const char *toString(EventKind kind); // stable lower-case names, used in JSON
+
+enum class ActorRole : quint8 { UserAgent, MailServer, DnsServer, Router };
+const char *toString(ActorRole role);
+
+struct Actor
+{
+    QString name;    // host name, e.g. "mail.example.org"
+    QString label;   // for people, e.g. "Alice's mail server"
+    QString address; // e.g. "192.0.2.25"
+    ActorRole role = ActorRole::Router;
+};
+
+struct TraceEvent
+{
+    core::SimTime time = 0;     // when it happened (sent, for things that travel)
+    core::SimTime arrival = -1; // when it reaches `to`, for things that travel; else -1
+    EventKind kind = EventKind::Note;
+    quint8 stage = 0;           // 1..6, the lecture's six stages
+    ActorId from = -1;
+    ActorId to = -1;
+    qint32 connection = -1;     // the TCP connection it belongs to, if any
+    qint32 code = 0;            // reply code, port or attempt number; see EventKind
+    QByteArray data;
+    QByteArray detail;
+};
+
+} // namespace mailsim::trace

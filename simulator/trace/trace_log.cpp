@@ -1,0 +1,66 @@
+#include "trace/trace_log.h"
+
+namespace mailsim::trace {
+
+const char *toString(EventKind kind)
+{
+    switch (kind) {
+    case EventKind::Compose: return "compose";
+    case EventKind::TcpSyn: return "tcp-syn";
+    case EventKind::TcpSynAck: return "tcp-syn-ack";
+    case EventKind::TcpAck: return "tcp-ack";
+    case EventKind::TcpRefused: return "tcp-refused";
+    case EventKind::TcpFin: return "tcp-fin";
+    case EventKind::DnsQuery: return "dns-query";
+    case EventKind::DnsAnswer: return "dns-answer";
+    case EventKind::SmtpCommand: return "smtp-command";
+    case EventKind::SmtpReply: return "smtp-reply";
+    case EventKind::SmtpData: return "smtp-data";
+    case EventKind::QueueAdd: return "queue-add";
+    case EventKind::QueueRemove: return "queue-remove";
+    case EventKind::QueueDefer: return "queue-defer";
+    case EventKind::MailboxAdd: return "mailbox-add";
+    case EventKind::MailboxRead: return "mailbox-read";
+    case EventKind::Bounce: return "bounce";
+    case EventKind::Note: return "note";
+    }
+    return "unknown";
+}
+
+const char *toString(ActorRole role)
+{
+    switch (role) {
+    case ActorRole::UserAgent: return "user-agent";
+    case ActorRole::MailServer: return "mail-server";
+    case ActorRole::DnsServer: return "dns-server";
+    case ActorRole::Router: return "router";
+    }
+    return "unknown";
+}
+
+ActorId TraceLog::addActor(Actor actor)
+{
+    m_actors.push_back(std::move(actor));
+    return static_cast<ActorId>(m_actors.size() - 1);
+}
+
+const Actor &TraceLog::actor(ActorId id) const
+{
+    return m_actors.at(static_cast<std::size_t>(id));
+}
+
+QString TraceLog::actorName(ActorId id) const
+{
+    return id < 0 || static_cast<std::size_t>(id) >= m_actors.size() ? QString()
+                                                                      : m_actors[id].name;
+}
+
+void TraceLog::append(TraceEvent event)
+{
+    m_events.push_back(std::move(event));
+    const std::size_t index = m_events.size() - 1;
+    for (const Listener &listener : m_listeners)
+        listener(m_events[index], index);
+}
+
+} // namespace mailsim::trace

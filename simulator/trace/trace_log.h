@@ -1,0 +1,36 @@
+// The append-only record of a run: the actors (hosts) and the events between them.
+#pragma once
+
+#include "trace/trace_event.h"
+
+#include <functional>
+#include <vector>
+
+namespace mailsim::trace {
+
+class TraceLog
+{
+public:
+    using Listener = std::function<void(const TraceEvent &event, std::size_t index)>;
+
+    ActorId addActor(Actor actor);
+    [[nodiscard]] const std::vector<Actor> &actors() const { return m_actors; }
+    [[nodiscard]] const Actor &actor(ActorId id) const;
+    [[nodiscard]] QString actorName(ActorId id) const; // "" for -1
+
+    void append(TraceEvent event);
+    [[nodiscard]] const std::vector<TraceEvent> &events() const { return m_events; }
+    [[nodiscard]] std::size_t size() const { return m_events.size(); }
+    [[nodiscard]] const TraceEvent &at(std::size_t index) const { return m_events[index]; }
+
+    // Called after every append, in the order listeners were added.
+    void addListener(Listener listener) { m_listeners.push_back(std::move(listener)); }
+    void reserve(std::size_t events) { m_events.reserve(events); }
+
+private:
+    std::vector<Actor> m_actors;
+    std::vector<TraceEvent> m_events;
+    std::vector<Listener> m_listeners;
+};
+
+} // namespace mailsim::trace

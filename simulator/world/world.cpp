@@ -1,0 +1,251 @@
+#include "world/world.h"
+
+#include <QHash>
+
+namespace mailsim::world {
+
+struct World::State
+{
+    explicit State(const WorldSpec &spec) : rng(spec.seed) {}
+
+    core::Simulation simulation;
+    trace::TraceLog trace;
+    core::Rng rng;
+    mail::DeliveryLedger ledger;
+    std::unique_ptr<net::VirtualNetwork> network;
+    std::unique_ptr<net::Dns> dns;
+    std::unique_ptr<mail::MailContext> context;
+    std::vector<std::unique_ptr<mail::MailServer>> servers;
+    std::vector<std::unique_ptr<mail::UserAgent>> agents; // one per user, same order as spec
+    QStringList problems;
+
+    ~State()
+    {
+        // Pending events hold connections whose handlers refer to servers and agents:
+        // drop them first, while everything they refer to still exists.
+        simulation.reset();
+    }
+};
+
+World::World(WorldSpec spec) : m_spec(std::move(spec))
+{
+    build();
+}
+
+World::~World() = default;
+
+static QString domainOf(const QString &address)
+{
+    return address.mid(address.lastIndexOf('@') + 1).toLower();
+}
+
+static QString localPartOf(const QString &address)
+{
+    return address.left(address.lastIndexOf('@'));
+}
+
+void World::build()
+{
+    m_state = std::make_unique<State>(m_spec);
+    State &s = *m_state;
+    for (const auto &listener : m_listeners)
+        s.trace.addListener(listener);
+    auto &problems = s.problems;
+
+    s.network = std::make_unique<net::VirtualNetwork>(s.simulation, s.trace);
+    net::VirtualNetwork &network = *s.network;
+
+    auto addHost = [&](const QString &name, const QString &address, trace::ActorRole role,
+                       const QString &label) -> net::HostId {
+        if (std::optional<net::HostId> existing = network.findHost(name))
+            return *existing;
+        return network.addHost(name, address, role, label);
+    };
+
+    const net::HostId dnsHost = addHost(m_spec.dns.name.isEmpty() ? QStringLiteral("dns") : m_spec.dns.name,
+                                        m_spec.dns.address, trace::ActorRole::DnsServer,
+                                        m_spec.dns.label.isEmpty() ? QStringLiteral("DNS server") : m_spec.dns.label);
+    s.dns = std::make_unique<net::Dns>(network, dnsHost);
+    s.context = std::make_unique<mail::MailContext>(mail::MailContext{
+        s.simulation, network, *s.dns, s.trace, s.rng, m_spec.epoch, &s.ledger});
+
+    for (const HostSpec &r : m_spec.routers)
+        addHost(r.name, r.address, trace::ActorRole::Router, r.label.isEmpty() ? r.name : r.label);
+
+    QHash<QString, mail::MailServer *> byDomain;
+    for (const ServerSpec &spec : m_spec.servers) {
+        const net::HostId host = addHost(spec.settings.hostname, spec.address,
+                                         trace::ActorRole::MailServer,
+                                         spec.label.isEmpty() ? spec.settings.hostname : spec.label);
+        auto server = std::make_unique<mail::MailServer>(*s.context, spec.settings, host);
+        const QString domain = spec.settings.domain.toLower();
+        if (byDomain.contains(domain))
+            problems << QStringLiteral("two mail servers for the domain %1").arg(domain);
+        else
+            byDomain.insert(domain, server.get());
+        s.servers.push_back(std::move(server));
+    }
+
+    for (const UserSpec &user : m_spec.users) {
+        mail::MailServer *server = byDomain.value(domainOf(user.address));
+        if (!server) {
+            problems << QStringLiteral("user %1: no mail server for the domain %2")
+                            .arg(user.address, domainOf(user.address));
+            s.agents.push_back(nullptr);
+            continue;
+        }
+        server->addUser(localPartOf(user.address));
+        const QString label = !user.label.isEmpty() ? user.label
+                              : QStringLiteral("%1's user agent")
+                                    .arg(user.displayName.isEmpty() ? user.address : user.displayName);
+        const net::HostId host = addHost(user.uaHost, user.uaAddress, trace::ActorRole::UserAgent, label);
+        server->trustClient(network.host(host).address);
+        mail::UserAgentSettings settings;
+        settings.user = {user.displayName, user.address};
+        settings.server = server->host();
+        settings.submissionPort = server->settings().submissionPort;
+        s.agents.push_back(std::make_unique<mail::UserAgent>(*s.context, settings, host));
+    }
+
+    for (const LinkSpec &link : m_spec.links) {
+        const auto a = network.findHost(link.a);
+        const auto b = network.findHost(link.b);
+        if (!a || !b) {
+            problems << QStringLiteral("link %1 - %2: unknown host %3")
+                            .arg(link.a, link.b, !a ? link.a : link.b);
+            continue;
+        }
+        network.addLink(*a, *b, link.latency);
+    }
+
+    // Every host is in DNS under its name; MX records are only those the spec gives.
+    for (std::size_t i = 0; i < network.hostCount(); ++i) {
+        const net::Host &h = network.host(static_cast<net::HostId>(i));
+        if (!h.address.isEmpty())
+            s.dns->addA(h.name, h.address);
+    }
+    for (const AddressRecordSpec &a : m_spec.addressRecords)
+        s.dns->addA(a.name, a.address);
+    for (const MxSpec &mx : m_spec.mx)
+        s.dns->addMx(mx.domain, mx.preference, mx.exchange);
+
+    for (auto &server : s.servers)
+        server->start();
+
+    auto agentFor = [&](const QString &address) -> mail::UserAgent * {
+        for (std::size_t i = 0; i < m_spec.users.size(); ++i) {
+            if (m_spec.users[i].address.compare(address, Qt::CaseInsensitive) == 0)
+                return s.agents[i].get();
+        }
+        return nullptr;
+    };
+    auto displayNameOf = [&](const QString &address) {
+        for (const UserSpec &u : m_spec.users) {
+            if (u.address.compare(address, Qt::CaseInsensitive) == 0)
+                return u.displayName;
+        }
+        return QString();
+    };
+    auto mailboxes = [&](const QStringList &addresses) {
+        QList<mail::Mailbox822> list;
+        for (const QString &a : addresses)
+            list.push_back({displayNameOf(a), a});
+        return list;
+    };
+
+    for (const SendSpec &send : m_spec.sends) {
+        mail::UserAgent *agent = agentFor(send.from);
+        if (!agent) {
+            problems << QStringLiteral("a message from %1, who is not a user here").arg(send.from);
+            continue;
+        }
+        mail::Draft draft;
+        draft.from = {displayNameOf(send.from), send.from};
+        draft.to = mailboxes(send.to);
+        draft.cc = mailboxes(send.cc);
+        draft.bcc = mailboxes(send.bcc);
+        draft.subject = send.subject;
+        draft.body = send.body;
+        s.simulation.scheduleAt(send.at, [agent, draft] { agent->send(draft); });
+    }
+    for (const ReadSpec &read : m_spec.reads) {
+        mail::UserAgent *agent = agentFor(read.user);
+        mail::MailServer *server = byDomain.value(domainOf(read.user));
+        if (!agent || !server) {
+            problems << QStringLiteral("a mailbox read by %1, who is not a user here").arg(read.user);
+            continue;
+        }
+        const QString local = localPartOf(read.user);
+        s.simulation.scheduleAt(read.at, [agent, server, local] {
+            agent->read(*server->mailbox(local), server->actor());
+        });
+    }
+}
+
+const QStringList &World::problems() const { return m_state->problems; }
+bool World::step() { return m_state->simulation.step(); }
+void World::runToEnd() { m_state->simulation.runToEnd(); }
+void World::reset() { build(); }
+core::Simulation &World::simulation() { return m_state->simulation; }
+const trace::TraceLog &World::trace() const { return m_state->trace; }
+const mail::DeliveryLedger &World::ledger() const { return m_state->ledger; }
+std::size_t World::openConnections() const { return m_state->network->openConnections(); }
+
+void World::addTraceListener(trace::TraceLog::Listener listener)
+{
+    m_listeners.push_back(listener);
+    m_state->trace.addListener(std::move(listener));
+}
+
+const std::vector<std::unique_ptr<mail::MailServer>> &World::servers() const
+{
+    return m_state->servers;
+}
+
+const mail::MailServer *World::serverForDomain(const QString &domain) const
+{
+    for (const auto &server : m_state->servers) {
+        if (server->isLocalDomain(domain.toUtf8()))
+            return server.get();
+    }
+    return nullptr;
+}
+
+const mail::Mailbox *World::mailboxOf(const QString &address) const
+{
+    const mail::MailServer *server = serverForDomain(domainOf(address));
+    return server ? server->mailbox(localPartOf(address)) : nullptr;
+}
+
+QStringList World::conservationViolations() const
+{
+    QHash<QByteArray, int> copies;
+    QHash<QByteArray, int> inDuplicateWindow;
+    for (const auto &server : m_state->servers) {
+        for (const auto &[local, box] : server->mailboxes()) {
+            for (const mail::StoredMessage &m : box.messages())
+                ++copies[mail::DeliveryLedger::key(m.messageId, box.owner().toUtf8())];
+        }
+        for (const mail::QueueEntry &e : server->queue().entries()) {
+            for (const smtp::Path &p : e.recipients) {
+                const QByteArray key = mail::DeliveryLedger::key(e.messageId, p.address());
+                ++copies[key];
+                if (e.awaitingFinalReply)
+                    ++inDuplicateWindow[key];
+            }
+        }
+    }
+    QStringList violations;
+    for (auto it = copies.cbegin(); it != copies.cend(); ++it) {
+        if (it.value() > 1 + inDuplicateWindow.value(it.key()))
+            violations << QStringLiteral("%1: %2 copies").arg(QString::fromUtf8(it.key())).arg(it.value());
+    }
+    for (const QByteArray &key : m_state->ledger.acceptedKeys()) {
+        if (!copies.contains(key) && !m_state->ledger.isBounced(key))
+            violations << QStringLiteral("%1: accepted, then lost").arg(QString::fromUtf8(key));
+    }
+    violations.sort();
+    return violations;
+}
+
+} // namespace mailsim::world

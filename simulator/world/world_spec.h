@@ -1,0 +1,100 @@
+// A simulated world as plain data: what exists (domains, servers, users, hosts, links,
+// DNS records) and what happens when (messages sent, mailboxes read).
+//
+// The built-in default scenario is one such description; scenario files are read into the
+// same structure. Nothing in it refers to the running simulation.
+#pragma once
+
+#include "core/sim_time.h"
+#include "mail/mail_server.h"
+
+#include <QDateTime>
+#include <QString>
+#include <QStringList>
+
+#include <vector>
+
+namespace mailsim::world {
+
+struct HostSpec
+{
+    QString name;    // e.g. "dns.example", "internet"
+    QString address; // e.g. "198.51.100.53"
+    QString label;   // for people, e.g. "DNS server"
+};
+
+struct ServerSpec
+{
+    mail::MailServerSettings settings; // domain, hostname, ports, limits, relay policy, retries
+    QString address;
+    QString label; // e.g. "Alice's mail server"
+};
+
+struct UserSpec
+{
+    QString address;     // e.g. "alice@example.org"; its domain must have a server
+    QString displayName; // e.g. "Alice"
+    QString password;    // for the access protocols of later lessons
+    QString uaHost;      // the user's computer, e.g. "alice-pc.example.org"
+    QString uaAddress;
+    QString label;       // e.g. "Alice's user agent"; made from the display name if empty
+};
+
+struct LinkSpec
+{
+    QString a;
+    QString b;
+    core::SimTime latency = core::milliseconds(1);
+};
+
+struct MxSpec
+{
+    QString domain;
+    int preference = 10;
+    QString exchange;
+};
+
+struct AddressRecordSpec
+{
+    QString name;
+    QString address;
+};
+
+struct SendSpec
+{
+    core::SimTime at = 0;
+    QString from; // a user's address
+    QStringList to;
+    QStringList cc;
+    QStringList bcc;
+    QString subject;
+    QString body;
+};
+
+struct ReadSpec
+{
+    core::SimTime at = 0;
+    QString user; // a user's address
+};
+
+struct WorldSpec
+{
+    QString title;
+    QString description;
+    quint64 seed = 1;
+    QDateTime epoch = QDateTime(QDate(2025, 3, 3), QTime(9, 0), Qt::UTC);
+    HostSpec dns;
+    std::vector<HostSpec> routers; // hosts that only forward, e.g. "the Internet"
+    std::vector<ServerSpec> servers;
+    std::vector<UserSpec> users;
+    std::vector<LinkSpec> links;
+    std::vector<MxSpec> mx;
+    std::vector<AddressRecordSpec> addressRecords; // beyond the automatic one per host
+    std::vector<SendSpec> sends;
+    std::vector<ReadSpec> reads;
+};
+
+// The lecture's example: Alice at example.org writes to Bob at example.net.
+WorldSpec defaultWorldSpec();
+
+} // namespace mailsim::world

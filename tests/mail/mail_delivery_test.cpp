@@ -1,0 +1,211 @@
+// Mail servers and user agents together, on worlds built for each case: several
+// recipients, unknown users, relay policy, unreachable servers, retries and bounces.
+// After every kernel event, accepted mail must be in exactly one place or bounced.
+#include "trace/explainer.h"
+#include "world/world.h"
+
+#include <gtest/gtest.h>
+
+using namespace mailsim;
+using trace::EventKind;
+
+namespace {
+
+// Runs to the end, checking the conservation promise after every event.
+void runChecked(world::World &w)
+{
+    ASSERT_TRUE(w.problems().isEmpty()) << w.problems().join('\n').toStdString();
+    std::size_t steps = 0;
+    while (w.step()) {
+        ++steps;
+        const QStringList v = w.conservationViolations();
+        ASSERT_TRUE(v.isEmpty()) << "after kernel event " << steps << ": " << v.join("; ").toStdString();
+    }
+}
+
+std::vector<const trace::TraceEvent *> eventsOf(const world::World &w, EventKind kind)
+{
+    std::vector<const trace::TraceEvent *> found;
+    for (const auto &e : w.trace().events()) {
+        if (e.kind == kind)
+            found.push_back(&e);
+    }
+    return found;
+}
+
+std::vector<int> replyCodes(const world::World &w)
+{
+    std::vector<int> codes;
+    for (const auto *e : eventsOf(w, EventKind::SmtpReply))
+        codes.push_back(e->code);
+    return codes;
+}
+
+world::WorldSpec withUsers()
+{
+    world::WorldSpec spec = world::defaultWorldSpec();
+    spec.sends.clear();
+    spec.reads.clear();
+    spec.users.push_back({"carol@example.net", "Carol", "pw", "carol-pc.example.net", "203.0.113.11", {}});
+    spec.users.push_back({"dave@example.org", "Dave", "pw", "dave-pc.example.org", "192.0.2.11", {}});
+    spec.links.push_back({"carol-pc.example.net", "mail.example.net", core::milliseconds(1)});
+    spec.links.push_back({"dave-pc.example.org", "mail.example.org", core::milliseconds(1)});
+    return spec;
+}
+
+} // namespace
+
+TEST(MailDelivery, CcAndBccInTwoDomains)
+{
+    world::WorldSpec spec = withUsers();
+    world::SendSpec s;
+    s.from = "alice@example.org";
+    s.to = QStringList{"bob@example.net"};
+    s.cc = QStringList{"dave@example.org", "BOB@example.net"};
+    s.bcc = QStringList{"carol@example.net"};
+    s.subject = "Plans";
+    s.body = "See you.";
+    spec.sends.push_back(s);
+    world::World w(spec);
+    runChecked(w);
+
+    // Local recipient delivered on Alice's server; one relay transaction for example.net.
+    EXPECT_EQ(w.mailboxOf("dave@example.org")->size(), 1u);
+    EXPECT_EQ(w.mailboxOf("bob@example.net")->size(), 1u) << "the same address twice is delivered once";
+    ASSERT_EQ(w.mailboxOf("carol@example.net")->size(), 1u);
+    const QByteArray &carolsCopy = w.mailboxOf("carol@example.net")->messages().front().content;
+    EXPECT_FALSE(carolsCopy.contains("carol@example.net>")) << "a Bcc recipient is not in the header";
+    EXPECT_TRUE(carolsCopy.contains("\r\nCc: Dave <dave@example.org>, Bob <BOB@example.net>\r\n"));
+
+    int rcptToCarol = 0;
+    for (const auto *e : eventsOf(w, EventKind::SmtpCommand))
+        rcptToCarol += e->data == "RCPT TO:<carol@example.net>\r\n";
+    EXPECT_EQ(rcptToCarol, 2) << "once in the submission, once in the relay";
+    EXPECT_EQ(eventsOf(w, EventKind::QueueAdd).size(), 1u);
+    EXPECT_EQ(eventsOf(w, EventKind::QueueRemove).size(), 1u);
+}
+
+TEST(MailDelivery, UnknownUserAtTheReceivingServerBouncesToTheSender)
+{
+    world::WorldSpec spec = withUsers();
+    world::SendSpec s;
+    s.from = "alice@example.org";
+    s.to = QStringList{"bob@example.net", "nobody@example.net"};
+    s.subject = "Hello";
+    s.body = "Hi";
+    spec.sends.push_back(s);
+    world::World w(spec);
+    runChecked(w);
+
+    EXPECT_EQ(w.mailboxOf("bob@example.net")->size(), 1u);
+    const mail::Mailbox *alice = w.mailboxOf("alice@example.org");
+    ASSERT_EQ(alice->size(), 1u);
+    const QByteArray &report = alice->messages().front().content;
+    EXPECT_TRUE(report.contains("From: Mail Delivery System <MAILER-DAEMON@mail.example.org>"));
+    EXPECT_TRUE(report.contains("<nobody@example.net>: 550 <nobody@example.net>: no such user here"));
+    EXPECT_TRUE(report.contains("Subject: Hello")) << "the original header comes back";
+    EXPECT_TRUE(alice->messages().front().envelopeFrom.isEmpty()) << "bounces come from <>";
+    const auto codes = replyCodes(w);
+    EXPECT_NE(std::find(codes.begin(), codes.end(), 550), codes.end());
+    EXPECT_EQ(eventsOf(w, EventKind::Bounce).size(), 1u);
+    EXPECT_TRUE(w.serverForDomain("example.org")->queue().empty());
+}
+
+TEST(MailDelivery, TheSubmissionServerRefusesUnknownLocalUsersAtOnce)
+{
+    world::WorldSpec spec = withUsers();
+    world::SendSpec s;
+    s.from = "alice@example.org";
+    s.to = QStringList{"nobody@example.org"};
+    s.subject = "x";
+    spec.sends.push_back(s);
+    world::World w(spec);
+    runChecked(w);
+    // 550 to RCPT, so no DATA: the user agent tells its user, nothing is accepted.
+    const auto codes = replyCodes(w);
+    EXPECT_NE(std::find(codes.begin(), codes.end(), 550), codes.end());
+    EXPECT_EQ(std::find(codes.begin(), codes.end(), 354), codes.end());
+    EXPECT_TRUE(w.ledger().acceptedKeys().isEmpty());
+    const auto notes = eventsOf(w, EventKind::Note);
+    ASSERT_EQ(notes.size(), 1u);
+    EXPECT_TRUE(notes.front()->data.contains("<nobody@example.org> refused: 550"));
+}
+
+TEST(MailDelivery, RelayIsDeniedToClientsThatAreNotLocalUsers)
+{
+    // Bob's computer submits to Alice's server, which is not his: it may send to Alice's
+    // users, but not relay to anywhere else.
+    world::WorldSpec spec = withUsers();
+    spec.links.push_back({"bob-pc.example.net", "internet", core::milliseconds(5)});
+    world::World w(spec);
+    ASSERT_TRUE(w.problems().isEmpty());
+    const mail::MailServer *alpha = w.serverForDomain("example.org");
+    smtp::ClientInfo stranger{"bob-pc.example.net", "203.0.113.10"};
+    smtp::ClientInfo local{"alice-pc.example.org", "192.0.2.10"};
+    auto *server = const_cast<mail::MailServer *>(alpha);
+    EXPECT_EQ(server->checkRecipient(stranger, *smtp::Path::fromAddress("alice@example.org")).code, 250);
+    const smtp::Reply denied = server->checkRecipient(stranger, *smtp::Path::fromAddress("carol@example.net"));
+    EXPECT_EQ(denied.code, 550);
+    EXPECT_TRUE(denied.text.contains("relay access denied"));
+    EXPECT_EQ(server->checkRecipient(local, *smtp::Path::fromAddress("carol@example.net")).code, 250);
+}
+
+TEST(MailDelivery, AnUnreachableServerIsRetriedThenTheMessageBounces)
+{
+    world::WorldSpec spec = world::defaultWorldSpec();
+    spec.reads.clear();
+    // Mail for example.net goes to a host where no mail server listens.
+    spec.mx = {{"example.org", 10, "mail.example.org"}, {"example.net", 10, "internet"}};
+    spec.servers[0].settings.retryInterval = core::minutes(1);
+    spec.servers[0].settings.maxQueueLifetime = core::minutes(5);
+    world::World w(spec);
+    runChecked(w);
+
+    const auto defers = eventsOf(w, EventKind::QueueDefer);
+    ASSERT_EQ(defers.size(), 4u);
+    EXPECT_TRUE(defers.front()->data.contains("connection refused"));
+    for (std::size_t i = 1; i < defers.size(); ++i)
+        EXPECT_EQ(defers[i]->time - defers[i - 1]->time, core::minutes(1));
+    EXPECT_EQ(eventsOf(w, EventKind::TcpRefused).size(), 5u);
+    ASSERT_EQ(w.mailboxOf("alice@example.org")->size(), 1u);
+    EXPECT_TRUE(w.mailboxOf("alice@example.org")->messages().front().content.contains("gave up after 5 attempts"));
+    EXPECT_EQ(w.mailboxOf("bob@example.net")->size(), 0u);
+    EXPECT_TRUE(w.serverForDomain("example.org")->queue().empty());
+}
+
+TEST(MailDelivery, TheBackupMxTakesOverWhenThePrimaryRefuses)
+{
+    world::WorldSpec spec = world::defaultWorldSpec();
+    spec.mx = {{"example.org", 10, "mail.example.org"},
+               {"example.net", 5, "internet"},           // preferred, but nothing listens there
+               {"example.net", 20, "mail.example.net"}}; // backup
+    world::World w(spec);
+    runChecked(w);
+    EXPECT_EQ(w.mailboxOf("bob@example.net")->size(), 1u);
+    EXPECT_EQ(eventsOf(w, EventKind::TcpRefused).size(), 1u);
+    EXPECT_TRUE(eventsOf(w, EventKind::QueueDefer).empty());
+}
+
+TEST(MailDelivery, ADomainThatDoesNotExistBouncesAtOnce)
+{
+    world::WorldSpec spec = world::defaultWorldSpec();
+    spec.sends.front().to = QStringList{"someone@nowhere.example"};
+    spec.reads.clear();
+    world::World w(spec);
+    runChecked(w);
+    ASSERT_EQ(w.mailboxOf("alice@example.org")->size(), 1u);
+    EXPECT_TRUE(w.mailboxOf("alice@example.org")->messages().front().content.contains("NXDOMAIN"));
+    EXPECT_TRUE(eventsOf(w, EventKind::TcpSyn).size() == 1u) << "only the submission connects";
+}
+
+TEST(MailDelivery, EveryEventHasASummaryAndVisibleEventsAnExplanation)
+{
+    world::World w(world::defaultWorldSpec());
+    w.runToEnd();
+    for (std::size_t i = 0; i < w.trace().size(); ++i) {
+        EXPECT_FALSE(trace::summarize(w.trace(), i).isEmpty()) << i;
+        if (w.trace().at(i).kind != EventKind::Note) {
+            EXPECT_FALSE(trace::explain(w.trace(), i).isEmpty()) << i;
+        }
+    }
+}
