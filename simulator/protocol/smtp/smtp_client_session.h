@@ -72,6 +72,8 @@ struct RecipientOutcome
     Path recipient;
     Status status = Status::Pending;
     Reply reply; // the reply that decided the status (RCPT's, or the end-of-data reply)
+                 // When no server reply decided it (connection lost, timeout, garbage, message
+                 // over the announced SIZE), a reply made up locally: 421 or 552, see the .cpp.
 };
 
 struct ClientResult
@@ -115,7 +117,9 @@ private:
     ClientResult m_result;
     protocol::LineAssembler m_lines;
     QByteArray m_pendingReplyText; // lines of a multi-line reply read so far
+    QByteArray m_pendingReplyWire; // the same lines as they arrived, for the trace
     int m_pendingReplyCode = 0;
+    int m_pendingReplyLines = 0;
     std::size_t m_nextRecipient = 0;
     int m_acceptedRecipients = 0;
 };
