@@ -201,7 +201,7 @@ smtp::Reply MailServer::acceptMessage(const smtp::ClientInfo &client,
             m_context.ledger->accepted(messageId, rcpt.address());
         if (isLocalDomain(rcpt.domain)) {
             deliverLocally(rcpt, StoredMessage{stamped, messageId, envelopeFrom, queueId, 0},
-                           kStageMailbox, connection.actor(net::StreamConnection::Side::Client));
+                           kStageMailbox);
             deliveredHere = true;
             continue;
         }
@@ -227,8 +227,7 @@ smtp::Reply MailServer::acceptMessage(const smtp::ClientInfo &client,
     return {250, "OK: queued as " + queueId};
 }
 
-void MailServer::deliverLocally(const smtp::Path &recipient, StoredMessage message, int stage,
-                                trace::ActorId from)
+void MailServer::deliverLocally(const smtp::Path &recipient, StoredMessage message, int stage)
 {
     auto it = m_mailboxes.find(QString::fromUtf8(recipient.localPart).toLower());
     if (it == m_mailboxes.end())
@@ -238,7 +237,7 @@ void MailServer::deliverLocally(const smtp::Path &recipient, StoredMessage messa
     e.time = m_context.simulation.now();
     e.kind = trace::EventKind::MailboxAdd;
     e.stage = static_cast<quint8>(stage);
-    e.from = from;
+    e.from = actor();
     e.to = actor();
     e.detail = it->second.owner().toUtf8();
     e.data = message.content;
@@ -483,7 +482,7 @@ void MailServer::bounce(const QueueEntry &entry, const std::vector<smtp::Recipie
         m_context.ledger->accepted(messageId, entry.reversePath.address());
     if (isLocalDomain(entry.reversePath.domain)) {
         if (mailbox(QString::fromUtf8(entry.reversePath.localPart))) {
-            deliverLocally(entry.reversePath, StoredMessage{report, messageId, {}, id, 0}, stage, actor());
+            deliverLocally(entry.reversePath, StoredMessage{report, messageId, {}, id, 0}, stage);
         } else if (m_context.ledger) {
             m_context.ledger->bounced(messageId, entry.reversePath.address());
         }

@@ -73,8 +73,7 @@ public:
 
 private:
     bool mayRelay(const smtp::ClientInfo &client) const;
-    void deliverLocally(const smtp::Path &recipient, StoredMessage message, int stage,
-                        trace::ActorId from);
+    void deliverLocally(const smtp::Path &recipient, StoredMessage message, int stage);
     void enqueue(QueueEntry entry, int stage);
     void scheduleAttempt(const QByteArray &id, core::SimTime delay);
     void attempt(const QByteArray &id);

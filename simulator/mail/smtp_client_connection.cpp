@@ -2,6 +2,8 @@
 
 #include "mail/wire_tap.h"
 
+#include <algorithm>
+
 namespace mailsim::mail {
 
 SmtpClientConnection::SmtpClientConnection(trace::TraceLog &log, smtp::ClientConfig config,
@@ -23,8 +25,12 @@ void SmtpClientConnection::handle(const protocol::EngineOutput &output)
     transmitSmtp(*this, m_log, output);
     if (m_progress)
         m_progress(m_session.state());
-    if (m_session.finished() && m_done) {
+    if (m_session.finished())
         connection()->close(net::StreamConnection::Side::Client);
+    // The outcome is reported as soon as every recipient is decided (normally by the reply
+    // to the final "."), not when the session ends: the sender drops its copy at the 250,
+    // while QUIT and the close still follow.
+    if (m_done && (m_session.finished() || allDecided())) {
         Outcome outcome;
         outcome.connected = true;
         outcome.result = m_session.result();
@@ -34,6 +40,15 @@ void SmtpClientConnection::handle(const protocol::EngineOutput &output)
         m_done = nullptr;
         done(outcome);
     }
+}
+
+bool SmtpClientConnection::allDecided() const
+{
+    const auto &recipients = m_session.result().recipients;
+    return !recipients.empty()
+           && std::none_of(recipients.begin(), recipients.end(), [](const smtp::RecipientOutcome &r) {
+                  return r.status == smtp::RecipientOutcome::Status::Pending;
+              });
 }
 
 void SmtpClientConnection::onData(const QByteArray &bytes)

@@ -21,6 +21,8 @@ public:
         smtp::ClientResult result;
         int stage = 0;            // the connection's stage when the session ended
     };
+    // Called once: when every recipient is decided (usually at the reply to the final "."),
+    // when the session ends without that, or when the connection cannot be made.
     using Done = std::function<void(const Outcome &)>;
     using Progress = std::function<void(smtp::ClientState)>;
 
@@ -37,6 +39,7 @@ public:
 
 private:
     void handle(const protocol::EngineOutput &output);
+    bool allDecided() const;
 
     trace::TraceLog &m_log;
     smtp::SmtpClientSession m_session;

@@ -164,8 +164,15 @@ TEST(MailDelivery, AnUnreachableServerIsRetriedThenTheMessageBounces)
     const auto defers = eventsOf(w, EventKind::QueueDefer);
     ASSERT_EQ(defers.size(), 4u);
     EXPECT_TRUE(defers.front()->data.contains("connection refused"));
-    for (std::size_t i = 1; i < defers.size(); ++i)
-        EXPECT_EQ(defers[i]->time - defers[i - 1]->time, core::minutes(1));
+    // Each new attempt (its MX lookup) starts one retry interval after the previous failure.
+    std::vector<const trace::TraceEvent *> lookups;
+    for (const auto *q : eventsOf(w, EventKind::DnsQuery)) {
+        if (q->data.contains(" MX "))
+            lookups.push_back(q);
+    }
+    ASSERT_EQ(lookups.size(), 5u);
+    for (std::size_t i = 1; i < lookups.size(); ++i)
+        EXPECT_EQ(lookups[i]->time - defers[i - 1]->time, core::minutes(1));
     EXPECT_EQ(eventsOf(w, EventKind::TcpRefused).size(), 5u);
     ASSERT_EQ(w.mailboxOf("alice@example.org")->size(), 1u);
     EXPECT_TRUE(w.mailboxOf("alice@example.org")->messages().front().content.contains("gave up after 5 attempts"));

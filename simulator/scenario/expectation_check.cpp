@@ -1,0 +1,120 @@
+#include "scenario/expectation_check.h"
+
+#include "mail/message_composer.h"
+#include "trace/explainer.h"
+
+namespace mailsim::scenario {
+
+namespace {
+
+bool subjectMatches(const QByteArray &message, const QString &subject)
+{
+    if (subject.isEmpty())
+        return true;
+    const QByteArray actual = trace::headerField(message, "Subject");
+    // The header holds the encoded form when the subject is not ASCII (RFC 2047).
+    return actual == subject.toUtf8() || actual == mail::encodeHeaderText(subject).replace("\r\n", "");
+}
+
+QString withSubject(const QString &subject)
+{
+    return subject.isEmpty() ? QString() : QStringLiteral(" with Subject \"%1\"").arg(subject);
+}
+
+const mail::MailServer *findServer(const world::World &world, const QString &name)
+{
+    for (const auto &server : world.servers()) {
+        if (server->settings().hostname.compare(name, Qt::CaseInsensitive) == 0
+            || server->settings().domain.compare(name, Qt::CaseInsensitive) == 0)
+            return server.get();
+    }
+    return nullptr;
+}
+
+ExpectationResult check(const Expectation &x, const world::World &world)
+{
+    ExpectationResult r;
+    r.where = x.where;
+    switch (x.kind) {
+    case Expectation::Kind::MailboxCount: {
+        r.description = QStringLiteral("%1's mailbox holds %2 message%3%4")
+                            .arg(x.user).arg(x.count).arg(x.count == 1 ? "" : "s", withSubject(x.subject));
+        const mail::Mailbox *box = world.mailboxOf(x.user);
+        if (!box) {
+            r.actual = QStringLiteral("there is no such mailbox");
+            break;
+        }
+        int n = 0;
+        for (const mail::StoredMessage &m : box->messages())
+            n += subjectMatches(m.content, x.subject);
+        r.passed = n == x.count;
+        r.actual = QStringLiteral("it holds %1").arg(n);
+        break;
+    }
+    case Expectation::Kind::ReplySeen:
+    case Expectation::Kind::ReplyNotSeen: {
+        int times = 0;
+        for (const trace::TraceEvent &e : world.trace().events())
+            times += e.kind == trace::EventKind::SmtpReply && e.code == x.code;
+        const bool wanted = x.kind == Expectation::Kind::ReplySeen;
+        r.description = wanted ? QStringLiteral("a %1 reply is sent").arg(x.code)
+                               : QStringLiteral("no %1 reply is sent").arg(x.code);
+        r.passed = wanted ? times > 0 : times == 0;
+        r.actual = times == 0 ? QStringLiteral("none was sent")
+                              : QStringLiteral("it was sent %1 time%2").arg(times).arg(times == 1 ? "" : "s");
+        break;
+    }
+    case Expectation::Kind::QueueEmpty: {
+        r.description = QStringLiteral("the outgoing queue of %1 is empty").arg(x.server);
+        const mail::MailServer *server = findServer(world, x.server);
+        if (!server) {
+            r.actual = QStringLiteral("there is no such server");
+            break;
+        }
+        const std::size_t n = server->queue().size();
+        r.passed = n == 0;
+        r.actual = n == 0 ? QStringLiteral("it is empty")
+                          : QStringLiteral("%1 message%2 still waiting").arg(n).arg(n == 1 ? "" : "s");
+        break;
+    }
+    case Expectation::Kind::Hops: {
+        r.description = QStringLiteral("the message%1 in %2's mailbox passed through %3 server%4")
+                            .arg(withSubject(x.subject), x.user).arg(x.count).arg(x.count == 1 ? "" : "s");
+        const mail::Mailbox *box = world.mailboxOf(x.user);
+        const mail::StoredMessage *found = nullptr;
+        if (box) {
+            for (const mail::StoredMessage &m : box->messages()) {
+                if (subjectMatches(m.content, x.subject)) {
+                    found = &m;
+                    break;
+                }
+            }
+        }
+        if (!found) {
+            r.actual = QStringLiteral("no such message arrived");
+            break;
+        }
+        // Count the Received: fields of the header section only.
+        const qsizetype end = found->content.indexOf("\r\n\r\n");
+        const QByteArray header = "\r\n" + found->content.left(end < 0 ? found->content.size() : end);
+        const int hops = static_cast<int>(header.count("\r\nReceived:"));
+        r.passed = hops == x.count;
+        r.actual = QStringLiteral("it has %1 Received: field%2").arg(hops).arg(hops == 1 ? "" : "s");
+        break;
+    }
+    }
+    return r;
+}
+
+} // namespace
+
+std::vector<ExpectationResult> checkExpectations(const std::vector<Expectation> &expectations,
+                                                 const world::World &world)
+{
+    std::vector<ExpectationResult> results;
+    for (const Expectation &x : expectations)
+        results.push_back(check(x, world));
+    return results;
+}
+
+} // namespace mailsim::scenario
