@@ -9,7 +9,8 @@
 // Limits (4.5.3.1): command lines of 512 octets and text lines of 1000 octets, both
 // counting CR LF; longer lines get "500 Line too long". A message over maxMessageSize gets
 // 552, and its bytes beyond the limit are not kept. Recipients beyond maxRecipients get 452.
-// No input makes this class crash, hang, or hold more than maxMessageSize plus one line.
+// No input makes this class crash or hang, and what it holds is bounded: one line of input,
+// plus, during DATA, the message (at most maxMessageSize) and its wire form for the trace.
 //
 // Mail policy (is this a local user? may this client relay? store the message) is not
 // decided here: it is asked of a ServerPolicy, which the mail server implements.
@@ -101,6 +102,12 @@ public:
     [[nodiscard]] ServerState state() const { return m_state; }
     [[nodiscard]] const Envelope &envelope() const { return m_envelope; }
     [[nodiscard]] const ServerConfig &config() const { return m_config; }
+    // Input bytes held right now: the unfinished line plus, during DATA, the message so far.
+    // Lets tests (and a curious student) check that memory stays bounded.
+    [[nodiscard]] qsizetype bytesHeld() const
+    {
+        return m_lines.buffered() + m_content.size() + m_dataWire.size();
+    }
 
 private:
     struct Impl;
@@ -116,6 +123,8 @@ private:
     QByteArray m_content;          // DATA so far, unstuffed
     bool m_contentTooBig = false;  // DATA went over maxMessageSize; bytes beyond it dropped
     bool m_contentLineTooLong = false;
+    QByteArray m_dataWire;         // DATA so far as it arrived (dot-stuffed), for the trace
+    int m_rcptAttempts = 0;        // RCPT TO commands that reached the recipient checks
 };
 
 } // namespace mailsim::smtp
