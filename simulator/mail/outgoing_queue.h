@@ -10,9 +10,10 @@
 #include "protocol/smtp/smtp_path.h"
 
 #include <QByteArray>
+#include <QHash>
 #include <QString>
 
-#include <vector>
+#include <list>
 
 namespace mailsim::mail {
 
@@ -38,12 +39,15 @@ public:
     QueueEntry &add(QueueEntry entry);
     [[nodiscard]] QueueEntry *find(const QByteArray &id);
     void remove(const QByteArray &id);
-    [[nodiscard]] const std::vector<QueueEntry> &entries() const { return m_entries; }
+    [[nodiscard]] const std::list<QueueEntry> &entries() const { return m_entries; }
     [[nodiscard]] std::size_t size() const { return m_entries.size(); }
     [[nodiscard]] bool empty() const { return m_entries.empty(); }
 
 private:
-    std::vector<QueueEntry> m_entries; // in arrival order
+    // In arrival order; a list so that entries stay where they are while others come and go
+    // (a busy server holds thousands), with an index by id for the lookups of each reply.
+    std::list<QueueEntry> m_entries;
+    QHash<QByteArray, std::list<QueueEntry>::iterator> m_byId;
 };
 
 } // namespace mailsim::mail
