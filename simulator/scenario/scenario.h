@@ -42,6 +42,11 @@ struct Expectation
 struct Scenario
 {
     world::WorldSpec world;
+    // The id each entry of world.sends had in the file's `messages:` list (same order and
+    // size as world.sends once loaded; may be shorter or hold empty strings when the scenario
+    // was made in code, and the writer then makes up ids). A message sent twice appears
+    // twice, with the same id.
+    std::vector<QString> messageIds;
     std::map<int, QString> lessonNotes; // stage (1..6) -> the teacher's explanation
     std::vector<Expectation> expectations;
 };

@@ -1,0 +1,2368 @@
+#include "scenario/scenario_loader.h"
+
+#include "protocol/smtp/smtp_path.h"
+
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/yaml.h>
+
+#include <QFile>
+#include <QFileInfo>
+#include <QHash>
+#include <QRegularExpression>
+#include <QSet>
+
+#include <algorithm>
+#include <limits>
+#include <map>
+#include <sstream>
+#include <string>
+
+namespace mailsim::scenario {
+
+QString ScenarioError::toString() const
+{
+    if (line <= 0)
+        return QStringLiteral("%1: %2").arg(fileName, message);
+    return QStringLiteral("%1:%2:%3: %4").arg(fileName).arg(line).arg(column).arg(message);
+}
+
+namespace {
+
+using core::SimTime;
+
+constexpr int kMaxErrors = 100;
+constexpr int kFirstStage = 1;
+constexpr int kLastStage = 6;
+
+// What a value should look like, as the messages say it.
+const QString kHostExpected = QStringLiteral("a host name such as mail.example.org");
+const QString kIpExpected = QStringLiteral("an IPv4 address such as 192.0.2.25");
+const QString kMailExpected = QStringLiteral("a mail address such as alice@example.org");
+const QString kDomainExpected = QStringLiteral("a domain name such as example.org");
+const QString kDurationExpected = QStringLiteral("a duration such as 10ms");
+const QString kTimeExpected =
+    QStringLiteral("a time: a duration from the start such as 2s, or a date and time such as "
+                   "2025-03-03T09:00:02Z");
+const QString kDateTimeExpected =
+    QStringLiteral("a date and time in UTC such as 2025-03-03T09:00:00Z");
+const QString kPreferenceExpected =
+    QStringLiteral("a preference from 0 to 65535 (the lowest is tried first)");
+const QString kSizeExpected = QStringLiteral("a size such as 10MB, 512KB or 2048 (bytes)");
+const QString kIdExpected = QStringLiteral(
+    "a message id such as lunch (letters, digits, '.', '-' and '_', starting with a letter "
+    "or digit)");
+
+// ----------------------------------------------------------------------------------------
+// The text of the file: lines, and yaml-cpp's marks (0-based, columns in bytes) turned
+// into positions as an editor shows them (1-based, columns in characters).
+
+class SourceText
+{
+public:
+    explicit SourceText(QByteArrayView text) : m_text(text)
+    {
+        m_lineStarts.push_back(0);
+        for (qsizetype i = 0; i < text.size(); ++i) {
+            if (text[i] == '\n')
+                m_lineStarts.push_back(i + 1);
+        }
+    }
+
+    [[nodiscard]] int lineCount() const { return static_cast<int>(m_lineStarts.size()); }
+
+    // Line `index` (0-based) without its line break.
+    [[nodiscard]] QByteArrayView line(int index) const
+    {
+        if (index < 0 || index >= lineCount())
+            return {};
+        const qsizetype begin = m_lineStarts[static_cast<std::size_t>(index)];
+        qsizetype end = index + 1 < lineCount()
+                            ? m_lineStarts[static_cast<std::size_t>(index) + 1] - 1
+                            : m_text.size();
+        if (end > begin && m_text[end - 1] == '\r')
+            --end;
+        return m_text.sliced(begin, end - begin);
+    }
+
+    // 1-based character column of the byte at `byteColumn` (0-based) in line `index`.
+    [[nodiscard]] int charColumn(int index, int byteColumn) const
+    {
+        const QByteArrayView text = line(index);
+        const qsizetype limit = std::min<qsizetype>(std::max(byteColumn, 0), text.size());
+        int column = 1;
+        for (qsizetype i = 0; i < limit; ++i) {
+            if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80)
+                ++column;
+        }
+        if (byteColumn > text.size())
+            column += static_cast<int>(byteColumn - text.size());
+        return column;
+    }
+
+    [[nodiscard]] SourceLocation at(const YAML::Mark &mark) const
+    {
+        if (mark.is_null() || mark.line < 0)
+            return {1, 1};
+        return {mark.line + 1, charColumn(mark.line, mark.column)};
+    }
+
+    // The last character that is neither blank nor part of a comment before `mark`: where
+    // the '-' or ':' of an empty value is (yaml-cpp puts empty values at the next token).
+    [[nodiscard]] SourceLocation before(const YAML::Mark &mark) const
+    {
+        if (mark.is_null() || mark.line < 0)
+            return {1, 1};
+        for (int index = std::min(mark.line, lineCount() - 1); index >= 0; --index) {
+            QByteArrayView text = line(index);
+            if (index == mark.line)
+                text = text.first(std::min<qsizetype>(std::max(mark.column, 0), text.size()));
+            // Cut a comment: '#' at the start or after a blank (quotes are not considered).
+            for (qsizetype i = 0; i < text.size(); ++i) {
+                if (text[i] == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t')) {
+                    text = text.first(i);
+                    break;
+                }
+            }
+            qsizetype last = text.size() - 1;
+            while (last >= 0 && (text[last] == ' ' || text[last] == '\t'))
+                --last;
+            if (last >= 0)
+                return {index + 1, charColumn(index, static_cast<int>(last))};
+        }
+        return at(mark);
+    }
+
+    [[nodiscard]] QByteArrayView text() const { return m_text; }
+
+private:
+    QByteArrayView m_text;
+    std::vector<qsizetype> m_lineStarts;
+};
+
+bool before(const SourceLocation &a, const SourceLocation &b)
+{
+    return a.line != b.line ? a.line < b.line : a.column < b.column;
+}
+
+// ----------------------------------------------------------------------------------------
+// Names and suggestions
+
+// Optimal string alignment distance: insertions, deletions, substitutions and swaps of two
+// neighbouring characters each cost 1.
+int editDistance(const QString &a, const QString &b)
+{
+    const qsizetype n = a.size();
+    const qsizetype m = b.size();
+    std::vector<std::vector<int>> d(static_cast<std::size_t>(n + 1),
+                                    std::vector<int>(static_cast<std::size_t>(m + 1)));
+    auto at = [&d](qsizetype i, qsizetype j) -> int & {
+        return d[static_cast<std::size_t>(i)][static_cast<std::size_t>(j)];
+    };
+    for (qsizetype i = 0; i <= n; ++i)
+        at(i, 0) = static_cast<int>(i);
+    for (qsizetype j = 0; j <= m; ++j)
+        at(0, j) = static_cast<int>(j);
+    for (qsizetype i = 1; i <= n; ++i) {
+        for (qsizetype j = 1; j <= m; ++j) {
+            const int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            int best = std::min({at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                best = std::min(best, at(i - 2, j - 2) + 1);
+            at(i, j) = best;
+        }
+    }
+    return at(n, m);
+}
+
+QString normalizedName(const QString &name)
+{
+    QString s = name.toLower();
+    s.replace(QLatin1Char('_'), QLatin1Char('-'));
+    s.replace(QLatin1Char(' '), QLatin1Char('-'));
+    return s;
+}
+
+// The candidate closest to `word`, when it is close enough to be what was meant.
+QString closest(const QString &word, const QStringList &candidates)
+{
+    if (word.size() > 200)
+        return {};
+    const QString w = normalizedName(word);
+    QString best;
+    int bestDistance = std::numeric_limits<int>::max();
+    for (const QString &candidate : candidates) {
+        const int d = editDistance(w, normalizedName(candidate));
+        if (d < bestDistance) {
+            bestDistance = d;
+            best = candidate;
+        }
+    }
+    const int allowed = std::max<int>(1, std::min<int>(2, static_cast<int>(w.size()) / 4));
+    if (best.isEmpty() || bestDistance > allowed || bestDistance >= w.size())
+        return {};
+    return best;
+}
+
+// "'a', 'b' and 'c'" or "a, b and c"
+QString listing(const QStringList &items, bool quote)
+{
+    QStringList q;
+    for (const QString &item : items)
+        q << (quote ? QStringLiteral("'%1'").arg(item) : item);
+    if (q.size() <= 1)
+        return q.join(QString());
+    return q.mid(0, q.size() - 1).join(QStringLiteral(", ")) + QStringLiteral(" and ") + q.last();
+}
+
+// "the users are a and b" / "the only user is a"
+QString theOnes(const QString &plural, const QString &singular, const QStringList &items,
+                bool quote)
+{
+    if (items.size() == 1)
+        return QStringLiteral("the only %1 is %2").arg(singular, listing(items, quote));
+    return QStringLiteral("the %1 are %2").arg(plural, listing(items, quote));
+}
+
+// ----------------------------------------------------------------------------------------
+// The syntax of values
+
+bool isHostLabel(QStringView label)
+{
+    if (label.isEmpty() || label.size() > 63)
+        return false;
+    for (QChar c : label) {
+        if (!(c.isLetterOrNumber() && c.unicode() < 128) && c != QLatin1Char('-'))
+            return false;
+    }
+    return label.front() != QLatin1Char('-') && label.back() != QLatin1Char('-');
+}
+
+bool isHostName(const QString &name)
+{
+    if (name.isEmpty() || name.size() > 253)
+        return false;
+    const QList<QStringView> labels = QStringView(name).split(QLatin1Char('.'));
+    return std::all_of(labels.begin(), labels.end(), isHostLabel);
+}
+
+bool isIpv4(const QString &address)
+{
+    static const QRegularExpression re(QStringLiteral(
+        R"(^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$)"));
+    return re.match(address).hasMatch();
+}
+
+// An address as SMTP carries it in MAIL FROM and RCPT TO (RFC 5321 4.1.2): the same check
+// the servers of the simulation make. A user's address must moreover have a domain with a
+// server, which rules out address literals such as bob@[192.0.2.1] for users.
+bool isMailAddress(const QString &address)
+{
+    return smtp::Path::fromAddress(address.toUtf8()).has_value();
+}
+
+bool isMessageId(const QString &id)
+{
+    static const QRegularExpression re(QStringLiteral(R"(^[A-Za-z0-9][A-Za-z0-9._-]*$)"));
+    return id.size() <= 100 && re.match(id).hasMatch();
+}
+
+QString domainOf(const QString &address)
+{
+    return address.mid(address.lastIndexOf(QLatin1Char('@')) + 1);
+}
+
+// Durations: an optional '-', digits, optional decimals, a unit. Empty optional with
+// `problem` set when the text is not one, or not a whole number of microseconds.
+std::optional<SimTime> parseDuration(const QString &text, QString *problem)
+{
+    static const QRegularExpression re(
+        QStringLiteral(R"(^(-)?([0-9]+)(?:\.([0-9]+))?(us|ms|s|m|h|d)$)"));
+    const QRegularExpressionMatch match = re.match(text);
+    if (!match.hasMatch()) {
+        static const QRegularExpression number(QStringLiteral(R"(^-?[0-9]+(\.[0-9]+)?$)"));
+        static const QRegularExpression spaced(
+            QStringLiteral(R"(^-?[0-9]+(\.[0-9]+)?\s+(us|ms|s|m|h|d)$)"));
+        static const QRegularExpression unit(QStringLiteral(R"(^-?[0-9]+(\.[0-9]+)?\s*(\S+)$)"));
+        if (number.match(text).hasMatch())
+            *problem = QStringLiteral("add a unit: us, ms, s, m, h or d");
+        else if (spaced.match(text).hasMatch())
+            *problem = QStringLiteral("write it without a space, as in 10ms");
+        else if (const auto u = unit.match(text); u.hasMatch())
+            *problem = QStringLiteral("'%1' is not a unit; the units are us, ms, s, m, h and d")
+                           .arg(u.captured(2));
+        else
+            problem->clear();
+        return std::nullopt;
+    }
+    const QString unitName = match.captured(4);
+    const qint64 unitMicros = unitName == QLatin1String("us")   ? 1
+                              : unitName == QLatin1String("ms") ? 1000
+                              : unitName == QLatin1String("s")  ? core::seconds(1)
+                              : unitName == QLatin1String("m")  ? core::minutes(1)
+                              : unitName == QLatin1String("h")  ? core::minutes(60)
+                                                                : core::minutes(60 * 24);
+    const QString whole = match.captured(2);
+    QString fraction = match.captured(3);
+    while (fraction.endsWith(QLatin1Char('0')))
+        fraction.chop(1);
+    bool ok = false;
+    const qint64 wholeValue = whole.size() > 18 ? -1 : whole.toLongLong(&ok);
+    qint64 value = 0;
+    if (!ok || wholeValue < 0 || __builtin_mul_overflow(wholeValue, unitMicros, &value)) {
+        *problem = QStringLiteral("it is too long");
+        return std::nullopt;
+    }
+    if (!fraction.isEmpty()) {
+        qint64 scale = 1;
+        for (qsizetype i = 0; i < fraction.size(); ++i)
+            scale *= 10;
+        qint64 part = 0;
+        if (fraction.size() > 9 ||
+            __builtin_mul_overflow(fraction.toLongLong(), unitMicros, &part) || part % scale != 0) {
+            *problem = QStringLiteral("durations are counted in whole microseconds");
+            return std::nullopt;
+        }
+        if (__builtin_add_overflow(value, part / scale, &value)) {
+            *problem = QStringLiteral("it is too long");
+            return std::nullopt;
+        }
+    }
+    return match.captured(1).isEmpty() ? value : -value;
+}
+
+std::optional<QDateTime> parseDateTime(const QString &text)
+{
+    static const QRegularExpression re(QStringLiteral(
+        R"(^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,3})?(Z|[+-][0-9]{2}:[0-9]{2})$)"));
+    if (!re.match(text).hasMatch())
+        return std::nullopt;
+    const QDateTime dt = QDateTime::fromString(text, Qt::ISODateWithMs);
+    if (!dt.isValid())
+        return std::nullopt;
+    return dt.toUTC();
+}
+
+bool looksLikeDateTime(const QString &text)
+{
+    static const QRegularExpression re(QStringLiteral(R"(^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2})"));
+    return re.match(text).hasMatch();
+}
+
+QString isoText(const QDateTime &dt)
+{
+    return dt.toUTC().toString(dt.time().msec() != 0 ? Qt::ISODateWithMs : Qt::ISODate);
+}
+
+// ----------------------------------------------------------------------------------------
+// What was read, with positions, for the checks across the file
+
+struct KeySpec
+{
+    const char *name;
+    bool required;
+    QString expected; // what the value should be
+};
+
+struct Field
+{
+    YAML::Node key;
+    YAML::Node value;
+    SourceLocation keyAt;
+    SourceLocation valueAt; // the key's position when the value is empty
+    QString name;           // the key as written
+};
+
+struct Fields
+{
+    SourceLocation at;
+    std::map<std::string, Field> byName;
+    [[nodiscard]] const Field *get(const char *name) const
+    {
+        const auto it = byName.find(name);
+        return it == byName.end() ? nullptr : &it->second;
+    }
+};
+
+struct HostDecl
+{
+    QString name;
+    QString address;
+    SourceLocation nameAt;
+    SourceLocation addressAt;
+    QString owner;       // "the DNS server", "the computer of alice@example.org"...
+    bool isUser = false; // a user's computer: may be shared by users who describe it alike
+};
+
+struct NamedDecl
+{
+    QString name;
+    SourceLocation at;
+};
+
+struct MxDecl
+{
+    world::MxSpec mx;
+    SourceLocation hostAt; // where the exchange is named; line 0 for an implied record
+    bool implied = false;  // made because a domain has no `mx` list
+};
+
+struct LinkDecl
+{
+    world::LinkSpec link;
+    SourceLocation aAt;
+    SourceLocation bAt;
+    SourceLocation at;
+};
+
+struct RecordDecl
+{
+    world::AddressRecordSpec record;
+    SourceLocation nameAt;
+    SourceLocation at;
+};
+
+struct MessageDecl
+{
+    QString id;
+    SourceLocation idAt;
+    SourceLocation at;
+    SourceLocation fromAt;
+    world::SendSpec content;
+    bool sent = false;
+};
+
+struct TimelineDecl
+{
+    SimTime at = 0;
+    bool isSend = true;
+    QString ref; // message id or user address
+    SourceLocation refAt;
+};
+
+struct ExpectDecl
+{
+    Expectation expectation;
+    SourceLocation userAt;
+    SourceLocation serverAt;
+};
+
+// ----------------------------------------------------------------------------------------
+// Where the second document of a file starts, if it has one with content. YAML::LoadAll is
+// not used: in yaml-cpp 0.7 it never returns on some inputs (a file that is only ",") and
+// fills the memory with empty documents. Here the parser is asked for two documents at most.
+
+class DocumentCounter : public YAML::EventHandler
+{
+public:
+    int documents = 0;
+    bool secondHasContent = false;
+    YAML::Mark secondAt;
+
+    void OnDocumentStart(const YAML::Mark &) override { ++documents; }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark &, YAML::anchor_t) override {}
+    void OnAlias(const YAML::Mark &mark, YAML::anchor_t) override { content(mark); }
+    void OnScalar(const YAML::Mark &mark, const std::string &, YAML::anchor_t,
+                  const std::string &) override
+    {
+        content(mark);
+    }
+    void OnSequenceStart(const YAML::Mark &mark, const std::string &, YAML::anchor_t,
+                         YAML::EmitterStyle::value) override
+    {
+        content(mark);
+    }
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark &mark, const std::string &, YAML::anchor_t,
+                    YAML::EmitterStyle::value) override
+    {
+        content(mark);
+    }
+    void OnMapEnd() override {}
+
+private:
+    void content(const YAML::Mark &mark)
+    {
+        if (documents == 2 && !secondHasContent) {
+            secondHasContent = true;
+            secondAt = mark;
+        }
+    }
+};
+
+// ----------------------------------------------------------------------------------------
+
+class Loader
+{
+public:
+    Loader(QByteArrayView text, QString fileName) : m_source(text), m_fileName(std::move(fileName))
+    {
+    }
+
+    LoadResult run();
+
+private:
+    void error(SourceLocation at, const QString &message)
+    {
+        m_errors.push_back({m_fileName, std::max(at.line, 1), std::max(at.column, 1), message});
+    }
+    [[nodiscard]] SourceLocation at(const YAML::Node &node) const
+    {
+        return node.IsNull() ? m_source.before(node.Mark()) : m_source.at(node.Mark());
+    }
+    static QString describe(const YAML::Node &node);
+    void wrongValue(const Field &f, const QString &expected);
+    void wrongItem(const YAML::Node &node, const QString &subject, const QString &expected);
+
+    // Reading the structure
+    bool checkUtf8();
+    void checkTabs();
+    void syntaxError(const YAML::Mark &mark, const std::string &what);
+    bool checkQuotes(const YAML::Node &root);
+    std::optional<Fields> fields(const YAML::Node &node, SourceLocation where,
+                                 const QString &subject, const QString &expected,
+                                 const QString &context, const std::vector<KeySpec> &keys);
+    bool isList(const Field &f, const QString &expected);
+
+    // Values (they report what is wrong; the raw text is kept even when invalid, so that a
+    // misspelt name is not reported again wherever it is used)
+    std::optional<QString> scalar(const Field &f, const QString &expected);
+    QString text(const Fields &m, const char *key, const QString &expected, bool allowEmpty);
+    QString hostName(const Fields &m, const char *key, SourceLocation *where = nullptr);
+    QString ipAddress(const Fields &m, const char *key, SourceLocation *where = nullptr);
+    QString mailAddress(const Fields &m, const char *key, SourceLocation *where = nullptr);
+    std::optional<qint64> integer(const Fields &m, const char *key, qint64 min, qint64 max,
+                                  const QString &expected);
+    std::optional<SimTime> duration(const Fields &m, const char *key, bool allowZero);
+    std::optional<qint64> size(const Fields &m, const char *key);
+    std::optional<SimTime> timelineTime(const Field &f);
+    std::vector<std::pair<QString, SourceLocation>> addressList(const Fields &m, const char *key);
+
+    // The sections
+    bool readTop(const YAML::Node &root);
+    void readLessonNotes(const Field &f);
+    // A host of its own (the DNS server, a router): its decl, and its label
+    std::optional<std::pair<HostDecl, QString>> readHost(const YAML::Node &node,
+                                                         const QString &subject,
+                                                         const QString &expected,
+                                                         const QString &context);
+    void readDomain(const YAML::Node &node, int index);
+    void readServer(const Field &f, const QString &domain);
+    void readUser(const YAML::Node &node, int index);
+    void readLink(const YAML::Node &node, int index);
+    void readRecord(const YAML::Node &node, int index);
+    void readMessage(const YAML::Node &node, int index);
+    void readTimelineEntry(const YAML::Node &node, int index);
+    void readExpectation(const YAML::Node &node, int index);
+    template <typename Fn>
+    void forEachItem(const Fields &m, const char *key, const QString &expected, Fn fn);
+
+    // The checks across the file
+    void checkHosts();
+    void checkDomainsAndUsers();
+    void checkLinks();
+    void checkDns();
+    void checkMessages();
+    void checkExpectations();
+    [[nodiscard]] const HostDecl *findHost(const QString &name) const;
+    [[nodiscard]] bool isUser(const QString &address) const;
+    void unknownHost(SourceLocation at, const QString &name, const QString &what);
+    void unknownUser(SourceLocation at, const QString &address, const QString &what);
+
+    Scenario build() const;
+    LoadResult finish();
+
+    SourceText m_source;
+    QString m_fileName;
+    std::vector<ScenarioError> m_errors;
+
+    // What was read
+    world::WorldSpec m_world;
+    bool m_startValid = true;
+    std::map<int, QString> m_lessonNotes;
+    std::vector<HostDecl> m_hosts;
+    std::vector<NamedDecl> m_domains; // same order as m_world.servers
+    std::vector<NamedDecl> m_users;   // same order as m_world.users
+    std::vector<MxDecl> m_domainMx;   // from the domains' `mx` lists (and implied ones)
+    std::vector<MxDecl> m_recordMx;   // from dns-records
+    std::vector<LinkDecl> m_links;
+    std::vector<RecordDecl> m_records;
+    std::vector<MessageDecl> m_messages;
+    std::vector<TimelineDecl> m_timeline;
+    std::vector<ExpectDecl> m_expectations;
+    // False when some entry could not be read: then a name missing from the list may well be
+    // that entry's, and is not reported as unknown.
+    bool m_hostsComplete = true;
+    bool m_usersComplete = true;
+    bool m_timelineComplete = true;
+};
+
+QString Loader::describe(const YAML::Node &node)
+{
+    switch (node.Type()) {
+    case YAML::NodeType::Map:
+        return QStringLiteral("a mapping (key: value pairs)");
+    case YAML::NodeType::Sequence:
+        return node.size() == 0   ? QStringLiteral("an empty list")
+               : node.size() == 1 ? QStringLiteral("a list of 1 entry")
+                                  : QStringLiteral("a list of %1 entries").arg(node.size());
+    case YAML::NodeType::Scalar: {
+        QString s = QString::fromStdString(node.Scalar());
+        s.replace(QLatin1Char('\n'), QStringLiteral("\\n"));
+        if (s.size() > 40)
+            s = s.left(37) + QStringLiteral("...");
+        return QStringLiteral("'%1'").arg(s);
+    }
+    default:
+        return QStringLiteral("nothing");
+    }
+}
+
+void Loader::wrongValue(const Field &f, const QString &expected)
+{
+    if (f.value.IsNull())
+        error(f.keyAt, QStringLiteral("'%1' is empty: expected %2").arg(f.name, expected));
+    else
+        error(f.valueAt,
+              QStringLiteral("'%1': expected %2, not %3").arg(f.name, expected, describe(f.value)));
+}
+
+void Loader::wrongItem(const YAML::Node &node, const QString &subject, const QString &expected)
+{
+    error(at(node),
+          QStringLiteral("%1: expected %2, not %3").arg(subject, expected, describe(node)));
+}
+
+// ----------------------------------------------------------------------------------------
+// Before and around yaml-cpp
+
+bool Loader::checkUtf8()
+{
+    const QByteArrayView text = m_source.text();
+    int line = 0;
+    qsizetype lineStart = 0;
+    for (qsizetype i = 0; i < text.size();) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c == '\n') {
+            ++line;
+            lineStart = ++i;
+            continue;
+        }
+        int extra = c < 0x80           ? 0
+                    : (c >> 5) == 0x6  ? 1
+                    : (c >> 4) == 0xE  ? 2
+                    : (c >> 3) == 0x1E ? 3
+                                       : -1;
+        bool ok = extra >= 0 && i + extra < text.size();
+        for (int k = 1; ok && k <= extra; ++k)
+            ok = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
+        if (ok && c < 0x20 && c != '\t' && c != '\r') {
+            error({line + 1, m_source.charColumn(line, static_cast<int>(i - lineStart))},
+                  QStringLiteral("a control character (code %1) is not allowed in a scenario "
+                                 "file")
+                      .arg(c));
+            return false;
+        }
+        if (!ok) {
+            error({line + 1, m_source.charColumn(line, static_cast<int>(i - lineStart))},
+                  QStringLiteral("the file is not UTF-8 text; save it with the UTF-8 encoding"));
+            return false;
+        }
+        i += 1 + extra;
+    }
+    return true;
+}
+
+// YAML forbids tabs in indentation, and yaml-cpp's message about them is hard to follow.
+// Tabs after the indentation of a literal or folded block belong to its text.
+void Loader::checkTabs()
+{
+    static const QRegularExpression blockStart(
+        QStringLiteral(R"((^|[\s:-])[|>][0-9+-]{0,2}\s*(#.*)?$)"));
+    int blockParent = -1; // indentation of the line that started a block scalar, or -1
+    int blockIndent = -1; // indentation of the block's text, once known
+    for (int index = 0; index < m_source.lineCount(); ++index) {
+        const QByteArrayView line = m_source.line(index);
+        int spaces = 0;
+        while (spaces < line.size() && line[spaces] == ' ')
+            ++spaces;
+        qsizetype first = spaces; // first character that is not blank
+        while (first < line.size() && (line[first] == ' ' || line[first] == '\t'))
+            ++first;
+        if (first == line.size())
+            continue; // a blank line
+        if (blockParent >= 0) {
+            if (blockIndent < 0 && spaces > blockParent)
+                blockIndent = spaces;
+            if (blockIndent >= 0 && spaces >= blockIndent)
+                continue; // text of the block
+            blockParent = -1;
+            blockIndent = -1;
+        }
+        if (first != spaces) {
+            error({index + 1, spaces + 1},
+                  QStringLiteral("a tab is used for indentation; indent with spaces only"));
+            continue;
+        }
+        const QString content = QString::fromUtf8(line.sliced(first));
+        if (!content.startsWith(QLatin1Char('#')) && blockStart.match(content).hasMatch()) {
+            blockParent = spaces;
+            blockIndent = -1;
+        }
+    }
+}
+
+void Loader::syntaxError(const YAML::Mark &mark, const std::string &what)
+{
+    SourceLocation where = m_source.at(mark);
+    const QByteArrayView line = m_source.line(mark.line);
+    int indent = 0;
+    while (indent < line.size() && line[indent] == ' ')
+        ++indent;
+    const bool atLineStart = mark.column <= indent;
+    const QString raw = QString::fromStdString(what);
+    QString message;
+    if (what == YAML::ErrorMsg::END_OF_MAP || what == YAML::ErrorMsg::END_OF_SEQ) {
+        if (atLineStart)
+            message = QStringLiteral("bad indentation: this line does not line up with the "
+                                     "lines above it");
+        else
+            message = QStringLiteral("unexpected text here; if it belongs to the value before "
+                                     "it, put the whole value in quotes");
+    } else if (what == YAML::ErrorMsg::MAP_VALUE) {
+        message = QStringLiteral("unexpected ':' here: either this line is indented more than "
+                                 "the line above it, or a text containing ': ' needs quotes");
+    } else if (what == YAML::ErrorMsg::END_OF_SEQ_FLOW || what == YAML::ErrorMsg::END_OF_MAP_FLOW) {
+        const bool isList = what == YAML::ErrorMsg::END_OF_SEQ_FLOW;
+        const char open = isList ? '[' : '{';
+        const char close = isList ? ']' : '}';
+        // Point at the bracket that is never closed: back from where yaml-cpp gave up.
+        const QByteArrayView text = m_source.text();
+        int depth = 0;
+        bool question = false; // yaml-cpp stops at "? " inside brackets
+        for (qsizetype i = std::min<qsizetype>(mark.pos, text.size() - 1); i >= 0; --i) {
+            if (i == mark.pos) {
+                question = text[i] == '?';
+                continue;
+            }
+            if (text[i] == '?' && i + 1 < text.size() &&
+                QByteArrayView(" ,]}\r\n").contains(text[i + 1]))
+                question = true;
+            if (text[i] == close) {
+                ++depth;
+            } else if (text[i] == open && depth-- == 0) {
+                int line = 0;
+                qsizetype lineStart = 0;
+                for (qsizetype k = 0; k < i; ++k) {
+                    if (text[k] == '\n') {
+                        ++line;
+                        lineStart = k + 1;
+                    }
+                }
+                where = {line + 1, m_source.charColumn(line, static_cast<int>(i - lineStart))};
+                break;
+            }
+        }
+        message = isList ? QStringLiteral("this list ('[') is never closed: expected ']' at its "
+                                          "end, and ',' between its entries")
+                         : QStringLiteral("this mapping ('{') is never closed: expected '}' at "
+                                          "its end, and ',' between its entries");
+        if (question)
+            message += QStringLiteral("; a text with a '?' inside '%1 %2' must be in quotes")
+                           .arg(QString(QLatin1Char(open)), QString(QLatin1Char(close)));
+    } else if (what == YAML::ErrorMsg::FLOW_END) {
+        message = QStringLiteral("this ']' or '}' closes nothing");
+    } else if (what == YAML::ErrorMsg::BLOCK_ENTRY) {
+        message = QStringLiteral("a list entry ('- ') is not allowed here; check the "
+                                 "indentation");
+    } else if (what == YAML::ErrorMsg::MAP_KEY) {
+        message = QStringLiteral("a key is not allowed here; check the indentation");
+    } else if (what == YAML::ErrorMsg::TAB_IN_INDENTATION) {
+        message = QStringLiteral("a tab is used for indentation; indent with spaces only");
+    } else if (what == YAML::ErrorMsg::UNKNOWN_TOKEN) {
+        const QString rest = QString::fromUtf8(
+            line.sliced(std::min<qsizetype>(std::max(mark.column, 0), line.size())));
+        message = QStringLiteral("a value cannot start with '%1'; put it in quotes")
+                      .arg(rest.isEmpty() ? QString() : rest.left(1));
+    } else if (raw.startsWith(QString::fromLatin1(YAML::ErrorMsg::INVALID_ESCAPE))) {
+        for (int c = std::min<int>(mark.column, static_cast<int>(line.size())) - 1; c >= 0; --c) {
+            if (line[c] == '\\') {
+                where = {mark.line + 1, m_source.charColumn(mark.line, c)};
+                break;
+            }
+        }
+        message = QStringLiteral("unknown escape '\\%1' in a text in double quotes; write '\\\\' "
+                                 "for a backslash, or use single quotes")
+                      .arg(raw.mid(static_cast<qsizetype>(strlen(YAML::ErrorMsg::INVALID_ESCAPE))));
+    } else if (what == YAML::ErrorMsg::UNKNOWN_ANCHOR) {
+        message = QStringLiteral("this alias ('*name') refers to an anchor ('&name') that is "
+                                 "not defined above it");
+    } else if (what == YAML::ErrorMsg::CHAR_IN_BLOCK) {
+        message = QStringLiteral("unexpected text after '|' or '>': the text of a block starts "
+                                 "on the next line");
+    } else {
+        message = QStringLiteral("YAML syntax error: %1").arg(raw);
+    }
+    error(where, message);
+}
+
+// yaml-cpp takes a quoted text that is never closed to run until the end of the file.
+bool Loader::checkQuotes(const YAML::Node &root)
+{
+    const QByteArrayView text = m_source.text();
+    int budget = 200000; // aliases can make a small file a large tree
+    bool ok = true;
+    std::vector<YAML::Node> stack{root};
+    while (!stack.empty() && budget-- > 0 && ok) {
+        const YAML::Node node = stack.back();
+        stack.pop_back();
+        if (node.IsMap()) {
+            for (const auto &kv : node) {
+                stack.push_back(kv.first);
+                stack.push_back(kv.second);
+            }
+        } else if (node.IsSequence()) {
+            for (const auto &item : node)
+                stack.push_back(item);
+        } else if (node.IsScalar() && node.Tag() == "!") {
+            const qsizetype pos = node.Mark().pos;
+            if (pos < 0 || pos >= text.size())
+                continue;
+            const char quote = text[pos];
+            if (quote != '"' && quote != '\'')
+                continue;
+            bool closed = false;
+            for (qsizetype i = pos + 1; i < text.size(); ++i) {
+                if (quote == '"' && text[i] == '\\') {
+                    ++i;
+                } else if (text[i] == quote) {
+                    if (quote == '\'' && i + 1 < text.size() && text[i + 1] == '\'') {
+                        ++i;
+                        continue;
+                    }
+                    closed = true;
+                    break;
+                }
+            }
+            if (!closed) {
+                error(m_source.at(node.Mark()),
+                      QStringLiteral("the text in quotes that starts here is never closed: "
+                                     "expected a closing %1")
+                          .arg(QLatin1Char(quote)));
+                ok = false;
+            }
+        }
+    }
+    return ok;
+}
+
+std::optional<Fields> Loader::fields(const YAML::Node &node, SourceLocation where,
+                                     const QString &subject, const QString &expected,
+                                     const QString &context, const std::vector<KeySpec> &keys)
+{
+    if (!node.IsMap()) {
+        if (node.IsNull())
+            error(where, QStringLiteral("%1 is empty: expected %2").arg(subject, expected));
+        else
+            error(where,
+                  QStringLiteral("%1: expected %2, not %3").arg(subject, expected, describe(node)));
+        return std::nullopt;
+    }
+    Fields result;
+    result.at = where;
+    QStringList suggested; // a misspelt key is not reported as missing as well
+    QStringList names;
+    for (const KeySpec &k : keys)
+        names << QString::fromLatin1(k.name);
+    for (const auto &kv : node) {
+        Field f{kv.first, kv.second, at(kv.first), {}, {}};
+        f.valueAt = kv.second.IsNull() ? f.keyAt : at(kv.second);
+        if (!kv.first.IsScalar()) {
+            error(f.keyAt, QStringLiteral("expected a key name such as '%1' %2, not %3")
+                               .arg(names.value(0), context, describe(kv.first)));
+            continue;
+        }
+        f.name = QString::fromStdString(kv.first.Scalar());
+        const std::string key = kv.first.Scalar();
+        const auto spec =
+            std::find_if(keys.begin(), keys.end(), [&](const KeySpec &k) { return key == k.name; });
+        if (spec == keys.end()) {
+            const QString suggestion = closest(f.name, names);
+            suggested << suggestion;
+            if (!suggestion.isEmpty())
+                error(f.keyAt, QStringLiteral("unknown key '%1' %2; did you mean '%3'?")
+                                   .arg(f.name, context, suggestion));
+            else
+                error(f.keyAt, QStringLiteral("unknown key '%1' %2; expected %3")
+                                   .arg(f.name, context,
+                                        names.size() == 1
+                                            ? QStringLiteral("'%1'").arg(names[0])
+                                            : QStringLiteral("one of ") + listing(names, true)));
+            continue;
+        }
+        if (const Field *first = result.get(key.c_str())) {
+            error(f.keyAt, QStringLiteral("'%1' is given twice %2 (first on line %3); keep one")
+                               .arg(f.name, context)
+                               .arg(first->keyAt.line));
+            continue;
+        }
+        result.byName.emplace(key, f);
+    }
+    for (const KeySpec &k : keys) {
+        if (k.required && !result.get(k.name) && !suggested.contains(QLatin1String(k.name)))
+            error(where, QStringLiteral("missing '%1' %2: expected %3")
+                             .arg(QString::fromLatin1(k.name), context, k.expected));
+    }
+    return result;
+}
+
+bool Loader::isList(const Field &f, const QString &expected)
+{
+    if (f.value.IsSequence())
+        return true;
+    wrongValue(f, expected);
+    return false;
+}
+
+template <typename Fn>
+void Loader::forEachItem(const Fields &m, const char *key, const QString &expected, Fn fn)
+{
+    const Field *f = m.get(key);
+    if (!f || f->value.IsNull())
+        return; // an empty section is no section
+    if (!isList(*f, expected))
+        return;
+    int index = 0;
+    for (const auto &item : f->value)
+        fn(item, index++);
+}
+
+// ----------------------------------------------------------------------------------------
+// Values
+
+std::optional<QString> Loader::scalar(const Field &f, const QString &expected)
+{
+    if (!f.value.IsScalar()) {
+        wrongValue(f, expected);
+        return std::nullopt;
+    }
+    return QString::fromStdString(f.value.Scalar());
+}
+
+QString Loader::text(const Fields &m, const char *key, const QString &expected, bool allowEmpty)
+{
+    const Field *f = m.get(key);
+    if (!f)
+        return {};
+    if (f->value.IsNull() && allowEmpty)
+        return {};
+    const std::optional<QString> s = scalar(*f, expected);
+    if (!s)
+        return {};
+    if (!allowEmpty && s->trimmed().isEmpty())
+        error(f->valueAt, QStringLiteral("'%1' is empty: expected %2").arg(f->name, expected));
+    return *s;
+}
+
+QString Loader::hostName(const Fields &m, const char *key, SourceLocation *where)
+{
+    const Field *f = m.get(key);
+    if (!f)
+        return {};
+    if (where)
+        *where = f->valueAt;
+    const std::optional<QString> s = scalar(*f, kHostExpected);
+    if (s && !isHostName(*s))
+        wrongValue(*f, kHostExpected + QStringLiteral(" (letters, digits and '-', parts "
+                                                      "separated by dots)"));
+    return s.value_or(QString());
+}
+
+QString Loader::ipAddress(const Fields &m, const char *key, SourceLocation *where)
+{
+    const Field *f = m.get(key);
+    if (!f)
+        return {};
+    if (where)
+        *where = f->valueAt;
+    const std::optional<QString> s = scalar(*f, kIpExpected);
+    if (s && !isIpv4(*s))
+        wrongValue(*f, kIpExpected);
+    return s.value_or(QString());
+}
+
+QString Loader::mailAddress(const Fields &m, const char *key, SourceLocation *where)
+{
+    const Field *f = m.get(key);
+    if (!f)
+        return {};
+    if (where)
+        *where = f->valueAt;
+    const std::optional<QString> s = scalar(*f, kMailExpected);
+    if (s && !isMailAddress(*s))
+        wrongValue(*f, kMailExpected);
+    return s.value_or(QString());
+}
+
+std::optional<qint64> Loader::integer(const Fields &m, const char *key, qint64 min, qint64 max,
+                                      const QString &expected)
+{
+    const Field *f = m.get(key);
+    if (!f)
+        return std::nullopt;
+    const std::optional<QString> s = scalar(*f, expected);
+    if (!s)
+        return std::nullopt;
+    static const QRegularExpression re(QStringLiteral(R"(^[-+]?[0-9]{1,18}$)"));
+    bool ok = re.match(*s).hasMatch();
+    const qint64 value = ok ? s->toLongLong(&ok) : 0;
+    if (!ok || value < min || value > max) {
+        wrongValue(*f, expected);
+        return std::nullopt;
+    }
+    return value;
+}
+
+std::optional<SimTime> Loader::duration(const Fields &m, const char *key, bool allowZero)
+{
+    const Field *f = m.get(key);
+    if (!f)
+        return std::nullopt;
+    const std::optional<QString> s = scalar(*f, kDurationExpected);
+    if (!s)
+        return std::nullopt;
+    QString problem;
+    const std::optional<SimTime> value = parseDuration(*s, &problem);
+    if (!value) {
+        error(f->valueAt, QStringLiteral("'%1': expected %2, not %3%4")
+                              .arg(f->name, kDurationExpected, describe(f->value),
+                                   problem.isEmpty() ? QString() : QStringLiteral("; ") + problem));
+        return std::nullopt;
+    }
+    if (*value < 0 || (*value == 0 && !allowZero)) {
+        error(f->valueAt, QStringLiteral("'%1': expected a duration %2, not %3")
+                              .arg(f->name,
+                                   allowZero ? QStringLiteral("of 0s or more")
+                                             : QStringLiteral("longer than 0s"),
+                                   *s));
+        return std::nullopt;
+    }
+    return value;
+}
+
+std::optional<qint64> Loader::size(const Fields &m, const char *key)
+{
+    const Field *f = m.get(key);
+    if (!f)
+        return std::nullopt;
+    const std::optional<QString> s = scalar(*f, kSizeExpected);
+    if (!s)
+        return std::nullopt;
+    static const QRegularExpression re(QStringLiteral(R"(^([0-9]{1,15})(KB|MB|GB)?$)"));
+    const QRegularExpressionMatch match = re.match(*s);
+    if (!match.hasMatch()) {
+        static const QRegularExpression units(
+            QStringLiteral(R"(^[0-9]+\s*(kb|mb|gb|k|m|g|kib|mib|gib|b)$)"),
+            QRegularExpression::CaseInsensitiveOption);
+        wrongValue(*f, kSizeExpected);
+        if (units.match(*s).hasMatch())
+            m_errors.back().message += QStringLiteral("; the units are KB, MB and GB, written "
+                                                      "right after the number");
+        return std::nullopt;
+    }
+    const QString unit = match.captured(2);
+    const qint64 factor = unit == QLatin1String("KB")   ? 1024
+                          : unit == QLatin1String("MB") ? 1024 * 1024
+                          : unit == QLatin1String("GB") ? 1024 * 1024 * 1024
+                                                        : 1;
+    const qint64 value = match.captured(1).toLongLong() * factor;
+    if (value < 1 || value > (qint64(1) << 40)) {
+        error(
+            f->valueAt,
+            QStringLiteral("'%1': expected a size from 1 byte to 1024GB, not %2").arg(f->name, *s));
+        return std::nullopt;
+    }
+    return value;
+}
+
+std::optional<SimTime> Loader::timelineTime(const Field &f)
+{
+    const std::optional<QString> s = scalar(f, kTimeExpected);
+    if (!s)
+        return std::nullopt;
+    if (looksLikeDateTime(*s)) {
+        const std::optional<QDateTime> dt = parseDateTime(*s);
+        if (!dt) {
+            wrongValue(f, kTimeExpected);
+            return std::nullopt;
+        }
+        if (!m_startValid)
+            return std::nullopt;
+        const qint64 ms = m_world.epoch.msecsTo(*dt);
+        if (ms < 0) {
+            error(f.valueAt, QStringLiteral("'at': %1 is before the start of the scenario (%2); "
+                                            "the timeline cannot go back in time")
+                                 .arg(*s, isoText(m_world.epoch)));
+            return std::nullopt;
+        }
+        if (ms > std::numeric_limits<SimTime>::max() / 1000 / 2) {
+            wrongValue(f, kTimeExpected);
+            return std::nullopt;
+        }
+        return ms * 1000;
+    }
+    QString problem;
+    const std::optional<SimTime> value = parseDuration(*s, &problem);
+    if (!value) {
+        error(f.valueAt, QStringLiteral("'%1': expected %2, not %3%4")
+                             .arg(f.name, kTimeExpected, describe(f.value),
+                                  problem.isEmpty() ? QString() : QStringLiteral("; ") + problem));
+        return std::nullopt;
+    }
+    if (*value < 0) {
+        error(f.valueAt, QStringLiteral("'at': %1 is before the start of the scenario; times "
+                                        "count from 0s, and the timeline cannot go back in time")
+                             .arg(*s));
+        return std::nullopt;
+    }
+    return value;
+}
+
+std::vector<std::pair<QString, SourceLocation>> Loader::addressList(const Fields &m,
+                                                                    const char *key)
+{
+    std::vector<std::pair<QString, SourceLocation>> result;
+    const Field *f = m.get(key);
+    if (!f || f->value.IsNull())
+        return result;
+    const QString expected = QStringLiteral("a list of mail addresses such as "
+                                            "[bob@example.net, carol@example.net]");
+    auto one = [&](const YAML::Node &node, const QString &subject) {
+        if (!node.IsScalar()) {
+            wrongItem(node, subject, kMailExpected);
+            return;
+        }
+        const QString address = QString::fromStdString(node.Scalar());
+        if (!isMailAddress(address))
+            wrongItem(node, subject, kMailExpected);
+        else
+            result.emplace_back(address, at(node));
+    };
+    if (f->value.IsScalar()) {
+        one(f->value, QStringLiteral("'%1'").arg(f->name));
+    } else if (f->value.IsSequence()) {
+        for (const auto &item : f->value)
+            one(item, QStringLiteral("an entry of '%1'").arg(f->name));
+    } else {
+        wrongValue(*f, expected);
+    }
+    return result;
+}
+
+// ----------------------------------------------------------------------------------------
+// The sections
+
+bool Loader::readTop(const YAML::Node &root)
+{
+    const std::vector<KeySpec> keys = {
+        {"title", true, QStringLiteral("a short title such as Alice sends a message to Bob")},
+        {"description", false, QStringLiteral("a text describing the exercise")},
+        {"seed", false, QStringLiteral("a whole number of 0 or more, such as 1")},
+        {"start", false, kDateTimeExpected},
+        {"lesson-notes", false,
+         QStringLiteral("notes for stages 1 to 6, such as 3: \"Why does the server need DNS?\"")},
+        {"dns", true,
+         QStringLiteral("the DNS server, such as { host: dns.example, address: 198.51.100.53 }")},
+        {"routers", false,
+         QStringLiteral("a list of routers, such as - { host: internet, address: 198.51.100.1 }")},
+        {"domains", true, QStringLiteral("a list of mail domains, each with its server")},
+        {"users", true, QStringLiteral("a list of users, each with an address and a computer")},
+        {"links", false,
+         QStringLiteral("a list of links, such as - { between: [a, b], latency: 1ms }")},
+        {"dns-records", false,
+         QStringLiteral("a list of DNS records, such as - { type: A, name: www.example.org, "
+                        "address: 192.0.2.80 }")},
+        {"messages", false, QStringLiteral("a list of messages, each with an id")},
+        {"timeline", false, QStringLiteral("a list of events, such as - { at: 0s, send: lunch }")},
+        {"expect", false, QStringLiteral("a list of expectations, such as - { reply-seen: 250 }")},
+    };
+    if (!root.IsMap()) {
+        error(at(root), QStringLiteral("a scenario file is a set of keys such as 'title:', "
+                                       "'domains:' and 'users:', not %1")
+                            .arg(describe(root)));
+        return false;
+    }
+    const std::optional<Fields> top = fields(root, at(root), QStringLiteral("the file"), QString(),
+                                             QStringLiteral("at the top level"), keys);
+    if (!top)
+        return false;
+    const Fields &m = *top;
+
+    m_world.title = text(m, "title", keys[0].expected, false);
+    m_world.description = text(m, "description", keys[1].expected, true);
+    if (const auto seed = m.get("seed")) {
+        const std::optional<QString> s = scalar(*seed, keys[2].expected);
+        static const QRegularExpression digits(QStringLiteral("^[0-9]{1,20}$"));
+        bool ok = s && digits.match(*s).hasMatch();
+        const quint64 value = ok ? s->toULongLong(&ok) : 0;
+        if (s && !ok)
+            wrongValue(*seed, keys[2].expected);
+        m_world.seed = value;
+    }
+    if (const auto start = m.get("start")) {
+        m_startValid = false;
+        if (const std::optional<QString> s = scalar(*start, kDateTimeExpected)) {
+            if (const std::optional<QDateTime> dt = parseDateTime(*s)) {
+                m_world.epoch = *dt;
+                m_startValid = true;
+            } else {
+                wrongValue(*start, kDateTimeExpected);
+            }
+        }
+    }
+    if (const auto notes = m.get("lesson-notes"))
+        readLessonNotes(*notes);
+
+    if (const auto dns = m.get("dns")) {
+        if (auto host = readHost(dns->value, QStringLiteral("'dns'"), keys[5].expected,
+                                 QStringLiteral("in the DNS server"))) {
+            host->first.owner = QStringLiteral("the DNS server");
+            m_hosts.push_back(host->first);
+            m_world.dns = {host->first.name, host->first.address, host->second};
+        }
+    }
+    forEachItem(m, "routers", keys[6].expected, [this](const YAML::Node &node, int index) {
+        if (auto host = readHost(node, QStringLiteral("router %1").arg(index + 1),
+                                 QStringLiteral("a router such as { host: internet, address: "
+                                                "198.51.100.1 }"),
+                                 QStringLiteral("in this router"))) {
+            host->first.owner = QStringLiteral("the router %1").arg(host->first.name);
+            m_hosts.push_back(host->first);
+            m_world.routers.push_back({host->first.name, host->first.address, host->second});
+        }
+    });
+    if (const Field *domains = m.get("domains")) {
+        if (isList(*domains, keys[7].expected)) {
+            if (domains->value.size() == 0)
+                error(domains->valueAt, QStringLiteral("'domains' is an empty list: expected at "
+                                                       "least one mail domain with its server"));
+            int index = 0;
+            for (const auto &item : domains->value)
+                readDomain(item, index++);
+        }
+    }
+    if (const Field *users = m.get("users")) {
+        if (isList(*users, keys[8].expected)) {
+            if (users->value.size() == 0)
+                error(users->valueAt, QStringLiteral("'users' is an empty list: expected at "
+                                                     "least one user"));
+            int index = 0;
+            for (const auto &item : users->value)
+                readUser(item, index++);
+        }
+    }
+    forEachItem(m, "links", keys[9].expected,
+                [this](const YAML::Node &node, int index) { readLink(node, index); });
+    forEachItem(m, "dns-records", keys[10].expected,
+                [this](const YAML::Node &node, int index) { readRecord(node, index); });
+    forEachItem(m, "messages", keys[11].expected,
+                [this](const YAML::Node &node, int index) { readMessage(node, index); });
+    const std::size_t errorsBeforeTimeline = m_errors.size();
+    forEachItem(m, "timeline", keys[12].expected,
+                [this](const YAML::Node &node, int index) { readTimelineEntry(node, index); });
+    m_timelineComplete = m_errors.size() == errorsBeforeTimeline;
+    forEachItem(m, "expect", keys[13].expected,
+                [this](const YAML::Node &node, int index) { readExpectation(node, index); });
+    return true;
+}
+
+void Loader::readLessonNotes(const Field &f)
+{
+    if (f.value.IsNull())
+        return;
+    if (!f.value.IsMap()) {
+        wrongValue(f, QStringLiteral("notes per stage, such as 3: \"Why does the server need "
+                                     "DNS?\""));
+        return;
+    }
+    std::map<int, SourceLocation> seen;
+    for (const auto &kv : f.value) {
+        const SourceLocation keyAt = at(kv.first);
+        const QString key =
+            kv.first.IsScalar() ? QString::fromStdString(kv.first.Scalar()) : QString();
+        bool ok = false;
+        const int stage = key.size() <= 3 ? key.toInt(&ok) : 0;
+        if (!ok) {
+            error(keyAt, QStringLiteral("lesson-notes: expected a stage number from %1 to %2, "
+                                        "not %3")
+                             .arg(kFirstStage)
+                             .arg(kLastStage)
+                             .arg(describe(kv.first)));
+            continue;
+        }
+        if (stage < kFirstStage || stage > kLastStage) {
+            error(keyAt, QStringLiteral("lesson-notes: there is no stage %1; the stages are "
+                                        "numbered %2 to %3")
+                             .arg(stage)
+                             .arg(kFirstStage)
+                             .arg(kLastStage));
+            continue;
+        }
+        if (const auto it = seen.find(stage); it != seen.end()) {
+            error(keyAt, QStringLiteral("lesson-notes: stage %1 has notes already (line %2); "
+                                        "keep one")
+                             .arg(stage)
+                             .arg(it->second.line));
+            continue;
+        }
+        seen.emplace(stage, keyAt);
+        if (!kv.second.IsScalar() ||
+            QString::fromStdString(kv.second.Scalar()).trimmed().isEmpty()) {
+            const QString expected = QStringLiteral("the text to show for stage %1").arg(stage);
+            if (kv.second.IsScalar() || kv.second.IsNull())
+                error(keyAt, QStringLiteral("the note for stage %1 is empty: expected %2")
+                                 .arg(stage)
+                                 .arg(expected));
+            else
+                wrongItem(kv.second, QStringLiteral("the note for stage %1").arg(stage), expected);
+            continue;
+        }
+        m_lessonNotes[stage] = QString::fromStdString(kv.second.Scalar());
+    }
+}
+
+std::optional<std::pair<HostDecl, QString>> Loader::readHost(const YAML::Node &node,
+                                                             const QString &subject,
+                                                             const QString &expected,
+                                                             const QString &context)
+{
+    const std::vector<KeySpec> keys = {
+        {"host", true, kHostExpected},
+        {"address", true, kIpExpected},
+        {"label", false, QStringLiteral("a name for people, such as The Internet")},
+    };
+    const std::optional<Fields> m = fields(node, at(node), subject, expected, context, keys);
+    if (!m)
+        return std::nullopt;
+    HostDecl host;
+    host.name = hostName(*m, "host", &host.nameAt);
+    host.address = ipAddress(*m, "address", &host.addressAt);
+    return std::make_pair(host, text(*m, "label", keys[2].expected, true));
+}
+
+void Loader::readDomain(const YAML::Node &node, int index)
+{
+    const std::vector<KeySpec> keys = {
+        {"name", true, kDomainExpected},
+        {"server", true,
+         QStringLiteral("the domain's mail server, with at least 'host' and "
+                        "'address'")},
+        {"mx", false,
+         QStringLiteral("a list of MX records, such as - { preference: 10, host: "
+                        "mail.example.org }")},
+    };
+    const std::optional<Fields> m =
+        fields(node, at(node), QStringLiteral("domain %1").arg(index + 1),
+               QStringLiteral("a domain with 'name' and 'server'"),
+               QStringLiteral("in this domain"), keys);
+    world::ServerSpec server;
+    m_world.servers.push_back(server);
+    m_domains.push_back({});
+    if (!m)
+        return;
+    SourceLocation nameAt;
+    const Field *name = m->get("name");
+    QString domain;
+    if (name) {
+        nameAt = name->valueAt;
+        if (const std::optional<QString> s = scalar(*name, kDomainExpected)) {
+            domain = *s;
+            if (!isHostName(domain))
+                wrongValue(*name, kDomainExpected);
+        }
+    }
+    m_domains.back() = {domain, nameAt};
+    m_world.servers.back().settings.domain = domain;
+    if (const Field *s = m->get("server"))
+        readServer(*s, domain);
+
+    const QString serverHost = m_world.servers.back().settings.hostname;
+    const Field *mx = m->get("mx");
+    if (!mx) {
+        if (!serverHost.isEmpty())
+            m_domainMx.push_back({{domain, 10, serverHost}, {}, true});
+        return;
+    }
+    if (mx->value.IsNull())
+        return; // no MX records at all: senders fall back to the domain's own address
+    if (!isList(*mx, keys[2].expected))
+        return;
+    int i = 0;
+    for (const auto &item : mx->value) {
+        const std::vector<KeySpec> mxKeys = {
+            {"preference", false,
+             QStringLiteral("a number from 0 to 65535 (lower is tried "
+                            "first); 10 when left out")},
+            {"host", true,
+             QStringLiteral("the host name of the mail server, such as "
+                            "mail.example.org")},
+        };
+        const std::optional<Fields> r =
+            fields(item, at(item), QStringLiteral("MX record %1").arg(++i),
+                   QStringLiteral("an MX record such as { preference: 10, host: "
+                                  "mail.example.org }"),
+                   QStringLiteral("in this MX record"), mxKeys);
+        if (!r)
+            continue;
+        MxDecl decl;
+        decl.mx.domain = domain;
+        decl.mx.preference =
+            static_cast<int>(integer(*r, "preference", 0, 65535, kPreferenceExpected).value_or(10));
+        decl.mx.exchange = hostName(*r, "host", &decl.hostAt);
+        m_domainMx.push_back(decl);
+    }
+}
+
+void Loader::readServer(const Field &f, const QString &domain)
+{
+    const std::vector<KeySpec> keys = {
+        {"host", true, kHostExpected},
+        {"address", true, kIpExpected},
+        {"label", false, QStringLiteral("a name for people, such as Alice's mail server")},
+        {"ports", false, QStringLiteral("the ports, such as { smtp: 25, submission: 587 }")},
+        {"max-message-size", false, kSizeExpected},
+        {"max-recipients", false, QStringLiteral("a whole number from 1 to 100000")},
+        {"relay", false, QStringLiteral("one of local-clients, open and none")},
+        {"retry", false,
+         QStringLiteral("the retry timing, such as { interval: 5m, "
+                        "give-up-after: 5d }")},
+        {"queue-pickup-delay", false, kDurationExpected},
+    };
+    const std::optional<Fields> m =
+        fields(f.value, f.value.IsNull() ? f.keyAt : f.valueAt, QStringLiteral("'server'"),
+               QStringLiteral("a mail server with at least 'host' and 'address'"),
+               QStringLiteral("in this server"), keys);
+    if (!m)
+        return;
+    world::ServerSpec &server = m_world.servers.back();
+    mail::MailServerSettings &s = server.settings;
+    HostDecl host;
+    host.name = hostName(*m, "host", &host.nameAt);
+    host.address = ipAddress(*m, "address", &host.addressAt);
+    host.owner = QStringLiteral("the mail server of %1").arg(domain);
+    m_hosts.push_back(host);
+    s.hostname = host.name;
+    server.address = host.address;
+    server.label = text(*m, "label", keys[2].expected, true);
+
+    if (const Field *ports = m->get("ports")) {
+        const std::vector<KeySpec> portKeys = {
+            {"smtp", false, QStringLiteral("a port number from 1 to 65535; 25 when left out")},
+            {"submission", false,
+             QStringLiteral("a port number from 1 to 65535; 587 when left out")},
+        };
+        if (const std::optional<Fields> p =
+                fields(ports->value, ports->valueAt, QStringLiteral("'ports'"), keys[3].expected,
+                       QStringLiteral("in 'ports'"), portKeys)) {
+            const QString expected = QStringLiteral("a port number from 1 to 65535");
+            s.smtpPort = static_cast<quint16>(integer(*p, "smtp", 1, 65535, expected).value_or(25));
+            s.submissionPort =
+                static_cast<quint16>(integer(*p, "submission", 1, 65535, expected).value_or(587));
+            if (s.smtpPort == s.submissionPort && p->get("smtp") && p->get("submission"))
+                error(p->get("submission")->valueAt,
+                      QStringLiteral("'submission': the submission port must differ from the "
+                                     "SMTP port (%1)")
+                          .arg(s.smtpPort));
+        }
+    }
+    if (const auto v = size(*m, "max-message-size"))
+        s.maxMessageSize = *v;
+    if (const auto v = integer(*m, "max-recipients", 1, 100000, keys[5].expected))
+        s.maxRecipients = static_cast<int>(*v);
+    if (const Field *relay = m->get("relay")) {
+        if (const std::optional<QString> v = scalar(*relay, keys[6].expected)) {
+            if (*v == QLatin1String("local-clients")) {
+                s.relay = mail::RelayPolicy::LocalClients;
+            } else if (*v == QLatin1String("open")) {
+                s.relay = mail::RelayPolicy::Open;
+            } else if (*v == QLatin1String("none")) {
+                s.relay = mail::RelayPolicy::None;
+            } else {
+                const QString suggestion =
+                    closest(*v, {QStringLiteral("local-clients"), QStringLiteral("open"),
+                                 QStringLiteral("none")});
+                wrongValue(*relay, keys[6].expected);
+                if (!suggestion.isEmpty())
+                    m_errors.back().message +=
+                        QStringLiteral("; did you mean '%1'?").arg(suggestion);
+            }
+        }
+    }
+    if (const Field *retry = m->get("retry")) {
+        const std::vector<KeySpec> retryKeys = {
+            {"interval", false, QStringLiteral("the wait between two attempts; 5m when left out")},
+            {"give-up-after", false,
+             QStringLiteral("how long a message may stay in the queue; 5d when left out")},
+        };
+        if (const std::optional<Fields> r =
+                fields(retry->value, retry->valueAt, QStringLiteral("'retry'"), keys[7].expected,
+                       QStringLiteral("in 'retry'"), retryKeys)) {
+            if (const auto v = duration(*r, "interval", false))
+                s.retryInterval = *v;
+            if (const auto v = duration(*r, "give-up-after", false))
+                s.maxQueueLifetime = *v;
+        }
+    }
+    if (const auto v = duration(*m, "queue-pickup-delay", true))
+        s.queuePickupDelay = *v;
+}
+
+void Loader::readUser(const YAML::Node &node, int index)
+{
+    const std::vector<KeySpec> keys = {
+        {"address", true, kMailExpected},
+        {"name", false, QStringLiteral("the user's name, such as Alice")},
+        {"password", false, QStringLiteral("a password, such as wonderland")},
+        {"computer", true,
+         QStringLiteral("the user's computer, such as { host: alice-pc.example.org, address: "
+                        "192.0.2.10 }")},
+    };
+    world::UserSpec user;
+    m_users.push_back({});
+    const std::optional<Fields> m = fields(node, at(node), QStringLiteral("user %1").arg(index + 1),
+                                           QStringLiteral("a user with 'address' and 'computer'"),
+                                           QStringLiteral("in this user"), keys);
+    if (m) {
+        SourceLocation addressAt = m->at;
+        user.address = mailAddress(*m, "address", &addressAt);
+        user.displayName = text(*m, "name", keys[1].expected, true);
+        user.password = text(*m, "password", keys[2].expected, true);
+        m_users.back() = {user.address, addressAt};
+        if (const Field *computer = m->get("computer")) {
+            const QString owner = QStringLiteral("the computer of %1").arg(user.address);
+            const std::vector<KeySpec> hostKeys = {
+                {"host", true, kHostExpected},
+                {"address", true, kIpExpected},
+                {"label", false, QStringLiteral("a name for people, such as Alice's user agent")},
+            };
+            if (const std::optional<Fields> c =
+                    fields(computer->value, computer->valueAt, QStringLiteral("'computer'"),
+                           keys[3].expected, QStringLiteral("in this computer"), hostKeys)) {
+                HostDecl host;
+                host.name = hostName(*c, "host", &host.nameAt);
+                host.address = ipAddress(*c, "address", &host.addressAt);
+                host.owner = owner;
+                host.isUser = true;
+                m_hosts.push_back(host);
+                user.uaHost = host.name;
+                user.uaAddress = host.address;
+                user.label = text(*c, "label", hostKeys[2].expected, true);
+            }
+        }
+    }
+    m_world.users.push_back(user);
+}
+
+void Loader::readLink(const YAML::Node &node, int index)
+{
+    const std::vector<KeySpec> keys = {
+        {"between", true,
+         QStringLiteral("the two hosts it joins, such as [alice-pc.example.org, "
+                        "mail.example.org]")},
+        {"latency", false, QStringLiteral("a duration such as 10ms; 1ms when left out")},
+    };
+    const std::optional<Fields> m =
+        fields(node, at(node), QStringLiteral("link %1").arg(index + 1),
+               QStringLiteral("a link such as { between: [a, b], latency: 1ms }"),
+               QStringLiteral("in this link"), keys);
+    if (!m)
+        return;
+    LinkDecl decl;
+    decl.at = m->at;
+    if (const Field *between = m->get("between")) {
+        const QString expected = QStringLiteral("a list of two host names, such as "
+                                                "[alice-pc.example.org, mail.example.org]");
+        if (!between->value.IsSequence() || between->value.size() != 2) {
+            wrongValue(*between, expected);
+            return;
+        }
+        const YAML::Node a = between->value[0];
+        const YAML::Node b = between->value[1];
+        bool ok = true;
+        for (const YAML::Node &end : {a, b}) {
+            if (!end.IsScalar() || !isHostName(QString::fromStdString(end.Scalar()))) {
+                wrongItem(end, QStringLiteral("an entry of 'between'"), kHostExpected);
+                ok = false;
+            }
+        }
+        if (!ok)
+            return;
+        decl.link.a = QString::fromStdString(a.Scalar());
+        decl.link.b = QString::fromStdString(b.Scalar());
+        decl.aAt = at(a);
+        decl.bAt = at(b);
+    } else {
+        return;
+    }
+    if (m->get("latency")) {
+        const std::optional<SimTime> latency = duration(*m, "latency", true);
+        if (!latency)
+            return;
+        decl.link.latency = *latency;
+    }
+    m_links.push_back(decl);
+}
+
+void Loader::readRecord(const YAML::Node &node, int index)
+{
+    const QString expected = QStringLiteral("a DNS record such as { type: A, name: "
+                                            "www.example.org, address: 192.0.2.80 }");
+    const QString subject = QStringLiteral("DNS record %1").arg(index + 1);
+    const QString context = QStringLiteral("in this DNS record");
+    const QString typeExpected = QStringLiteral("A or MX");
+    QString type;
+    if (node.IsMap()) {
+        for (const auto &kv : node) {
+            if (kv.first.IsScalar() && kv.first.Scalar() == "type" && kv.second.IsScalar())
+                type = QString::fromStdString(kv.second.Scalar());
+        }
+    }
+    const KeySpec typeKey{"type", true, QStringLiteral("the kind of record: A or MX")};
+    std::vector<KeySpec> keys;
+    if (type == QLatin1String("A")) {
+        keys = {typeKey,
+                {"name", true, QStringLiteral("the name looked up, such as www.example.org")},
+                {"address", true, kIpExpected}};
+    } else if (type == QLatin1String("MX")) {
+        keys = {typeKey,
+                {"domain", true, QStringLiteral("the mail domain, such as example.net")},
+                {"preference", false,
+                 QStringLiteral("a number from 0 to 65535 (lower is "
+                                "tried first); 10 when left out")},
+                {"host", true,
+                 QStringLiteral("the host name of a mail server, such as "
+                                "backup.example.net")}};
+    } else {
+        keys = {typeKey,
+                {"name", false, {}},
+                {"address", false, {}},
+                {"domain", false, {}},
+                {"preference", false, {}},
+                {"host", false, {}}};
+    }
+    const std::optional<Fields> m = fields(node, at(node), subject, expected, context, keys);
+    if (!m)
+        return;
+    if (const Field *t = m->get("type")) {
+        if (type != QLatin1String("A") && type != QLatin1String("MX")) {
+            wrongValue(*t, typeExpected);
+            return;
+        }
+    }
+    if (type == QLatin1String("A")) {
+        RecordDecl decl;
+        decl.at = m->at;
+        decl.record.name = hostName(*m, "name", &decl.nameAt);
+        decl.record.address = ipAddress(*m, "address");
+        m_records.push_back(decl);
+    } else {
+        MxDecl decl;
+        const Field *domain = m->get("domain");
+        if (domain) {
+            if (const std::optional<QString> s = scalar(*domain, kDomainExpected)) {
+                decl.mx.domain = *s;
+                if (!isHostName(*s))
+                    wrongValue(*domain, kDomainExpected);
+            }
+        }
+        decl.mx.preference =
+            static_cast<int>(integer(*m, "preference", 0, 65535, kPreferenceExpected).value_or(10));
+        decl.mx.exchange = hostName(*m, "host", &decl.hostAt);
+        m_recordMx.push_back(decl);
+    }
+}
+
+void Loader::readMessage(const YAML::Node &node, int index)
+{
+    const std::vector<KeySpec> keys = {
+        {"id", true, kIdExpected},
+        {"from", true, QStringLiteral("the sender, one of the users' addresses")},
+        {"to", false, QStringLiteral("a list of mail addresses")},
+        {"cc", false, QStringLiteral("a list of mail addresses")},
+        {"bcc", false, QStringLiteral("a list of mail addresses")},
+        {"subject", false, QStringLiteral("the subject line, such as Lunch on Friday?")},
+        {"body", false, QStringLiteral("the text of the message")},
+    };
+    const std::optional<Fields> m =
+        fields(node, at(node), QStringLiteral("message %1").arg(index + 1),
+               QStringLiteral("a message with 'id', 'from' and 'to'"),
+               QStringLiteral("in this message"), keys);
+    if (!m)
+        return;
+    MessageDecl decl;
+    decl.at = m->at;
+    if (const Field *id = m->get("id")) {
+        decl.idAt = id->valueAt;
+        if (const std::optional<QString> s = scalar(*id, kIdExpected)) {
+            decl.id = *s;
+            if (!isMessageId(*s))
+                wrongValue(*id, kIdExpected);
+        }
+    }
+    decl.content.from = mailAddress(*m, "from", &decl.fromAt);
+    const std::size_t errorsBefore = m_errors.size();
+    bool anyRecipient = false;
+    for (const char *key : {"to", "cc", "bcc"}) {
+        QStringList list;
+        for (const auto &[address, where] : addressList(*m, key))
+            list << address;
+        anyRecipient = anyRecipient || !list.isEmpty();
+        if (key == std::string_view("to"))
+            decl.content.to = list;
+        else if (key == std::string_view("cc"))
+            decl.content.cc = list;
+        else
+            decl.content.bcc = list;
+    }
+    if (!anyRecipient && m_errors.size() == errorsBefore)
+        error(m->at, QStringLiteral("this message has no recipient: give at least one address "
+                                    "in 'to', 'cc' or 'bcc'"));
+    decl.content.subject = text(*m, "subject", keys[5].expected, true);
+    decl.content.body = text(*m, "body", keys[6].expected, true);
+    m_messages.push_back(decl);
+}
+
+void Loader::readTimelineEntry(const YAML::Node &node, int index)
+{
+    const std::vector<KeySpec> keys = {
+        {"at", true, kTimeExpected},
+        {"send", false, QStringLiteral("the id of a message")},
+        {"read", false, QStringLiteral("the address of the user who reads their mailbox")},
+    };
+    const std::optional<Fields> m =
+        fields(node, at(node), QStringLiteral("timeline entry %1").arg(index + 1),
+               QStringLiteral("an event such as { at: 0s, send: lunch } or { at: 2s, read: "
+                              "bob@example.net }"),
+               QStringLiteral("in this timeline entry"), keys);
+    if (!m)
+        return;
+    const Field *send = m->get("send");
+    const Field *read = m->get("read");
+    if (send && read) {
+        error(read->keyAt, QStringLiteral("this timeline entry has both 'send' and 'read'; write "
+                                          "one entry for each"));
+        return;
+    }
+    if (!send && !read) {
+        error(m->at, QStringLiteral("this timeline entry needs 'send' (the id of a message) or "
+                                    "'read' (the address of a user)"));
+        return;
+    }
+    TimelineDecl decl;
+    decl.isSend = send != nullptr;
+    const Field &what = send ? *send : *read;
+    decl.refAt = what.valueAt;
+    const std::optional<QString> ref = scalar(what, keys[send ? 1 : 2].expected);
+    const Field *when = m->get("at");
+    const std::optional<SimTime> time = when ? timelineTime(*when) : std::nullopt;
+    if (!ref)
+        return;
+    decl.ref = *ref;
+    decl.at = time.value_or(0); // when the time is wrong, that is reported; the file fails
+    m_timeline.push_back(decl);
+}
+
+void Loader::readExpectation(const YAML::Node &node, int index)
+{
+    const QString subject = QStringLiteral("expectation %1").arg(index + 1);
+    const QString expected =
+        QStringLiteral("an expectation such as { mailbox: bob@example.net, count: 1 }");
+    const QString context = QStringLiteral("in this expectation");
+    static const char *const kinds[] = {"mailbox", "reply-seen", "reply-not-seen", "queue-empty",
+                                        "hops"};
+    QStringList present;
+    if (node.IsMap()) {
+        for (const auto &kv : node) {
+            if (!kv.first.IsScalar())
+                continue;
+            for (const char *kind : kinds) {
+                if (kv.first.Scalar() == kind && !present.contains(QLatin1String(kind)))
+                    present << QString::fromLatin1(kind);
+            }
+        }
+    }
+    if (present.size() > 1) {
+        error(at(node), QStringLiteral("an expectation checks one thing, but this one has %1; "
+                                       "write one entry for each")
+                            .arg(listing(present, true)));
+        return;
+    }
+    const QString kind = present.value(0);
+    const QString codeExpected = QStringLiteral("an SMTP reply code from 200 to 599, such as 250");
+    const QString userExpected = QStringLiteral("the address of one of the users");
+    std::vector<KeySpec> keys;
+    if (kind == QLatin1String("mailbox")) {
+        keys = {{"mailbox", true, userExpected},
+                {"count", true, QStringLiteral("the number of messages, 0 or more")},
+                {"subject", false, QStringLiteral("the subject of the messages to count")}};
+    } else if (kind == QLatin1String("hops")) {
+        keys = {{"hops", true, userExpected},
+                {"servers", true,
+                 QStringLiteral("how many mail servers the message passed through, 1 or more")},
+                {"subject", false, QStringLiteral("the subject of the message")}};
+    } else if (kind == QLatin1String("reply-seen") || kind == QLatin1String("reply-not-seen")) {
+        keys = {{kinds[kind == QLatin1String("reply-seen") ? 1 : 2], true, codeExpected}};
+    } else if (kind == QLatin1String("queue-empty")) {
+        keys = {
+            {"queue-empty", true, QStringLiteral("the host name or the domain of a mail server")}};
+    } else {
+        keys = {{"mailbox", false, {}},        {"count", false, {}},      {"subject", false, {}},
+                {"hops", false, {}},           {"servers", false, {}},    {"reply-seen", false, {}},
+                {"reply-not-seen", false, {}}, {"queue-empty", false, {}}};
+    }
+    const std::optional<Fields> m = fields(node, at(node), subject, expected, context, keys);
+    if (!m)
+        return;
+    if (kind.isEmpty()) {
+        error(m->at, QStringLiteral("this expectation does not say what to check: expected one "
+                                    "of 'mailbox', 'reply-seen', 'reply-not-seen', "
+                                    "'queue-empty' and 'hops'"));
+        return;
+    }
+    ExpectDecl decl;
+    Expectation &e = decl.expectation;
+    e.where = m->at;
+    auto subjectOf = [&]() {
+        const Field *f = m->get("subject");
+        if (!f)
+            return QString();
+        const QString s = text(*m, "subject", QStringLiteral("the subject of the message"), true);
+        if (s.isEmpty())
+            error(f->keyAt, QStringLiteral("'subject' is empty; leave it out to count every "
+                                           "message"));
+        return s;
+    };
+    if (kind == QLatin1String("mailbox") || kind == QLatin1String("hops")) {
+        const bool mailbox = kind == QLatin1String("mailbox");
+        e.kind = mailbox ? Expectation::Kind::MailboxCount : Expectation::Kind::Hops;
+        e.user = mailAddress(*m, mailbox ? "mailbox" : "hops", &decl.userAt);
+        e.count =
+            static_cast<int>(integer(*m, mailbox ? "count" : "servers", mailbox ? 0 : 1, 1000000,
+                                     mailbox ? QStringLiteral("a whole number of 0 or more")
+                                             : QStringLiteral("a whole number of 1 or more"))
+                                 .value_or(0));
+        e.subject = subjectOf();
+    } else if (kind == QLatin1String("queue-empty")) {
+        e.kind = Expectation::Kind::QueueEmpty;
+        e.server = hostName(*m, "queue-empty", &decl.serverAt);
+    } else {
+        const bool seen = kind == QLatin1String("reply-seen");
+        e.kind = seen ? Expectation::Kind::ReplySeen : Expectation::Kind::ReplyNotSeen;
+        e.code = static_cast<int>(
+            integer(*m, seen ? "reply-seen" : "reply-not-seen", 200, 599, codeExpected)
+                .value_or(0));
+    }
+    m_expectations.push_back(decl);
+}
+
+// ----------------------------------------------------------------------------------------
+// Checks across the file
+
+const HostDecl *Loader::findHost(const QString &name) const
+{
+    for (const HostDecl &h : m_hosts) {
+        if (!h.name.isEmpty() && h.name.compare(name, Qt::CaseInsensitive) == 0)
+            return &h;
+    }
+    return nullptr;
+}
+
+bool Loader::isUser(const QString &address) const
+{
+    return std::any_of(m_users.begin(), m_users.end(), [&](const NamedDecl &u) {
+        return !u.name.isEmpty() && u.name.compare(address, Qt::CaseInsensitive) == 0;
+    });
+}
+
+void Loader::unknownHost(SourceLocation where, const QString &name, const QString &what)
+{
+    if (!m_hostsComplete)
+        return;
+    QStringList names;
+    for (const HostDecl &h : m_hosts) {
+        if (!h.name.isEmpty() && !names.contains(h.name, Qt::CaseInsensitive))
+            names << h.name;
+    }
+    const QString suggestion = closest(name, names);
+    QString message = QStringLiteral("%1 names an unknown host '%2'").arg(what, name);
+    if (!suggestion.isEmpty())
+        message += QStringLiteral("; did you mean '%1'?").arg(suggestion);
+    else if (!names.isEmpty() && names.size() <= 8)
+        message += QStringLiteral("; ") +
+                   theOnes(QStringLiteral("hosts"), QStringLiteral("host"), names, false);
+    else
+        message += QStringLiteral("; expected the host name of the DNS server, a router, a "
+                                  "mail server or a user's computer");
+    error(where, message);
+}
+
+void Loader::unknownUser(SourceLocation where, const QString &address, const QString &what)
+{
+    if (!m_usersComplete)
+        return;
+    QStringList names;
+    for (const NamedDecl &u : m_users) {
+        if (!u.name.isEmpty())
+            names << u.name;
+    }
+    const QString suggestion = closest(address, names);
+    QString message = QStringLiteral("'%1' is not one of the users; %2").arg(address, what);
+    if (!suggestion.isEmpty())
+        message += QStringLiteral(" (did you mean '%1'?)").arg(suggestion);
+    else if (!names.isEmpty() && names.size() <= 6)
+        message += QStringLiteral(" (%1)").arg(
+            theOnes(QStringLiteral("users"), QStringLiteral("user"), names, false));
+    error(where, message);
+}
+
+void Loader::checkHosts()
+{
+    m_hostsComplete = std::all_of(m_hosts.begin(), m_hosts.end(),
+                                  [](const HostDecl &h) { return isHostName(h.name); });
+    // Hosts that could not be read at all (a server without 'host'...) leave no decl.
+    for (const world::ServerSpec &server : m_world.servers)
+        m_hostsComplete = m_hostsComplete && isHostName(server.settings.hostname);
+    for (const world::UserSpec &user : m_world.users)
+        m_hostsComplete = m_hostsComplete && isHostName(user.uaHost);
+    m_usersComplete = std::all_of(m_users.begin(), m_users.end(),
+                                  [](const NamedDecl &u) { return isMailAddress(u.name); });
+    std::vector<const HostDecl *> hosts;
+    for (const HostDecl &h : m_hosts)
+        hosts.push_back(&h);
+    std::stable_sort(hosts.begin(), hosts.end(), [](const HostDecl *a, const HostDecl *b) {
+        return before(a->nameAt, b->nameAt);
+    });
+    QHash<QString, const HostDecl *> byName;
+    QHash<QString, const HostDecl *> byAddress;
+    for (const HostDecl *h : hosts) {
+        if (!h->name.isEmpty() && isHostName(h->name)) {
+            const QString key = h->name.toLower();
+            if (const HostDecl *first = byName.value(key)) {
+                if (h->isUser && first->isUser && h->address == first->address)
+                    continue; // a computer shared by two users
+                error(h->nameAt, QStringLiteral("the host name '%1' is already used by %2 (line "
+                                                "%3); every host needs a name of its own")
+                                     .arg(h->name, first->owner)
+                                     .arg(first->nameAt.line));
+            } else {
+                byName.insert(key, h);
+            }
+        }
+        if (!h->address.isEmpty() && isIpv4(h->address)) {
+            if (const HostDecl *first = byAddress.value(h->address)) {
+                error(h->addressAt, QStringLiteral("the address %1 is already used by %2 (line "
+                                                   "%3); every host needs an address of its own")
+                                        .arg(h->address, first->owner)
+                                        .arg(first->addressAt.line));
+            } else {
+                byAddress.insert(h->address, h);
+            }
+        }
+    }
+}
+
+void Loader::checkDomainsAndUsers()
+{
+    QHash<QString, const NamedDecl *> domains;
+    for (const NamedDecl &d : m_domains) {
+        if (d.name.isEmpty())
+            continue;
+        const QString key = d.name.toLower();
+        if (const NamedDecl *first = domains.value(key))
+            error(d.at, QStringLiteral("the domain '%1' is already listed (line %2); a domain "
+                                       "has one mail server")
+                            .arg(d.name)
+                            .arg(first->at.line));
+        else
+            domains.insert(key, &d);
+    }
+    QHash<QString, const NamedDecl *> users;
+    for (const NamedDecl &u : m_users) {
+        if (u.name.isEmpty() || !isMailAddress(u.name))
+            continue;
+        const QString key = u.name.toLower();
+        if (const NamedDecl *first = users.value(key)) {
+            error(u.at, QStringLiteral("the user '%1' is already listed (line %2)")
+                            .arg(u.name)
+                            .arg(first->at.line));
+            continue;
+        }
+        users.insert(key, &u);
+        const QString domain = domainOf(u.name);
+        const bool domainsComplete =
+            std::all_of(m_domains.begin(), m_domains.end(),
+                        [](const NamedDecl &d) { return isHostName(d.name); });
+        if (domainsComplete && !domains.contains(domain.toLower())) {
+            QStringList names;
+            for (const NamedDecl &d : m_domains) {
+                if (!d.name.isEmpty())
+                    names << d.name;
+            }
+            const QString suggestion = closest(domain, names);
+            error(u.at,
+                  QStringLiteral("no mail server for the domain %1 of this user: add %1 "
+                                 "under 'domains', or correct the address%2")
+                      .arg(domain, suggestion.isEmpty()
+                                       ? QString()
+                                       : QStringLiteral(" (did you mean %1?)").arg(suggestion)));
+        }
+    }
+}
+
+void Loader::checkLinks()
+{
+    std::map<std::pair<QString, QString>, const LinkDecl *> seen;
+    for (const LinkDecl &l : m_links) {
+        const bool aKnown = findHost(l.link.a) != nullptr;
+        const bool bKnown = findHost(l.link.b) != nullptr;
+        if (!aKnown)
+            unknownHost(l.aAt, l.link.a, QStringLiteral("this link"));
+        if (!bKnown)
+            unknownHost(l.bAt, l.link.b, QStringLiteral("this link"));
+        if (!aKnown || !bKnown)
+            continue;
+        QString a = l.link.a.toLower();
+        QString b = l.link.b.toLower();
+        if (a == b) {
+            error(l.bAt, QStringLiteral("a link joins two different hosts, but this one names "
+                                        "'%1' twice")
+                             .arg(l.link.a));
+            continue;
+        }
+        if (b < a)
+            std::swap(a, b);
+        if (const auto it = seen.find({a, b}); it != seen.end()) {
+            error(l.at, QStringLiteral("there is already a link between %1 and %2 (line %3)")
+                            .arg(l.link.a, l.link.b)
+                            .arg(it->second->at.line));
+            continue;
+        }
+        seen.emplace(std::make_pair(a, b), &l);
+    }
+}
+
+void Loader::checkDns()
+{
+    std::map<std::pair<QString, QString>, const MxDecl *> seen;
+    auto check = [&](const MxDecl &d) {
+        if (!d.implied && !d.mx.exchange.isEmpty() && !findHost(d.mx.exchange))
+            unknownHost(d.hostAt, d.mx.exchange, QStringLiteral("this MX record"));
+        if (d.mx.domain.isEmpty() || d.mx.exchange.isEmpty())
+            return;
+        const auto key = std::make_pair(d.mx.domain.toLower(), d.mx.exchange.toLower());
+        if (const auto it = seen.find(key); it != seen.end()) {
+            if (it->second->implied)
+                error(d.hostAt, QStringLiteral("%1 already has an MX record for %2: the one made "
+                                               "for it because its domain entry has no 'mx' list")
+                                    .arg(d.mx.domain, d.mx.exchange));
+            else
+                error(d.hostAt, QStringLiteral("%1 already has an MX record for %2 (line %3)")
+                                    .arg(d.mx.domain, d.mx.exchange)
+                                    .arg(it->second->hostAt.line));
+            return;
+        }
+        seen.emplace(key, &d);
+    };
+    for (const MxDecl &d : m_domainMx)
+        check(d);
+    for (const MxDecl &d : m_recordMx)
+        check(d);
+
+    std::map<std::pair<QString, QString>, const RecordDecl *> records;
+    for (const RecordDecl &r : m_records) {
+        if (r.record.name.isEmpty())
+            continue;
+        if (const HostDecl *h = findHost(r.record.name)) {
+            error(r.nameAt, QStringLiteral("%1 is the name of %2, which has an address record "
+                                           "already; every host gets one automatically")
+                                .arg(r.record.name, h->owner));
+            continue;
+        }
+        const auto key = std::make_pair(r.record.name.toLower(), r.record.address);
+        if (const auto it = records.find(key); it != records.end()) {
+            error(r.at, QStringLiteral("this A record repeats the one on line %1")
+                            .arg(it->second->at.line));
+            continue;
+        }
+        records.emplace(key, &r);
+    }
+}
+
+void Loader::checkMessages()
+{
+    std::map<QString, MessageDecl *> byId;
+    for (MessageDecl &msg : m_messages) {
+        if (!msg.content.from.isEmpty() && isMailAddress(msg.content.from) &&
+            !isUser(msg.content.from))
+            unknownUser(msg.fromAt, msg.content.from,
+                        QStringLiteral("a message is sent by one of the users"));
+        if (msg.id.isEmpty())
+            continue;
+        if (const auto it = byId.find(msg.id); it != byId.end()) {
+            error(msg.idAt, QStringLiteral("the message id '%1' is already used (line %2); every "
+                                           "message needs an id of its own")
+                                .arg(msg.id)
+                                .arg(it->second->idAt.line));
+            continue;
+        }
+        byId.emplace(msg.id, &msg);
+    }
+    QStringList ids;
+    for (const auto &[id, msg] : byId)
+        ids << id;
+    bool allSendsKnown = true; // else a message may be "never sent" only through a typo
+    const bool idsComplete = std::all_of(m_messages.begin(), m_messages.end(),
+                                         [](const MessageDecl &m) { return !m.id.isEmpty(); });
+    for (const TimelineDecl &t : m_timeline) {
+        if (t.isSend) {
+            const auto it = byId.find(t.ref);
+            if (it == byId.end() && !idsComplete) {
+                allSendsKnown = false; // perhaps the id of the message that has none
+            } else if (it == byId.end()) {
+                allSendsKnown = false;
+                const QString suggestion = closest(t.ref, ids);
+                QString message = QStringLiteral("no message has the id '%1'").arg(t.ref);
+                if (!suggestion.isEmpty())
+                    message += QStringLiteral("; did you mean '%1'?").arg(suggestion);
+                else if (m_messages.empty())
+                    message += QStringLiteral("; the file has no 'messages' list");
+                else if (ids.size() <= 8)
+                    message += QStringLiteral("; ") +
+                               theOnes(QStringLiteral("ids"), QStringLiteral("id"), ids, true);
+                error(t.refAt, message);
+            } else {
+                it->second->sent = true;
+            }
+        } else if (!isUser(t.ref)) {
+            unknownUser(t.refAt, t.ref, QStringLiteral("only a user can read a mailbox"));
+        }
+    }
+    for (const auto &[id, msg] : byId) {
+        if (!msg->sent && m_timelineComplete && allSendsKnown)
+            error(msg->idAt, QStringLiteral("the message '%1' is never sent: add a timeline "
+                                            "entry such as { at: 0s, send: %1 }")
+                                 .arg(id));
+    }
+}
+
+void Loader::checkExpectations()
+{
+    for (const ExpectDecl &d : m_expectations) {
+        const Expectation &e = d.expectation;
+        if ((e.kind == Expectation::Kind::MailboxCount || e.kind == Expectation::Kind::Hops) &&
+            !e.user.isEmpty() && isMailAddress(e.user) && !isUser(e.user))
+            unknownUser(d.userAt, e.user, QStringLiteral("only a user has a mailbox"));
+        if (e.kind == Expectation::Kind::QueueEmpty && !e.server.isEmpty()) {
+            bool known = false;
+            QStringList names;
+            for (std::size_t i = 0; i < m_world.servers.size(); ++i) {
+                const mail::MailServerSettings &s = m_world.servers[i].settings;
+                known = known || s.hostname.compare(e.server, Qt::CaseInsensitive) == 0 ||
+                        s.domain.compare(e.server, Qt::CaseInsensitive) == 0;
+                names << s.hostname << s.domain;
+            }
+            if (!known) {
+                const QString suggestion = closest(e.server, names);
+                error(d.serverAt,
+                      QStringLiteral("'%1' is neither a mail server's host name nor one of the "
+                                     "domains%2")
+                          .arg(e.server,
+                               suggestion.isEmpty()
+                                   ? QStringLiteral("; expected, for example, %1")
+                                         .arg(names.value(0, QStringLiteral("mail.example.org")))
+                                   : QStringLiteral("; did you mean '%1'?").arg(suggestion)));
+            }
+        }
+    }
+}
+
+// ----------------------------------------------------------------------------------------
+
+Scenario Loader::build() const
+{
+    Scenario scenario;
+    scenario.world = m_world;
+    world::WorldSpec &w = scenario.world;
+
+    // MX records grouped by domain: the servers' domains first, in their order, then the
+    // others in the order they first appear. Within a domain, in the order written.
+    std::vector<world::MxSpec> all;
+    for (const MxDecl &d : m_domainMx)
+        all.push_back(d.mx);
+    for (const MxDecl &d : m_recordMx)
+        all.push_back(d.mx);
+    QStringList order;
+    for (const world::ServerSpec &s : w.servers)
+        order << s.settings.domain;
+    for (const world::MxSpec &mx : all) {
+        if (!order.contains(mx.domain))
+            order << mx.domain;
+    }
+    w.mx.clear();
+    for (const QString &domain : order) {
+        for (const world::MxSpec &mx : all) {
+            if (mx.domain == domain)
+                w.mx.push_back(mx);
+        }
+    }
+
+    for (const LinkDecl &l : m_links)
+        w.links.push_back(l.link);
+    for (const RecordDecl &r : m_records)
+        w.addressRecords.push_back(r.record);
+    // In time order; entries due at the same time keep the order they were written in.
+    std::vector<TimelineDecl> timeline = m_timeline;
+    std::stable_sort(timeline.begin(), timeline.end(),
+                     [](const TimelineDecl &a, const TimelineDecl &b) { return a.at < b.at; });
+    for (const TimelineDecl &t : timeline) {
+        if (t.isSend) {
+            const auto msg = std::find_if(m_messages.begin(), m_messages.end(),
+                                          [&](const MessageDecl &m) { return m.id == t.ref; });
+            world::SendSpec send = msg->content;
+            send.at = t.at;
+            w.sends.push_back(send);
+            scenario.messageIds.push_back(t.ref);
+        } else {
+            w.reads.push_back({t.at, t.ref});
+        }
+    }
+    scenario.lessonNotes = m_lessonNotes;
+    for (const ExpectDecl &d : m_expectations)
+        scenario.expectations.push_back(d.expectation);
+    return scenario;
+}
+
+LoadResult Loader::finish()
+{
+    std::stable_sort(m_errors.begin(), m_errors.end(),
+                     [](const ScenarioError &a, const ScenarioError &b) {
+                         return a.line != b.line ? a.line < b.line : a.column < b.column;
+                     });
+    m_errors.erase(std::unique(m_errors.begin(), m_errors.end()), m_errors.end());
+    if (m_errors.size() > static_cast<std::size_t>(kMaxErrors)) {
+        const std::size_t more = m_errors.size() - kMaxErrors;
+        m_errors.resize(kMaxErrors + 1);
+        m_errors.back().message =
+            QStringLiteral("too many errors: %1 more are not shown").arg(more);
+    }
+    LoadResult result;
+    result.errors = m_errors;
+    return result;
+}
+
+LoadResult Loader::run()
+{
+    if (!checkUtf8())
+        return finish();
+    checkTabs();
+    if (!m_errors.empty())
+        return finish();
+    const QByteArrayView text = m_source.text();
+    const std::string input(text.data(), static_cast<std::size_t>(text.size()));
+    YAML::Node root;
+    DocumentCounter counter;
+    try {
+        root = YAML::Load(input);
+        std::istringstream stream(input);
+        YAML::Parser parser(stream);
+        for (int i = 0; i < 2 && parser.HandleNextDocument(counter); ++i) {
+        }
+    } catch (const YAML::ParserException &e) {
+        syntaxError(e.mark, e.msg);
+        return finish();
+    } catch (const std::exception &e) {
+        error({1, 1}, QStringLiteral("YAML syntax error: %1").arg(QString::fromUtf8(e.what())));
+        return finish();
+    }
+    if (root.IsNull()) {
+        // Nothing at all, or something yaml-cpp read as nothing (a line that is only ",").
+        for (int index = 0; index < m_source.lineCount(); ++index) {
+            const QString line = QString::fromUtf8(m_source.line(index));
+            const QString trimmed = line.trimmed();
+            if (trimmed.isEmpty() || trimmed.startsWith(QLatin1Char('#')) ||
+                trimmed == QLatin1String("---") || trimmed == QLatin1String("..."))
+                continue;
+            const qsizetype column = line.indexOf(trimmed.front());
+            error({index + 1, static_cast<int>(column) + 1},
+                  QStringLiteral("unexpected '%1': expected a key such as 'title:'")
+                      .arg(trimmed.front()));
+            return finish();
+        }
+        error({1, 1}, QStringLiteral("the file is empty: expected a scenario with at least "
+                                     "'title', 'dns', 'domains' and 'users'"));
+        return finish();
+    }
+    if (counter.secondHasContent) {
+        const YAML::Mark mark = counter.secondAt;
+        // Was it started with '---' (on its first line, or alone on a line before it)?
+        bool separator = false;
+        for (int index = mark.line; index >= 0; --index) {
+            const QByteArrayView line = m_source.line(index);
+            separator = line.startsWith("---") || line.startsWith("...");
+            const QByteArrayView trimmed = line.trimmed();
+            if (separator || (index < mark.line && !trimmed.isEmpty() && !trimmed.startsWith('#')))
+                break;
+        }
+        if (separator)
+            error(m_source.at(mark), QStringLiteral("a scenario file holds one YAML document, "
+                                                    "but a second one starts here after '---'"));
+        else
+            error(m_source.at(mark), QStringLiteral("bad indentation: this line does not line up "
+                                                    "with the lines above it"));
+        return finish();
+    }
+    try {
+        if (!checkQuotes(root))
+            return finish();
+        if (!readTop(root))
+            return finish();
+        checkHosts();
+        checkDomainsAndUsers();
+        checkLinks();
+        checkDns();
+        checkMessages();
+        checkExpectations();
+    } catch (const std::exception &e) {
+        error({1, 1},
+              QStringLiteral("this file could not be read: %1").arg(QString::fromUtf8(e.what())));
+    }
+    LoadResult result = finish();
+    if (result.errors.empty())
+        result.scenario = build();
+    return result;
+}
+
+} // namespace
+
+LoadResult loadScenario(QByteArrayView yamlText, const QString &fileName)
+{
+    if (yamlText.startsWith("\xEF\xBB\xBF"))
+        yamlText = yamlText.sliced(3); // a byte order mark is not part of the first line
+    Loader loader(yamlText, fileName);
+    return loader.run();
+}
+
+LoadResult loadScenarioFile(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        LoadResult result;
+        result.errors.push_back(
+            {path, 0, 0, QStringLiteral("cannot open the file: %1").arg(file.errorString())});
+        return result;
+    }
+    const QByteArray text = file.readAll();
+    return loadScenario(text, path);
+}
+
+} // namespace mailsim::scenario

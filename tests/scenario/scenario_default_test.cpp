@@ -1,0 +1,87 @@
+// scenarios/six-stages-basic.yaml is the built-in default world written as a file: loading
+// it must give exactly world::defaultWorldSpec(), plus the expectations the file states.
+#include "scenario/scenario_test_support.h"
+
+#include "scenario/scenario_loader.h"
+#include "scenario/scenario_writer.h"
+#include "world/world_spec.h"
+
+#include <gtest/gtest.h>
+
+namespace mailsim::scenario::test {
+namespace {
+
+LoadResult loadBasic()
+{
+    return loadScenarioFile(sourcePath(QStringLiteral("scenarios/six-stages-basic.yaml")));
+}
+
+TEST(ScenarioDefault, LoadsWithoutErrors)
+{
+    const LoadResult result = loadBasic();
+    EXPECT_TRUE(result.ok()) << errorsText(result).toStdString();
+    EXPECT_TRUE(result.errors.empty());
+}
+
+TEST(ScenarioDefault, WorldEqualsTheBuiltInDefault)
+{
+    const LoadResult result = loadBasic();
+    ASSERT_TRUE(result.ok()) << errorsText(result).toStdString();
+    expectSameWorld(result.scenario->world, world::defaultWorldSpec());
+}
+
+TEST(ScenarioDefault, MessageIdsNameEachSend)
+{
+    const LoadResult result = loadBasic();
+    ASSERT_TRUE(result.ok());
+    EXPECT_EQ(result.scenario->messageIds, std::vector<QString>{QStringLiteral("lunch")});
+    EXPECT_TRUE(result.scenario->lessonNotes.empty());
+}
+
+TEST(ScenarioDefault, ExpectationsAreTheLecturesOutcome)
+{
+    const LoadResult result = loadBasic();
+    ASSERT_TRUE(result.ok());
+    const std::vector<Expectation> &e = result.scenario->expectations;
+    ASSERT_EQ(e.size(), 5u);
+
+    EXPECT_EQ(e[0].kind, Expectation::Kind::MailboxCount);
+    EXPECT_EQ(e[0].user, QStringLiteral("bob@example.net"));
+    EXPECT_EQ(e[0].count, 1);
+    EXPECT_EQ(e[0].subject, QStringLiteral("Lunch on Friday?"));
+
+    EXPECT_EQ(e[1].kind, Expectation::Kind::ReplySeen);
+    EXPECT_EQ(e[1].code, 354);
+    EXPECT_EQ(e[2].kind, Expectation::Kind::ReplySeen);
+    EXPECT_EQ(e[2].code, 250);
+
+    EXPECT_EQ(e[3].kind, Expectation::Kind::QueueEmpty);
+    EXPECT_EQ(e[3].server, QStringLiteral("mail.example.org"));
+
+    EXPECT_EQ(e[4].kind, Expectation::Kind::Hops);
+    EXPECT_EQ(e[4].user, QStringLiteral("bob@example.net"));
+    EXPECT_EQ(e[4].count, 2);
+    EXPECT_TRUE(e[4].subject.isEmpty());
+
+    // Each knows where it was written (the lines of the file's `expect:` list).
+    for (const Expectation &x : e) {
+        EXPECT_GE(x.where.line, 1);
+        EXPECT_GE(x.where.column, 1);
+    }
+    EXPECT_LT(e[0].where.line, e[4].where.line);
+}
+
+TEST(ScenarioDefault, WritingTheDefaultWorldLoadsBackTheSame)
+{
+    Scenario scenario;
+    scenario.world = world::defaultWorldSpec();
+    const QByteArray written = writeScenario(scenario);
+    const LoadResult result = loadScenario(written, QStringLiteral("written.yaml"));
+    ASSERT_TRUE(result.ok()) << errorsText(result).toStdString() << "\n" << written.toStdString();
+    expectSameWorld(result.scenario->world, scenario.world);
+    // The writer made up an id for the message, since the world has none.
+    EXPECT_EQ(result.scenario->messageIds, std::vector<QString>{QStringLiteral("message-1")});
+}
+
+} // namespace
+} // namespace mailsim::scenario::test
