@@ -3,6 +3,7 @@
 
 #include "trace/trace_event.h"
 
+#include <deque>
 #include <functional>
 #include <vector>
 
@@ -19,17 +20,18 @@ public:
     [[nodiscard]] QString actorName(ActorId id) const; // "" for -1
 
     void append(TraceEvent event);
-    [[nodiscard]] const std::vector<TraceEvent> &events() const { return m_events; }
+    // A deque, not a vector: a long run appends millions of events, and a deque grows in
+    // blocks instead of copying everything at each doubling. Indexing stays constant-time.
+    [[nodiscard]] const std::deque<TraceEvent> &events() const { return m_events; }
     [[nodiscard]] std::size_t size() const { return m_events.size(); }
     [[nodiscard]] const TraceEvent &at(std::size_t index) const { return m_events[index]; }
 
     // Called after every append, in the order listeners were added.
     void addListener(Listener listener) { m_listeners.push_back(std::move(listener)); }
-    void reserve(std::size_t events) { m_events.reserve(events); }
 
 private:
     std::vector<Actor> m_actors;
-    std::vector<TraceEvent> m_events;
+    std::deque<TraceEvent> m_events;
     std::vector<Listener> m_listeners;
 };
 

@@ -2,6 +2,8 @@
 
 #include <QHash>
 
+#include <algorithm>
+
 namespace mailsim::world {
 
 struct World::State
@@ -18,6 +20,16 @@ struct World::State
     std::vector<std::unique_ptr<mail::MailServer>> servers;
     std::vector<std::unique_ptr<mail::UserAgent>> agents; // one per user, same order as spec
     QStringList problems;
+    // The spec's timeline (sends and reads), in time order. Only the next action waits in the
+    // kernel's queue; each one schedules its successor, so a scenario with a hundred thousand
+    // messages does not make every step pay for a hundred thousand pending events.
+    std::vector<std::pair<core::SimTime, std::function<void()>>> timeline;
+    void runTimeline(std::size_t index)
+    {
+        if (index + 1 < timeline.size())
+            simulation.scheduleAt(timeline[index + 1].first, [this, index] { runTimeline(index + 1); });
+        timeline[index].second();
+    }
 
     ~State()
     {
@@ -166,7 +178,7 @@ void World::build()
         draft.bcc = mailboxes(send.bcc);
         draft.subject = send.subject;
         draft.body = send.body;
-        s.simulation.scheduleAt(send.at, [agent, draft] { agent->send(draft); });
+        s.timeline.emplace_back(send.at, [agent, draft] { agent->send(draft); });
     }
     for (const ReadSpec &read : m_spec.reads) {
         mail::UserAgent *agent = agentFor(read.user);
@@ -176,10 +188,15 @@ void World::build()
             continue;
         }
         const QString local = localPartOf(read.user);
-        s.simulation.scheduleAt(read.at, [agent, server, local] {
+        s.timeline.emplace_back(read.at, [agent, server, local] {
             agent->read(*server->mailbox(local), server->actor());
         });
     }
+
+    std::stable_sort(s.timeline.begin(), s.timeline.end(),
+                     [](const auto &a, const auto &b) { return a.first < b.first; });
+    if (!s.timeline.empty())
+        s.simulation.scheduleAt(s.timeline.front().first, [&s] { s.runTimeline(0); });
 }
 
 const QStringList &World::problems() const { return m_state->problems; }
