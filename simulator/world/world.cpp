@@ -39,7 +39,7 @@ struct World::State
     }
 };
 
-World::World(WorldSpec spec) : m_spec(std::move(spec))
+World::World(WorldSpec spec, Options options) : m_spec(std::move(spec)), m_options(options)
 {
     build();
 }
@@ -79,7 +79,8 @@ void World::build()
                                         m_spec.dns.label.isEmpty() ? QStringLiteral("DNS server") : m_spec.dns.label);
     s.dns = std::make_unique<net::Dns>(network, dnsHost);
     s.context = std::make_unique<mail::MailContext>(mail::MailContext{
-        s.simulation, network, *s.dns, s.trace, s.rng, m_spec.epoch, &s.ledger});
+        s.simulation, network, *s.dns, s.trace, s.rng, m_spec.epoch,
+        m_options.trackDeliveries ? &s.ledger : nullptr});
 
     for (const HostSpec &r : m_spec.routers)
         addHost(r.name, r.address, trace::ActorRole::Router, r.label.isEmpty() ? r.name : r.label);
