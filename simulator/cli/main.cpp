@@ -1,6 +1,10 @@
 // mailsim-cli: the simulator without a window. Plays a scenario and prints every step:
 // stage headers, DNS and TCP events, each SMTP command and reply, queue and mailbox
-// changes, with an explanation for students; or the raw trace as JSON Lines.
+// changes, with an explanation for students; or the raw trace as JSON Lines. Also checks
+// scenario files and prints a template for new ones.
+#include "scenario/built_in.h"
+#include "scenario/expectation_check.h"
+#include "scenario/scenario_loader.h"
 #include "trace/explainer.h"
 #include "trace/json_formatter.h"
 #include "trace/text_formatter.h"
@@ -8,9 +12,11 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QFile>
 #include <QTextStream>
 
 #include <cstdio>
+#include <optional>
 #include <unistd.h>
 
 using namespace mailsim;
@@ -51,10 +57,25 @@ QString stateSummary(const world::World &world)
     return s;
 }
 
+// Loads FILE, or the built-in scenario when there is none. Prints the errors and returns
+// nothing when the file is bad.
+std::optional<scenario::Scenario> loadOrReport(const QString &file)
+{
+    if (file.isEmpty())
+        return scenario::builtInScenario();
+    const scenario::LoadResult result = scenario::loadScenarioFile(file);
+    for (const scenario::ScenarioError &e : result.errors)
+        err() << e.toString() << '\n';
+    err().flush();
+    return result.scenario;
+}
+
 int run(const QStringList &args)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Play a scenario and print every step."));
+    parser.setApplicationDescription(QStringLiteral(
+        "Play a scenario (FILE, or the built-in one: Alice writes to Bob) and print every step;\n"
+        "then check the scenario's expectations. Exit status 1 when one fails."));
     parser.addHelpOption();
     QCommandLineOption format(QStringLiteral("format"),
                               QStringLiteral("Output format: text (default) or json (JSON Lines, one event per line)."),
@@ -68,14 +89,16 @@ int run(const QStringList &args)
                              QStringLiteral("when"), QStringLiteral("auto"));
     parser.addOptions({format, untilStage, brief, color});
     parser.addPositionalArgument(QStringLiteral("run"), QStringLiteral("The command."));
+    parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A scenario file (optional)."), QStringLiteral("[FILE]"));
     if (!parser.parse(args))
         return usageError(parser.errorText());
     if (parser.isSet(QStringLiteral("help"))) {
         out() << parser.helpText();
         return 0;
     }
-    if (parser.positionalArguments().size() > 1)
-        return usageError(QStringLiteral("run: scenario files are not supported yet; run plays the built-in default"));
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() > 2)
+        return usageError(QStringLiteral("run takes at most one scenario file"));
 
     const QString fmt = parser.value(format);
     if (fmt != QLatin1String("text") && fmt != QLatin1String("json"))
@@ -94,7 +117,10 @@ int run(const QStringList &args)
     const bool useColor = colorWhen == QLatin1String("always")
                           || (colorWhen == QLatin1String("auto") && isatty(STDOUT_FILENO) && qEnvironmentVariableIsEmpty("NO_COLOR"));
 
-    world::World world(world::defaultWorldSpec());
+    const std::optional<scenario::Scenario> loaded = loadOrReport(positional.value(1));
+    if (!loaded)
+        return 1;
+    world::World world(loaded->world);
     if (!world.problems().isEmpty()) {
         err() << "mailsim-cli: the scenario is inconsistent:\n";
         for (const QString &p : world.problems())
@@ -104,7 +130,11 @@ int run(const QStringList &args)
     }
 
     const bool json = fmt == QLatin1String("json");
-    trace::TextFormatter text(world.trace(), {useColor, !parser.isSet(brief)});
+    trace::TextFormatOptions options;
+    options.color = useColor;
+    options.explanations = !parser.isSet(brief);
+    options.stageNotes = loaded->lessonNotes;
+    trace::TextFormatter text(world.trace(), options);
     bool stopped = false;
     world.addTraceListener([&](const trace::TraceEvent &e, std::size_t index) {
         if (stopped || (e.stage > lastStage && e.stage != 0)) {
@@ -128,6 +158,63 @@ int run(const QStringList &args)
                           stopped ? QStringLiteral(", stopped after stage %1").arg(lastStage) : QString());
     }
     out().flush();
+    if (stopped || loaded->expectations.empty())
+        return 0; // expectations describe the end of a run
+
+    // Expectations go to standard output with the text, to standard error with JSON, so
+    // that the JSON stream stays one event per line.
+    QTextStream &report = json ? err() : out();
+    const auto results = scenario::checkExpectations(loaded->expectations, world);
+    int failed = 0;
+    report << "\nExpectations:\n";
+    for (const scenario::ExpectationResult &r : results) {
+        failed += !r.passed;
+        report << (r.passed ? "  passed  " : "  FAILED  ") << r.description;
+        if (!r.passed)
+            report << " — but " << r.actual;
+        report << '\n';
+    }
+    report << (failed ? QStringLiteral("%1 of %2 expectations failed.\n").arg(failed).arg(results.size())
+                      : QStringLiteral("All %1 expectations passed.\n").arg(results.size()));
+    report.flush();
+    return failed ? 1 : 0;
+}
+
+int check(const QStringList &args)
+{
+    const QStringList files = args.mid(2);
+    if (files.isEmpty() || files.contains(QStringLiteral("--help")) || files.contains(QStringLiteral("-h"))) {
+        out() << "Usage: mailsim-cli check FILE...\n\n"
+                 "Checks scenario files without running them. Prints every error as\n"
+                 "FILE:LINE:COLUMN: message, and exits with 1 when a file has one.\n";
+        out().flush();
+        return files.isEmpty() ? 2 : 0;
+    }
+    int bad = 0;
+    for (const QString &file : files) {
+        const scenario::LoadResult result = scenario::loadScenarioFile(file);
+        if (result.ok()) {
+            out() << file << ": OK (" << result.scenario->world.title << ")\n";
+            continue;
+        }
+        ++bad;
+        for (const scenario::ScenarioError &e : result.errors)
+            out() << e.toString() << '\n';
+    }
+    out().flush();
+    return bad ? 1 : 0;
+}
+
+int newScenario()
+{
+    QFile file(QStringLiteral(":/templates/new-scenario.yaml"));
+    if (!file.open(QIODevice::ReadOnly)) {
+        err() << "mailsim-cli: the scenario template is missing from this build\n";
+        return 1;
+    }
+    out().flush();
+    const QByteArray text = file.readAll();
+    std::fwrite(text.constData(), 1, text.size(), stdout);
     return 0;
 }
 
@@ -143,6 +230,10 @@ int main(int argc, char *argv[])
     const QString command = args.value(1);
     if (command == QLatin1String("run"))
         return run(args);
+    if (command == QLatin1String("check"))
+        return check(args);
+    if (command == QLatin1String("new"))
+        return newScenario();
     if (command == QLatin1String("--version")) {
         out() << "mailsim-cli " << MAILSIM_VERSION << '\n';
         return 0;
@@ -152,7 +243,10 @@ int main(int argc, char *argv[])
                  "MailSim plays a miniature mail system: user agents, mail servers, DNS and a\n"
                  "network, speaking real SMTP, and prints every step.\n\n"
                  "Commands:\n"
-                 "  run      play the built-in scenario (Alice writes to Bob) and print the trace\n\n"
+                 "  run [FILE]      play a scenario (by default the built-in one, in which Alice\n"
+                 "                  writes to Bob), print every step, check its expectations\n"
+                 "  check FILE...   check scenario files and print every error\n"
+                 "  new             print a commented template to start a scenario from\n\n"
                  "'mailsim-cli run --help' lists the options of run.\n";
         return command.isEmpty() ? 2 : 0;
     }

@@ -115,7 +115,10 @@ QString TextFormatter::format(std::size_t index)
                                 .arg(QString::fromUtf8(info.title)))
                + QLatin1Char('\n');
         if (m_options.explanations) {
-            for (const QString &l : wrap(QString::fromUtf8(info.explanation), 96))
+            const auto note = m_options.stageNotes.find(e.stage);
+            const QString text = note != m_options.stageNotes.end() ? note->second
+                                                                   : QString::fromUtf8(info.explanation);
+            for (const QString &l : wrap(text.simplified(), 96))
                 out += paint(kDim, l) + QLatin1Char('\n');
         }
         out += QLatin1Char('\n');

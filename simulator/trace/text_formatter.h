@@ -7,12 +7,15 @@
 
 #include <QString>
 
+#include <map>
+
 namespace mailsim::trace {
 
 struct TextFormatOptions
 {
     bool color = false;        // ANSI colours, for a terminal
     bool explanations = true;  // the "why" lines and the stage paragraphs
+    std::map<int, QString> stageNotes; // a teacher's text per stage, replacing the default
 };
 
 class TextFormatter

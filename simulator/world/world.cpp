@@ -113,10 +113,23 @@ void World::build()
                                     .arg(user.displayName.isEmpty() ? user.address : user.displayName);
         const net::HostId host = addHost(user.uaHost, user.uaAddress, trace::ActorRole::UserAgent, label);
         server->trustClient(network.host(host).address);
+        mail::MailServer *outgoing = server;
+        if (!user.submitTo.isEmpty()) {
+            outgoing = nullptr;
+            for (auto &candidate : s.servers) {
+                if (candidate->settings().hostname.compare(user.submitTo, Qt::CaseInsensitive) == 0)
+                    outgoing = candidate.get();
+            }
+            if (!outgoing) {
+                problems << QStringLiteral("user %1: no mail server called %2 to submit to")
+                                .arg(user.address, user.submitTo);
+                outgoing = server;
+            }
+        }
         mail::UserAgentSettings settings;
         settings.user = {user.displayName, user.address};
-        settings.server = server->host();
-        settings.submissionPort = server->settings().submissionPort;
+        settings.server = outgoing->host();
+        settings.submissionPort = outgoing->settings().submissionPort;
         s.agents.push_back(std::make_unique<mail::UserAgent>(*s.context, settings, host));
     }
 

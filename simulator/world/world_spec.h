@@ -1,8 +1,8 @@
 // A simulated world as plain data: what exists (domains, servers, users, hosts, links,
 // DNS records) and what happens when (messages sent, mailboxes read).
 //
-// The built-in default scenario is one such description; scenario files are read into the
-// same structure. Nothing in it refers to the running simulation.
+// Scenario files (simulator/scenario) are read into this structure; tests also build it in
+// code. Nothing in it refers to the running simulation.
 #pragma once
 
 #include "core/sim_time.h"
@@ -38,6 +38,10 @@ struct UserSpec
     QString uaHost;      // the user's computer, e.g. "alice-pc.example.org"
     QString uaAddress;
     QString label;       // e.g. "Alice's user agent"; made from the display name if empty
+    // The host name of the mail server the user agent submits to. Empty: the server of the
+    // user's own domain. Another server shows relay control: it takes mail for its own
+    // users from anyone, but refuses to pass it on elsewhere for a stranger.
+    QString submitTo;
 };
 
 struct LinkSpec
@@ -93,8 +97,5 @@ struct WorldSpec
     std::vector<SendSpec> sends;
     std::vector<ReadSpec> reads;
 };
-
-// The lecture's example: Alice at example.org writes to Bob at example.net.
-WorldSpec defaultWorldSpec();
 
 } // namespace mailsim::world

@@ -9,6 +9,7 @@
 // Usage: mailsim-delivery-benchmark [N ...]      (default: 1000 10000 100000)
 // Each N runs in a child process of its own, so that its peak memory is its own.
 // Results and the command line used are recorded in docs/benchmarks.md.
+#include "scenario/built_in.h"
 #include "world/world.h"
 
 #include <QCoreApplication>
@@ -39,7 +40,7 @@ qint64 procStatusKiB(const char *field)
 
 int runOne(int n)
 {
-    world::WorldSpec spec = world::defaultWorldSpec();
+    world::WorldSpec spec = scenario::builtInScenario().world;
     const world::SendSpec templ = spec.sends.front();
     spec.sends.clear();
     spec.reads.clear();

@@ -1,6 +1,7 @@
 // Mail servers and user agents together, on worlds built for each case: several
 // recipients, unknown users, relay policy, unreachable servers, retries and bounces.
 // After every kernel event, accepted mail must be in exactly one place or bounced.
+#include "scenario/built_in.h"
 #include "trace/explainer.h"
 #include "world/world.h"
 
@@ -43,11 +44,11 @@ std::vector<int> replyCodes(const world::World &w)
 
 world::WorldSpec withUsers()
 {
-    world::WorldSpec spec = world::defaultWorldSpec();
+    world::WorldSpec spec = scenario::builtInScenario().world;
     spec.sends.clear();
     spec.reads.clear();
-    spec.users.push_back({"carol@example.net", "Carol", "pw", "carol-pc.example.net", "203.0.113.11", {}});
-    spec.users.push_back({"dave@example.org", "Dave", "pw", "dave-pc.example.org", "192.0.2.11", {}});
+    spec.users.push_back({"carol@example.net", "Carol", "pw", "carol-pc.example.net", "203.0.113.11", {}, {}});
+    spec.users.push_back({"dave@example.org", "Dave", "pw", "dave-pc.example.org", "192.0.2.11", {}, {}});
     spec.links.push_back({"carol-pc.example.net", "mail.example.net", core::milliseconds(1)});
     spec.links.push_back({"dave-pc.example.org", "mail.example.org", core::milliseconds(1)});
     return spec;
@@ -152,7 +153,7 @@ TEST(MailDelivery, RelayIsDeniedToClientsThatAreNotLocalUsers)
 
 TEST(MailDelivery, AnUnreachableServerIsRetriedThenTheMessageBounces)
 {
-    world::WorldSpec spec = world::defaultWorldSpec();
+    world::WorldSpec spec = scenario::builtInScenario().world;
     spec.reads.clear();
     // Mail for example.net goes to a host where no mail server listens.
     spec.mx = {{"example.org", 10, "mail.example.org"}, {"example.net", 10, "internet"}};
@@ -182,7 +183,7 @@ TEST(MailDelivery, AnUnreachableServerIsRetriedThenTheMessageBounces)
 
 TEST(MailDelivery, TheBackupMxTakesOverWhenThePrimaryRefuses)
 {
-    world::WorldSpec spec = world::defaultWorldSpec();
+    world::WorldSpec spec = scenario::builtInScenario().world;
     spec.mx = {{"example.org", 10, "mail.example.org"},
                {"example.net", 5, "internet"},           // preferred, but nothing listens there
                {"example.net", 20, "mail.example.net"}}; // backup
@@ -195,7 +196,7 @@ TEST(MailDelivery, TheBackupMxTakesOverWhenThePrimaryRefuses)
 
 TEST(MailDelivery, ADomainThatDoesNotExistBouncesAtOnce)
 {
-    world::WorldSpec spec = world::defaultWorldSpec();
+    world::WorldSpec spec = scenario::builtInScenario().world;
     spec.sends.front().to = QStringList{"someone@nowhere.example"};
     spec.reads.clear();
     world::World w(spec);
@@ -207,7 +208,7 @@ TEST(MailDelivery, ADomainThatDoesNotExistBouncesAtOnce)
 
 TEST(MailDelivery, EveryEventHasASummaryAndVisibleEventsAnExplanation)
 {
-    world::World w(world::defaultWorldSpec());
+    world::World w(scenario::builtInScenario().world);
     w.runToEnd();
     for (std::size_t i = 0; i < w.trace().size(); ++i) {
         EXPECT_FALSE(trace::summarize(w.trace(), i).isEmpty()) << i;

@@ -1,10 +1,13 @@
-// scenarios/six-stages-basic.yaml is the built-in default world written as a file: loading
-// it must give exactly world::defaultWorldSpec(), plus the expectations the file states.
+// scenarios/six-stages-basic.yaml is the built-in default scenario: the program carries the
+// file itself as a resource, and loading it gives the lecture's world and expectations.
 #include "scenario/scenario_test_support.h"
 
+#include "scenario/built_in.h"
 #include "scenario/scenario_loader.h"
 #include "scenario/scenario_writer.h"
 #include "world/world_spec.h"
+
+#include <QFile>
 
 #include <gtest/gtest.h>
 
@@ -23,11 +26,41 @@ TEST(ScenarioDefault, LoadsWithoutErrors)
     EXPECT_TRUE(result.errors.empty());
 }
 
-TEST(ScenarioDefault, WorldEqualsTheBuiltInDefault)
+TEST(ScenarioDefault, TheBuiltInScenarioIsTheFileInScenarios)
 {
+    QFile resource(builtInScenarioPath());
+    QFile file(sourcePath(QStringLiteral("scenarios/six-stages-basic.yaml")));
+    ASSERT_TRUE(resource.open(QIODevice::ReadOnly));
+    ASSERT_TRUE(file.open(QIODevice::ReadOnly));
+    EXPECT_EQ(resource.readAll(), file.readAll());
+
     const LoadResult result = loadBasic();
     ASSERT_TRUE(result.ok()) << errorsText(result).toStdString();
-    expectSameWorld(result.scenario->world, world::defaultWorldSpec());
+    expectSameWorld(result.scenario->world, builtInScenario().world);
+    EXPECT_EQ(builtInScenario().expectations.size(), result.scenario->expectations.size());
+}
+
+TEST(ScenarioDefault, DescribesTheLecturesWorld)
+{
+    const world::WorldSpec &w = builtInScenario().world;
+    EXPECT_EQ(w.title, QStringLiteral("Alice sends a message to Bob"));
+    ASSERT_EQ(w.servers.size(), 2u);
+    EXPECT_EQ(w.servers[0].settings.hostname, QStringLiteral("mail.example.org"));
+    EXPECT_EQ(w.servers[1].settings.domain, QStringLiteral("example.net"));
+    EXPECT_EQ(w.servers[1].settings.smtpPort, 25);
+    EXPECT_EQ(w.servers[1].settings.submissionPort, 587);
+    ASSERT_EQ(w.users.size(), 2u);
+    EXPECT_EQ(w.users[0].address, QStringLiteral("alice@example.org"));
+    EXPECT_EQ(w.users[1].uaHost, QStringLiteral("bob-pc.example.net"));
+    EXPECT_EQ(w.links.size(), 5u);
+    ASSERT_EQ(w.mx.size(), 2u);
+    EXPECT_EQ(w.mx[1].exchange, QStringLiteral("mail.example.net"));
+    ASSERT_EQ(w.sends.size(), 1u);
+    EXPECT_EQ(w.sends[0].to, QStringList{QStringLiteral("bob@example.net")});
+    EXPECT_EQ(w.sends[0].subject, QStringLiteral("Lunch on Friday?"));
+    ASSERT_EQ(w.reads.size(), 1u);
+    EXPECT_EQ(w.reads[0].at, core::seconds(2));
+    EXPECT_EQ(w.epoch, QDateTime(QDate(2025, 3, 3), QTime(9, 0), Qt::UTC));
 }
 
 TEST(ScenarioDefault, MessageIdsNameEachSend)
@@ -74,7 +107,7 @@ TEST(ScenarioDefault, ExpectationsAreTheLecturesOutcome)
 TEST(ScenarioDefault, WritingTheDefaultWorldLoadsBackTheSame)
 {
     Scenario scenario;
-    scenario.world = world::defaultWorldSpec();
+    scenario.world = builtInScenario().world;
     const QByteArray written = writeScenario(scenario);
     const LoadResult result = loadScenario(written, QStringLiteral("written.yaml"));
     ASSERT_TRUE(result.ok()) << errorsText(result).toStdString() << "\n" << written.toStdString();

@@ -1,5 +1,6 @@
 // The built-in scenario end to end: a golden SMTP transcript, determinism, and the
 // "accepted mail is never lost" promise checked after every event.
+#include "scenario/built_in.h"
 #include "trace/json_formatter.h"
 #include "trace/transcript.h"
 #include "world/world.h"
@@ -31,7 +32,7 @@ QByteArrayList jsonTrace(const world::World &w)
 
 TEST(DefaultScenario, SmtpTranscriptMatchesTheGoldenFile)
 {
-    world::World w(world::defaultWorldSpec());
+    world::World w(scenario::builtInScenario().world);
     ASSERT_TRUE(w.problems().isEmpty()) << w.problems().join('\n').toStdString();
     w.runToEnd();
     const QByteArray actual = trace::smtpTranscript(w.trace()).toUtf8();
@@ -47,7 +48,7 @@ TEST(DefaultScenario, SmtpTranscriptMatchesTheGoldenFile)
 
 TEST(DefaultScenario, MessageTakesTheSixStagesInOrder)
 {
-    world::World w(world::defaultWorldSpec());
+    world::World w(scenario::builtInScenario().world);
     w.runToEnd();
     int stage = 0;
     std::vector<int> firstIndexOfStage(7, -1);
@@ -81,7 +82,7 @@ TEST(DefaultScenario, MessageTakesTheSixStagesInOrder)
 
 TEST(DefaultScenario, BobEndsWithTheMessageAndTheQueuesAreEmpty)
 {
-    world::World w(world::defaultWorldSpec());
+    world::World w(scenario::builtInScenario().world);
     w.runToEnd();
     const mail::Mailbox *bob = w.mailboxOf("bob@example.net");
     ASSERT_NE(bob, nullptr);
@@ -99,9 +100,9 @@ TEST(DefaultScenario, BobEndsWithTheMessageAndTheQueuesAreEmpty)
 
 TEST(DefaultScenario, TwoRunsAndAResetGiveTheSameTraceByteForByte)
 {
-    world::World first(world::defaultWorldSpec());
+    world::World first(scenario::builtInScenario().world);
     first.runToEnd();
-    world::World second(world::defaultWorldSpec());
+    world::World second(scenario::builtInScenario().world);
     second.runToEnd();
     const QByteArrayList a = jsonTrace(first);
     EXPECT_GT(a.size(), 40);
@@ -113,7 +114,7 @@ TEST(DefaultScenario, TwoRunsAndAResetGiveTheSameTraceByteForByte)
 
 TEST(DefaultScenario, ADifferentSeedChangesOnlyTheIds)
 {
-    world::WorldSpec spec = world::defaultWorldSpec();
+    world::WorldSpec spec = scenario::builtInScenario().world;
     world::World a(spec);
     a.runToEnd();
     spec.seed = 99;
@@ -129,7 +130,7 @@ TEST(DefaultScenario, ADifferentSeedChangesOnlyTheIds)
 
 TEST(DefaultScenario, AcceptedMailIsNeverLostAtAnyEvent)
 {
-    world::World w(world::defaultWorldSpec());
+    world::World w(scenario::builtInScenario().world);
     std::size_t steps = 0;
     bool sawAcceptedMail = false;
     while (w.step()) {
