@@ -80,6 +80,8 @@ QByteArray findMessageId(const QByteArray &content)
 MailServer::MailServer(MailContext &context, MailServerSettings settings, net::HostId host)
     : m_context(context), m_settings(std::move(settings)), m_host(host)
 {
+    // Every mail server must accept mail for its postmaster (RFC 5321 section 4.5.1).
+    addUser(QStringLiteral("postmaster"));
 }
 
 trace::ActorId MailServer::actor() const
@@ -111,9 +113,18 @@ void MailServer::start()
         m_context.network.listen(m_host, m_settings.submissionPort, acceptor);
 }
 
+QByteArray MailServer::canonicalAddress(const smtp::Path &path) const
+{
+    if (isLocalDomain(path.domain))
+        return path.localPart.toLower() + '@' + m_settings.domain.toUtf8().toLower();
+    return path.address().toLower();
+}
+
 bool MailServer::isLocalDomain(QByteArrayView domain) const
 {
-    return domain.compare(m_settings.domain.toUtf8(), Qt::CaseInsensitive) == 0;
+    // The server's own host name counts too: "RCPT TO:<Postmaster>" means postmaster@host.
+    return domain.compare(m_settings.domain.toUtf8(), Qt::CaseInsensitive) == 0
+           || domain.compare(m_settings.hostname.toUtf8(), Qt::CaseInsensitive) == 0;
 }
 
 const Mailbox *MailServer::mailbox(const QString &localPart) const
@@ -166,14 +177,16 @@ smtp::Reply MailServer::acceptMessage(const smtp::ClientInfo &client,
     const QByteArray date = m_context.dateHeader();
     const QByteArray hostname = m_settings.hostname.toUtf8();
 
-    // Each recipient once, whatever the client sent (the same address in To and Cc).
+    // Each recipient once, whatever the client sent (the same address in To and Cc, or
+    // postmaster at the domain and at the host name).
     std::vector<smtp::Path> recipients;
+    std::vector<QByteArray> seen;
     for (const smtp::Path &p : envelope.forwardPaths) {
-        const bool seen = std::any_of(recipients.begin(), recipients.end(), [&](const smtp::Path &q) {
-            return q.address().compare(p.address(), Qt::CaseInsensitive) == 0;
-        });
-        if (!seen)
+        const QByteArray name = canonicalAddress(p);
+        if (std::find(seen.begin(), seen.end(), name) == seen.end()) {
+            seen.push_back(name);
             recipients.push_back(p);
+        }
     }
 
     // The trace header of RFC 5321 section 4.4, newest first, so the path shows in the message.
@@ -233,6 +246,7 @@ void MailServer::deliverLocally(const smtp::Path &recipient, StoredMessage messa
     if (it == m_mailboxes.end())
         return; // checkRecipient refused it already; bounces check before calling
     message.arrived = m_context.simulation.now();
+    message.envelopeTo = recipient.address();
     trace::TraceEvent e;
     e.time = m_context.simulation.now();
     e.kind = trace::EventKind::MailboxAdd;

@@ -60,6 +60,9 @@ public:
     [[nodiscard]] net::HostId host() const { return m_host; }
     [[nodiscard]] trace::ActorId actor() const;
     [[nodiscard]] bool isLocalDomain(QByteArrayView domain) const;
+    // The address a recipient is known by here, lower case: a local recipient under the
+    // mail domain (postmaster@mail.example.net is postmaster@example.net).
+    [[nodiscard]] QByteArray canonicalAddress(const smtp::Path &path) const;
     [[nodiscard]] const Mailbox *mailbox(const QString &localPart) const;
     [[nodiscard]] const std::map<QString, Mailbox> &mailboxes() const { return m_mailboxes; }
     [[nodiscard]] const OutgoingQueue &queue() const { return m_queue; }

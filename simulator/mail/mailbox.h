@@ -15,6 +15,7 @@ struct StoredMessage
     QByteArray content;    // the message as stored, Received: fields included
     QByteArray messageId;  // the Message-ID field's value, for tracking; may be empty
     QByteArray envelopeFrom; // MAIL FROM address; empty for bounces
+    QByteArray envelopeTo;   // the RCPT TO address it was delivered for
     QByteArray queueId;    // the id this server gave it when it accepted it
     core::SimTime arrived = 0;
 };

@@ -255,7 +255,7 @@ QStringList World::conservationViolations() const
     for (const auto &server : m_state->servers) {
         for (const auto &[local, box] : server->mailboxes()) {
             for (const mail::StoredMessage &m : box.messages())
-                ++copies[mail::DeliveryLedger::key(m.messageId, box.owner().toUtf8())];
+                ++copies[mail::DeliveryLedger::key(m.messageId, m.envelopeTo)];
         }
         for (const mail::QueueEntry &e : server->queue().entries()) {
             for (const smtp::Path &p : e.recipients) {

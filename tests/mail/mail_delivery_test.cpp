@@ -217,3 +217,21 @@ TEST(MailDelivery, EveryEventHasASummaryAndVisibleEventsAnExplanation)
         }
     }
 }
+
+TEST(MailDelivery, EveryServerTakesMailForItsPostmaster)
+{
+    world::WorldSpec spec = scenario::builtInScenario().world;
+    spec.reads.clear();
+    // "Postmaster" at the domain and at the server's own host name both reach the mailbox.
+    // To the sender they are two domains, so two deliveries, both into one mailbox.
+    spec.sends.front().to = QStringList{"postmaster@example.net"};
+    spec.sends.front().cc = QStringList{"Postmaster@mail.example.net"};
+    world::World w(spec);
+    runChecked(w);
+    const mail::Mailbox *postmaster = w.mailboxOf("postmaster@example.net");
+    ASSERT_NE(postmaster, nullptr);
+    ASSERT_EQ(postmaster->size(), 2u);
+    EXPECT_EQ(postmaster->messages()[0].envelopeTo, "postmaster@example.net");
+    EXPECT_EQ(postmaster->messages()[1].envelopeTo, "Postmaster@mail.example.net");
+    EXPECT_TRUE(eventsOf(w, EventKind::Bounce).empty());
+}
