@@ -19,7 +19,13 @@ QByteArray formatRfc5322Date(const QDateTime &when)
 
 QByteArray MailContext::dateHeader() const
 {
-    return formatRfc5322Date(epoch.addMSecs(simulation.now() / 1000));
+    // Dates have a resolution of a second: format each second once.
+    const qint64 second = simulation.now() / 1000000;
+    if (second != cachedDateSecond || cachedDate.isEmpty()) {
+        cachedDate = formatRfc5322Date(epoch.addSecs(second));
+        cachedDateSecond = second;
+    }
+    return cachedDate;
 }
 
 QByteArray MailContext::newId(int digits)

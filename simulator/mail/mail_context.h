@@ -29,6 +29,10 @@ struct MailContext
     [[nodiscard]] QByteArray dateHeader() const;
     // A fresh identifier of `digits` upper-case hex digits, like Postfix queue ids.
     [[nodiscard]] QByteArray newId(int digits = 10);
+
+    // dateHeader()'s cache: the last second formatted. Not state: it changes no result.
+    mutable qint64 cachedDateSecond = -1;
+    mutable QByteArray cachedDate;
 };
 
 // RFC 5322 section 3.3 date-time in UTC, independent of the locale.

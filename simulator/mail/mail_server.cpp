@@ -1,6 +1,7 @@
 #include "mail/mail_server.h"
 
 #include "mail/delivery_ledger.h"
+#include "mail/header_fields.h"
 #include "mail/smtp_client_connection.h"
 #include "mail/smtp_server_connection.h"
 
@@ -25,11 +26,6 @@ constexpr int kStageConnect = 3;
 constexpr int kStageTransfer = 4;
 constexpr int kStageMailbox = 5;
 
-QByteArray lower(QByteArrayView bytes)
-{
-    return bytes.toByteArray().toLower();
-}
-
 // The end of the header section: the offset of the empty line's CR LF, or -1.
 qsizetype headerEnd(const QByteArray &content)
 {
@@ -39,43 +35,7 @@ qsizetype headerEnd(const QByteArray &content)
     return blank < 0 ? -1 : blank + 2;
 }
 
-bool hasHeaderField(const QByteArray &content, QByteArrayView name)
-{
-    const qsizetype end = headerEnd(content);
-    const QByteArray header = lower(QByteArrayView(content).first(end < 0 ? content.size() : end));
-    const QByteArray wanted = lower(name) + ':';
-    return header.startsWith(wanted) || header.contains("\r\n" + wanted);
-}
-
 } // namespace
-
-QByteArray findMessageId(const QByteArray &content)
-{
-    const qsizetype end = headerEnd(content);
-    const QByteArrayView header = QByteArrayView(content).first(end < 0 ? content.size() : end);
-    qsizetype pos = 0;
-    while (pos < header.size()) {
-        qsizetype eol = header.indexOf("\r\n", pos);
-        if (eol < 0)
-            eol = header.size();
-        const QByteArrayView line = header.sliced(pos, eol - pos);
-        if (line.size() > 11 && line.first(11).compare("message-id:", Qt::CaseInsensitive) == 0) {
-            QByteArray value = line.sliced(11).toByteArray();
-            // Unfold: continuation lines start with white space (RFC 5322 section 2.2.3).
-            qsizetype next = eol + 2;
-            while (next < header.size() && (header[next] == ' ' || header[next] == '\t')) {
-                qsizetype nextEol = header.indexOf("\r\n", next);
-                if (nextEol < 0)
-                    nextEol = header.size();
-                value += header.sliced(next, nextEol - next).toByteArray();
-                next = nextEol + 2;
-            }
-            return value.trimmed();
-        }
-        pos = eol + 2;
-    }
-    return {};
-}
 
 MailServer::MailServer(MailContext &context, MailServerSettings settings, net::HostId host)
     : m_context(context), m_settings(std::move(settings)), m_host(host)
@@ -197,13 +157,15 @@ smtp::Reply MailServer::acceptMessage(const smtp::ClientInfo &client,
         stamped += "for " + recipients.front().bracketed() + "; ";
     stamped += date + "\r\n";
     // A submission server completes what a user agent left out (RFC 6409 section 8).
-    if (mayRelay(client) && !hasHeaderField(content, "Date"))
-        stamped += "Date: " + date + "\r\n";
-    if (mayRelay(client) && !hasHeaderField(content, "Message-ID"))
-        stamped += "Message-ID: <" + queueId + '@' + hostname + ">\r\n";
+    const std::optional<QByteArray> givenId = findHeaderField(content, "Message-ID");
+    QByteArray messageId = givenId.value_or('<' + queueId + '@' + hostname + '>');
+    if (mayRelay(client)) {
+        if (!findHeaderField(content, "Date"))
+            stamped += "Date: " + date + "\r\n";
+        if (!givenId)
+            stamped += "Message-ID: " + messageId + "\r\n";
+    }
     stamped += content;
-
-    const QByteArray messageId = findMessageId(stamped);
     const QByteArray envelopeFrom = envelope.reversePath.address();
     const int stage = connection.stage();
 

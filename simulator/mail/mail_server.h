@@ -96,7 +96,4 @@ private:
     OutgoingQueue m_queue;
 };
 
-// The value of a message's Message-ID field, or an empty array when it has none.
-QByteArray findMessageId(const QByteArray &content);
-
 } // namespace mailsim::mail

@@ -1,7 +1,7 @@
 #include "scenario/expectation_check.h"
 
 #include "mail/message_composer.h"
-#include "trace/explainer.h"
+#include "mail/header_fields.h"
 
 namespace mailsim::scenario {
 
@@ -11,7 +11,7 @@ bool subjectMatches(const QByteArray &message, const QString &subject)
 {
     if (subject.isEmpty())
         return true;
-    const QByteArray actual = trace::headerField(message, "Subject");
+    const QByteArray actual = mail::headerField(message, "Subject");
     // The header holds the encoded form when the subject is not ASCII (RFC 2047).
     return actual == subject.toUtf8() || actual == mail::encodeHeaderText(subject).replace("\r\n", "");
 }

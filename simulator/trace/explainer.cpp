@@ -1,5 +1,6 @@
 #include "trace/explainer.h"
 
+#include "mail/header_fields.h"
 #include "protocol/smtp/smtp_reply.h"
 #include "protocol/smtp/smtp_reply_catalog.h"
 
@@ -125,50 +126,17 @@ QString actorLabel(const TraceLog &log, ActorId id)
     return a.label.isEmpty() ? a.name : a.label;
 }
 
-QByteArray headerField(const QByteArray &message, QByteArrayView name)
-{
-    qsizetype pos = 0;
-    while (pos < message.size()) {
-        qsizetype eol = message.indexOf('\n', pos);
-        if (eol < 0)
-            eol = message.size();
-        QByteArrayView line = QByteArrayView(message).sliced(pos, eol - pos);
-        if (line.endsWith('\r'))
-            line.chop(1);
-        if (line.isEmpty())
-            return {}; // end of the header section
-        if (line.size() > name.size() && line[name.size()] == ':'
-            && line.first(name.size()).compare(name, Qt::CaseInsensitive) == 0) {
-            QByteArray value = line.sliced(name.size() + 1).toByteArray();
-            qsizetype next = eol + 1;
-            while (next < message.size() && (message[next] == ' ' || message[next] == '\t')) {
-                qsizetype nextEol = message.indexOf('\n', next);
-                if (nextEol < 0)
-                    nextEol = message.size();
-                QByteArrayView more = QByteArrayView(message).sliced(next, nextEol - next);
-                if (more.endsWith('\r'))
-                    more.chop(1);
-                value += more.toByteArray();
-                next = nextEol + 1;
-            }
-            return value.trimmed();
-        }
-        pos = eol + 1;
-    }
-    return {};
-}
-
 QString summarize(const TraceLog &log, std::size_t index)
 {
     const TraceEvent &e = log.at(index);
     switch (e.kind) {
     case EventKind::Compose:
     case EventKind::MailboxRead: {
-        const QString subject = QString::fromUtf8(headerField(e.data, "Subject"));
+        const QString subject = QString::fromUtf8(mail::headerField(e.data, "Subject"));
         if (e.kind == EventKind::Compose)
-            return QStringLiteral("composes \"%1\" to %2").arg(subject, QString::fromUtf8(headerField(e.data, "To")));
+            return QStringLiteral("composes \"%1\" to %2").arg(subject, QString::fromUtf8(mail::headerField(e.data, "To")));
         return QStringLiteral("reads message %1 in %2's mailbox: \"%3\" from %4")
-            .arg(e.code).arg(QString::fromUtf8(e.detail), subject, QString::fromUtf8(headerField(e.data, "From")));
+            .arg(e.code).arg(QString::fromUtf8(e.detail), subject, QString::fromUtf8(mail::headerField(e.data, "From")));
     }
     case EventKind::TcpSyn: return QStringLiteral("TCP SYN to port %1").arg(e.code);
     case EventKind::TcpSynAck: return QStringLiteral("TCP SYN-ACK from port %1").arg(e.code);

@@ -18,7 +18,5 @@ QString explain(const TraceLog &log, std::size_t index);
 
 // The label of an actor for sentences, e.g. "Alice's mail server"; "someone" for -1.
 QString actorLabel(const TraceLog &log, ActorId id);
-// The header field `name` of a message (first occurrence, unfolded), or "" when absent.
-QByteArray headerField(const QByteArray &message, QByteArrayView name);
 
 } // namespace mailsim::trace

@@ -80,7 +80,7 @@ void World::build()
     s.dns = std::make_unique<net::Dns>(network, dnsHost);
     s.context = std::make_unique<mail::MailContext>(mail::MailContext{
         s.simulation, network, *s.dns, s.trace, s.rng, m_spec.epoch,
-        m_options.trackDeliveries ? &s.ledger : nullptr});
+        m_options.trackDeliveries ? &s.ledger : nullptr, -1, {}});
 
     for (const HostSpec &r : m_spec.routers)
         addHost(r.name, r.address, trace::ActorRole::Router, r.label.isEmpty() ? r.name : r.label);
