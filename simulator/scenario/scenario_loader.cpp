@@ -560,6 +560,7 @@ private:
     // The checks across the file
     void checkHosts();
     void checkDomainsAndUsers();
+    void checkSubmitTo();
     void checkLinks();
     void checkDns();
     void checkMessages();
@@ -583,6 +584,7 @@ private:
     std::vector<HostDecl> m_hosts;
     std::vector<NamedDecl> m_domains; // same order as m_world.servers
     std::vector<NamedDecl> m_users;   // same order as m_world.users
+    std::vector<NamedDecl> m_submitTo; // same order as m_world.users; empty name when left out
     std::vector<MxDecl> m_domainMx;   // from the domains' `mx` lists (and implied ones)
     std::vector<MxDecl> m_recordMx;   // from dns-records
     std::vector<LinkDecl> m_links;
@@ -1526,9 +1528,12 @@ void Loader::readUser(const YAML::Node &node, int index)
         {"computer", true,
          QStringLiteral("the user's computer, such as { host: alice-pc.example.org, address: "
                         "192.0.2.10 }")},
+        {"submit-to", false,
+         QStringLiteral("the host name of a mail server, such as mail.example.org")},
     };
     world::UserSpec user;
     m_users.push_back({});
+    m_submitTo.push_back({});
     const std::optional<Fields> m = fields(node, at(node), QStringLiteral("user %1").arg(index + 1),
                                            QStringLiteral("a user with 'address' and 'computer'"),
                                            QStringLiteral("in this user"), keys);
@@ -1558,6 +1563,10 @@ void Loader::readUser(const YAML::Node &node, int index)
                 user.uaAddress = host.address;
                 user.label = text(*c, "label", hostKeys[2].expected, true);
             }
+        }
+        if (const Field *submitTo = m->get("submit-to")) {
+            user.submitTo = text(*m, "submit-to", keys[4].expected, false);
+            m_submitTo.back() = {user.submitTo, submitTo->valueAt};
         }
     }
     m_world.users.push_back(user);
@@ -2019,6 +2028,33 @@ void Loader::checkDomainsAndUsers()
     }
 }
 
+// A user agent may submit to another domain's server (where it is a stranger); but the server
+// must be one of the scenario's.
+void Loader::checkSubmitTo()
+{
+    QStringList names;
+    for (const world::ServerSpec &server : m_world.servers) {
+        if (!isHostName(server.settings.hostname))
+            return; // a server that could not be read may be the one meant
+        names << server.settings.hostname;
+    }
+    for (const NamedDecl &d : m_submitTo) {
+        if (d.name.trimmed().isEmpty() || names.contains(d.name, Qt::CaseInsensitive))
+            continue;
+        const QString suggestion = closest(d.name, names);
+        QString message =
+            QStringLiteral("'submit-to': no mail server is called '%1'").arg(d.name);
+        if (!suggestion.isEmpty())
+            message += QStringLiteral("; did you mean '%1'?").arg(suggestion);
+        else if (!names.isEmpty() && names.size() <= 8)
+            message += QStringLiteral("; ") +
+                       theOnes(QStringLiteral("servers"), QStringLiteral("server"), names, false);
+        else
+            message += QStringLiteral("; expected the host name of one of the domains' servers");
+        error(d.at, message);
+    }
+}
+
 void Loader::checkLinks()
 {
     std::map<std::pair<QString, QString>, const LinkDecl *> seen;
@@ -2328,6 +2364,7 @@ LoadResult Loader::run()
             return finish();
         checkHosts();
         checkDomainsAndUsers();
+        checkSubmitTo();
         checkLinks();
         checkDns();
         checkMessages();

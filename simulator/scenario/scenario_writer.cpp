@@ -499,6 +499,8 @@ QByteArray Writer::write(const Scenario &scenario)
                                    .text("address", u.uaAddress)
                                    .optionalText("label", u.label)
                                    .str());
+        if (!u.submitTo.isEmpty())
+            line(4, "submit-to: " + scalar(u.submitTo));
     }
 
     if (!w.links.empty()) {

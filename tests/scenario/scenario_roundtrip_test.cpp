@@ -103,6 +103,7 @@ users:
   - address: eve@example.net
     name: Eve
     computer: { host: family-pc.example.net, address: 203.0.113.10 }
+    submit-to: Mail.Example.COM   # another domain's server, named in other letter cases
   - address: carol@example.com
     computer: { host: carol-pc.example.com, address: 203.0.113.100 }
 links:
@@ -228,6 +229,10 @@ TEST(ScenarioRoundTrip, EveryFieldHasTheValuesWritten)
 
     // Two users share a computer.
     EXPECT_EQ(w.users[1].uaHost, w.users[2].uaHost);
+
+    // Eve submits to another domain's server, named as written; the others to their own.
+    EXPECT_EQ(w.users[2].submitTo, QStringLiteral("Mail.Example.COM"));
+    EXPECT_TRUE(w.users[0].submitTo.isEmpty());
 
     // The timeline in time order (absolute times made relative to the start).
     ASSERT_EQ(w.sends.size(), 4u);
@@ -378,7 +383,7 @@ TEST(ScenarioRoundTrip, DefaultsAreLeftOutAndTheLayoutIsFixed)
     s.world.mx.push_back({QStringLiteral("example.org"), 10, QStringLiteral("mail.example.org")});
     s.world.users.push_back({QStringLiteral("alice@example.org"), QString(), QString(),
                              QStringLiteral("alice-pc.example.org"), QStringLiteral("192.0.2.10"),
-                             QString()});
+                             QString(), QString()});
     s.world.links.push_back({QStringLiteral("alice-pc.example.org"),
                              QStringLiteral("mail.example.org"), core::milliseconds(1)});
     s.world.reads.push_back({core::milliseconds(1500), QStringLiteral("alice@example.org")});

@@ -99,6 +99,7 @@ inline void expectSameWorld(const world::WorldSpec &a, const world::WorldSpec &b
         EXPECT_EQ(a.users[i].uaHost, b.users[i].uaHost);
         EXPECT_EQ(a.users[i].uaAddress, b.users[i].uaAddress);
         EXPECT_EQ(a.users[i].label, b.users[i].label);
+        EXPECT_EQ(a.users[i].submitTo, b.users[i].submitTo);
     }
 
     ASSERT_EQ(a.links.size(), b.links.size());
