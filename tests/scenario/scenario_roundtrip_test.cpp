@@ -1,6 +1,7 @@
 // Load, write, load again: the meaning is kept; and writing twice gives the same bytes.
 // For every example under scenarios/, for files that use every field, and for scenarios
 // made in code with awkward texts.
+#include "scenario/built_in.h"
 #include "scenario/scenario_test_support.h"
 
 #include "scenario/scenario_loader.h"
@@ -309,7 +310,7 @@ TEST(ScenarioRoundTrip, AwkwardTextsMadeInCode)
     for (const QString &text : texts) {
         SCOPED_TRACE(text.toStdString());
         Scenario s;
-        s.world = world::defaultWorldSpec();
+        s.world = scenario::builtInScenario().world;
         s.world.title = text.trimmed().isEmpty() ? QStringLiteral("t") : text;
         s.world.description = text;
         s.world.routers[0].label = text;
@@ -334,7 +335,7 @@ TEST(ScenarioRoundTrip, AwkwardTextsMadeInCode)
 TEST(ScenarioRoundTrip, MessageIdsAreMadeUpOrKept)
 {
     Scenario s;
-    s.world = world::defaultWorldSpec();
+    s.world = scenario::builtInScenario().world;
     world::SendSpec second = s.world.sends[0];
     second.subject = QStringLiteral("Another one");
     second.at = core::seconds(1);
