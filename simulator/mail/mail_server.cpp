@@ -209,12 +209,7 @@ void MailServer::deliverLocally(const smtp::Path &recipient, StoredMessage messa
         return; // checkRecipient refused it already; bounces check before calling
     message.arrived = m_context.simulation.now();
     message.envelopeTo = recipient.address();
-    trace::TraceEvent e;
-    e.time = m_context.simulation.now();
-    e.kind = trace::EventKind::MailboxAdd;
-    e.stage = static_cast<quint8>(stage);
-    e.from = actor();
-    e.to = actor();
+    trace::TraceEvent e = ownEvent(trace::EventKind::MailboxAdd, stage);
     e.detail = it->second.owner().toUtf8();
     e.data = message.content;
     e.code = static_cast<qint32>(it->second.size() + 1);
@@ -222,8 +217,7 @@ void MailServer::deliverLocally(const smtp::Path &recipient, StoredMessage messa
     m_context.trace.append(std::move(e));
 }
 
-void MailServer::traceQueue(trace::EventKind kind, const QueueEntry &entry, QByteArray text,
-                            int stage)
+trace::TraceEvent MailServer::ownEvent(trace::EventKind kind, int stage) const
 {
     trace::TraceEvent e;
     e.time = m_context.simulation.now();
@@ -231,6 +225,13 @@ void MailServer::traceQueue(trace::EventKind kind, const QueueEntry &entry, QByt
     e.stage = static_cast<quint8>(stage);
     e.from = actor();
     e.to = actor();
+    return e;
+}
+
+void MailServer::traceQueue(trace::EventKind kind, const QueueEntry &entry, QByteArray text,
+                            int stage)
+{
+    trace::TraceEvent e = ownEvent(kind, stage);
     e.detail = entry.id;
     e.data = std::move(text);
     e.code = entry.attempts;
@@ -421,12 +422,7 @@ void MailServer::bounce(const QueueEntry &entry, const std::vector<smtp::Recipie
         if (m_context.ledger)
             m_context.ledger->bounced(entry.messageId, r.recipient.address());
     }
-    trace::TraceEvent note;
-    note.time = m_context.simulation.now();
-    note.kind = trace::EventKind::Bounce;
-    note.stage = static_cast<quint8>(stage);
-    note.from = actor();
-    note.to = actor();
+    trace::TraceEvent note = ownEvent(trace::EventKind::Bounce, stage);
     note.detail = entry.id;
     if (entry.reversePath.isNull()) {
         // RFC 5321 section 6.1: a notification about a notification is never sent.

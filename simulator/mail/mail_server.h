@@ -86,6 +86,8 @@ private:
     void defer(const QByteArray &id, const QByteArray &error, int stage);
     void bounce(const QueueEntry &entry, const std::vector<smtp::RecipientOutcome> &failed,
                 int stage);
+    // An event that happens inside this server (queue, mailbox, bounce), now.
+    trace::TraceEvent ownEvent(trace::EventKind kind, int stage) const;
     void traceQueue(trace::EventKind kind, const QueueEntry &entry, QByteArray text, int stage);
 
     MailContext &m_context;
