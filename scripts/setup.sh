@@ -10,7 +10,7 @@ preset="${1:-release}"
 packages=(
   cmake ninja-build g++ pkg-config
   qt6-base-dev qt6-base-dev-tools
-  libgtest-dev libgmock-dev libbenchmark-dev libyaml-cpp-dev
+  libgtest-dev libgmock-dev libyaml-cpp-dev
   python3
 )
 
