@@ -1,0 +1,96 @@
+#include "control/simulation_controller.h"
+#include "scenario/built_in.h"
+
+#include <QSignalSpy>
+
+#include <gtest/gtest.h>
+
+using namespace mailsim;
+using gui::SimulationController;
+
+namespace {
+
+struct ControllerFixture : ::testing::Test
+{
+    SimulationController controller;
+    void SetUp() override { controller.load(scenario::builtInScenario()); }
+};
+
+} // namespace
+
+TEST_F(ControllerFixture, StartsBeforeTheFirstEvent)
+{
+    EXPECT_EQ(controller.cursor(), 0u);
+    EXPECT_EQ(controller.currentStage(), 0);
+    EXPECT_FALSE(controller.atEnd());
+    EXPECT_FALSE(controller.stepBack());
+}
+
+TEST_F(ControllerFixture, StepsOneEventAtATimeAndBackAgain)
+{
+    QSignalSpy moved(&controller, &SimulationController::cursorChanged);
+    ASSERT_TRUE(controller.stepForward());
+    EXPECT_EQ(controller.cursor(), 1u);
+    EXPECT_EQ(controller.trace().at(0).kind, trace::EventKind::Compose);
+    EXPECT_EQ(controller.currentStage(), 1);
+    ASSERT_TRUE(controller.stepForward());
+    EXPECT_EQ(controller.cursor(), 2u);
+    ASSERT_TRUE(controller.stepBack());
+    EXPECT_EQ(controller.cursor(), 1u);
+    ASSERT_EQ(moved.count(), 3);
+    EXPECT_EQ(moved.at(2).at(0).value<std::size_t>(), 2u);
+}
+
+TEST_F(ControllerFixture, NextStageStopsAtTheFirstEventOfEachStage)
+{
+    std::vector<int> stages;
+    while (controller.nextStage())
+        stages.push_back(controller.currentStage());
+    EXPECT_EQ(stages, (std::vector<int>{1, 2, 3, 4, 5, 6}));
+    EXPECT_TRUE(controller.atEnd());
+    EXPECT_EQ(controller.cursor(), controller.trace().size());
+}
+
+TEST_F(ControllerFixture, PreviousStageGoesBackToTheStartOfAStage)
+{
+    controller.runToEnd();
+    ASSERT_TRUE(controller.atEnd());
+    ASSERT_EQ(controller.currentStage(), 6);
+    ASSERT_TRUE(controller.previousStage()); // the only stage-6 event is its start
+    EXPECT_EQ(controller.currentStage(), 5);
+    const std::size_t startOf5 = controller.cursor() - 1;
+    EXPECT_NE(controller.trace().at(startOf5 - 1).stage, 5);
+    ASSERT_TRUE(controller.previousStage());
+    EXPECT_EQ(controller.currentStage(), 4);
+    EXPECT_EQ(controller.trace().at(controller.cursor() - 2).stage, 3);
+}
+
+TEST_F(ControllerFixture, BackThenForwardShowsTheSameEvents)
+{
+    for (int i = 0; i < 30; ++i)
+        controller.stepForward();
+    const std::size_t size = controller.trace().size();
+    for (int i = 0; i < 10; ++i)
+        controller.stepBack();
+    EXPECT_EQ(controller.cursor(), 20u);
+    EXPECT_EQ(controller.trace().size(), size) << "back simulates nothing";
+    for (int i = 0; i < 10; ++i)
+        controller.stepForward();
+    EXPECT_EQ(controller.cursor(), 30u);
+}
+
+TEST_F(ControllerFixture, ResetAndSeekReplayTheSameRun)
+{
+    controller.runToEnd();
+    const std::size_t events = controller.trace().size();
+    const QByteArray lastData = controller.trace().at(events - 1).data;
+    QSignalSpy replaced(&controller, &SimulationController::worldReplaced);
+    controller.reset();
+    EXPECT_EQ(replaced.count(), 1);
+    EXPECT_EQ(controller.cursor(), 0u);
+    controller.seek(events);
+    EXPECT_EQ(controller.cursor(), events);
+    EXPECT_EQ(controller.trace().at(events - 1).data, lastData);
+    controller.seek(events + 100);
+    EXPECT_EQ(controller.cursor(), events) << "seeking past the end stops at the end";
+}
