@@ -1,0 +1,393 @@
+#include "models/server_state_model.h"
+
+#include "control/simulation_controller.h"
+#include "mail/header_fields.h"
+
+#include <algorithm>
+#include <map>
+
+namespace mailsim::gui {
+
+namespace {
+
+using trace::EventKind;
+using Change = ServerStateModel::Change;
+
+// The state of one server after replaying the events, before it becomes nodes.
+struct QueueItem
+{
+    QString id;
+    QString recipients;
+    QString lastError;
+    int attempts = 0;
+    bool removed = false;
+    Change change = Change::None;
+    int event = -1;
+};
+
+struct StoredMessage
+{
+    int number = 0;
+    QString subject;
+    QString from;
+    Change change = Change::None;
+    int event = -1;
+};
+
+struct MailboxState
+{
+    QString owner;
+    std::vector<StoredMessage> messages;
+    Change change = Change::None;
+    int event = -1;
+};
+
+struct ServerState
+{
+    std::vector<QueueItem> queue;
+    std::vector<MailboxState> mailboxes;
+};
+
+QString text(const QByteArray &bytes)
+{
+    return QString::fromUtf8(bytes).trimmed();
+}
+
+const char *changeLabel(Change change)
+{
+    switch (change) {
+    case Change::Added: return "added";
+    case Change::Removed: return "removed";
+    case Change::Changed: return "changed";
+    case Change::None: break;
+    }
+    return "";
+}
+
+} // namespace
+
+ServerStateModel::ServerStateModel(const SimulationController &controller, QObject *parent)
+    : QAbstractItemModel(parent), m_controller(controller)
+{
+    rebuild();
+    const auto reset = [this] {
+        beginResetModel();
+        rebuild();
+        endResetModel();
+    };
+    connect(&controller, &SimulationController::worldReplaced, this, reset);
+    connect(&controller, &SimulationController::cursorChanged, this, reset);
+}
+
+ServerStateModel::~ServerStateModel() = default;
+
+int ServerStateModel::addNode(Node node)
+{
+    const int id = static_cast<int>(m_nodes.size());
+    std::vector<int> &siblings = node.parent < 0 ? m_topLevel : m_nodes[std::size_t(node.parent)].children;
+    node.row = static_cast<int>(siblings.size());
+    siblings.push_back(id);
+    m_nodes.push_back(std::move(node));
+    return id;
+}
+
+void ServerStateModel::rebuild()
+{
+    m_nodes.clear();
+    m_topLevel.clear();
+    const trace::TraceLog &log = m_controller.trace();
+    const std::size_t end = std::min(m_controller.cursor(), log.size());
+
+    std::map<trace::ActorId, ServerState> servers;
+    for (std::size_t a = 0; a < log.actors().size(); ++a)
+        if (log.actors()[a].role == trace::ActorRole::MailServer)
+            servers[static_cast<trace::ActorId>(a)];
+
+    for (std::size_t i = 0; i < end; ++i) {
+        const trace::TraceEvent &e = log.at(i);
+        if (e.kind != EventKind::QueueAdd && e.kind != EventKind::QueueRemove
+            && e.kind != EventKind::QueueDefer && e.kind != EventKind::MailboxAdd)
+            continue;
+        const auto server = servers.find(e.from);
+        if (server == servers.end())
+            continue;
+        const bool last = i + 1 == end;
+        const int event = static_cast<int>(i);
+        std::vector<QueueItem> &queue = server->second.queue;
+        const QString id = text(e.detail);
+        const auto entry = std::find_if(queue.begin(), queue.end(),
+                                        [&](const QueueItem &q) { return q.id == id; });
+        switch (e.kind) {
+        case EventKind::QueueAdd: {
+            QueueItem item{id, text(e.data), {}, int(e.code), false,
+                           last ? Change::Added : Change::None, event};
+            if (entry != queue.end())
+                *entry = std::move(item);
+            else
+                queue.push_back(std::move(item));
+            break;
+        }
+        case EventKind::QueueRemove:
+            if (entry == queue.end())
+                break;
+            if (last) {
+                entry->removed = true;
+                entry->attempts = int(e.code);
+                entry->change = Change::Removed;
+                entry->lastError = text(e.data);
+                entry->event = event;
+            } else {
+                queue.erase(entry);
+            }
+            break;
+        case EventKind::QueueDefer:
+            if (entry == queue.end())
+                break;
+            entry->attempts = int(e.code);
+            entry->lastError = text(e.data);
+            entry->event = event;
+            if (last)
+                entry->change = Change::Changed;
+            break;
+        case EventKind::MailboxAdd: {
+            std::vector<MailboxState> &boxes = server->second.mailboxes;
+            const QString owner = text(e.detail);
+            auto box = std::find_if(boxes.begin(), boxes.end(), [&](const MailboxState &b) {
+                return b.owner.compare(owner, Qt::CaseInsensitive) == 0;
+            });
+            if (box == boxes.end()) {
+                boxes.push_back({owner, {}, last ? Change::Added : Change::None, event});
+                box = boxes.end() - 1;
+            }
+            box->messages.push_back({int(e.code), text(mail::headerField(e.data, "Subject")),
+                                     text(mail::headerField(e.data, "From")),
+                                     last ? Change::Added : Change::None, event});
+            break;
+        }
+        default:
+            break;
+        }
+    }
+
+    for (auto &[actor, state] : servers) {
+        Node server;
+        server.type = NodeType::Server;
+        server.actor = actor;
+        server.name = log.actorName(actor);
+        server.recipients = log.actor(actor).label;
+        const int serverId = addNode(std::move(server));
+
+        Node queue;
+        queue.type = NodeType::Queue;
+        queue.parent = serverId;
+        queue.actor = actor;
+        queue.number = static_cast<int>(std::count_if(state.queue.begin(), state.queue.end(),
+                                                      [](const QueueItem &q) { return !q.removed; }));
+        const int queueId = addNode(std::move(queue));
+        for (QueueItem &q : state.queue) {
+            Node n;
+            n.type = NodeType::QueueEntry;
+            n.parent = queueId;
+            n.actor = actor;
+            n.change = q.change;
+            n.eventIndex = q.event;
+            n.name = q.id;
+            n.recipients = q.recipients;
+            n.lastError = q.lastError;
+            n.number = q.attempts;
+            n.removed = q.removed;
+            addNode(std::move(n));
+        }
+        for (MailboxState &b : state.mailboxes) {
+            Node box;
+            box.type = NodeType::Mailbox;
+            box.parent = serverId;
+            box.actor = actor;
+            box.change = b.change;
+            box.eventIndex = b.event;
+            box.name = b.owner;
+            box.number = static_cast<int>(b.messages.size());
+            const int boxId = addNode(std::move(box));
+            for (StoredMessage &m : b.messages) {
+                Node n;
+                n.type = NodeType::Message;
+                n.parent = boxId;
+                n.actor = actor;
+                n.change = m.change;
+                n.eventIndex = m.event;
+                n.name = b.owner;
+                n.number = m.number;
+                n.subject = m.subject;
+                n.from = m.from;
+                addNode(std::move(n));
+            }
+        }
+    }
+}
+
+const ServerStateModel::Node *ServerStateModel::nodeOf(const QModelIndex &index) const
+{
+    if (!index.isValid() || index.model() != this || index.internalId() >= m_nodes.size())
+        return nullptr;
+    return &m_nodes[index.internalId()];
+}
+
+QModelIndex ServerStateModel::index(int row, int column, const QModelIndex &parent) const
+{
+    if (row < 0 || column < 0 || column >= ColumnCount)
+        return {};
+    const std::vector<int> *children = &m_topLevel;
+    if (parent.isValid()) {
+        const Node *p = nodeOf(parent);
+        if (!p || parent.column() != 0)
+            return {};
+        children = &p->children;
+    }
+    if (row >= static_cast<int>(children->size()))
+        return {};
+    return createIndex(row, column, quintptr((*children)[std::size_t(row)]));
+}
+
+QModelIndex ServerStateModel::parent(const QModelIndex &child) const
+{
+    const Node *n = nodeOf(child);
+    if (!n || n->parent < 0)
+        return {};
+    const Node &p = m_nodes[std::size_t(n->parent)];
+    return createIndex(p.row, 0, quintptr(n->parent));
+}
+
+int ServerStateModel::rowCount(const QModelIndex &parent) const
+{
+    if (!parent.isValid())
+        return static_cast<int>(m_topLevel.size());
+    const Node *p = nodeOf(parent);
+    if (!p || parent.column() != 0)
+        return 0;
+    return static_cast<int>(p->children.size());
+}
+
+int ServerStateModel::columnCount(const QModelIndex &) const
+{
+    return ColumnCount;
+}
+
+QVariant ServerStateModel::display(const Node &n, int column) const
+{
+    switch (n.type) {
+    case NodeType::Server:
+        if (column == NameColumn)
+            return n.name;
+        if (column == DetailColumn)
+            return n.recipients; // the actor's label, e.g. "Alice's mail server"
+        return {};
+    case NodeType::Queue:
+        if (column == NameColumn)
+            return tr("Outgoing queue");
+        if (column == DetailColumn)
+            return n.number == 0 ? tr("empty") : tr("%n message(s)", nullptr, n.number);
+        return {};
+    case NodeType::QueueEntry:
+        switch (column) {
+        case NameColumn: return n.name;
+        case DetailColumn: return n.recipients;
+        case StatusColumn:
+            if (n.removed)
+                return tr("removed: %1").arg(n.lastError);
+            if (n.lastError.isEmpty())
+                return tr("%n attempt(s)", nullptr, n.number);
+            return tr("%n attempt(s), last error: %1", nullptr, n.number).arg(n.lastError);
+        default: return {};
+        }
+    case NodeType::Mailbox:
+        if (column == NameColumn)
+            return n.name;
+        if (column == DetailColumn)
+            return tr("%n message(s)", nullptr, n.number);
+        return {};
+    case NodeType::Message:
+        switch (column) {
+        case NameColumn: return QString::number(n.number);
+        case DetailColumn: return n.subject;
+        case FromColumn: return n.from;
+        default: return {};
+        }
+    }
+    return {};
+}
+
+QVariant ServerStateModel::data(const QModelIndex &index, int role) const
+{
+    const Node *n = nodeOf(index);
+    if (!n)
+        return {};
+    const bool entry = n->type == NodeType::QueueEntry;
+    const bool message = n->type == NodeType::Message;
+    switch (role) {
+    case Qt::DisplayRole: return display(*n, index.column());
+    case ChangeRole: return int(n->change);
+    case ChangeLabelRole: return QString::fromLatin1(changeLabel(n->change));
+    case NodeTypeRole: return int(n->type);
+    case ActorRole: return int(n->actor);
+    case EventIndexRole: return n->eventIndex;
+    case QueueIdRole: return entry ? QVariant(n->name) : QVariant();
+    case RecipientsRole: return entry ? QVariant(n->recipients) : QVariant();
+    case AttemptsRole: return entry ? QVariant(n->number) : QVariant();
+    case LastErrorRole: return entry && !n->removed ? QVariant(n->lastError) : QVariant();
+    case OwnerRole:
+        return n->type == NodeType::Mailbox || message ? QVariant(n->name) : QVariant();
+    case MessageNumberRole: return message ? QVariant(n->number) : QVariant();
+    case SubjectRole: return message ? QVariant(n->subject) : QVariant();
+    case MessageFromRole: return message ? QVariant(n->from) : QVariant();
+    default: return {};
+    }
+}
+
+QVariant ServerStateModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (role != Qt::DisplayRole || orientation != Qt::Horizontal)
+        return QAbstractItemModel::headerData(section, orientation, role);
+    switch (section) {
+    case NameColumn: return tr("Server, queue id, mailbox, message");
+    case DetailColumn: return tr("Recipients / Subject");
+    case FromColumn: return tr("From");
+    case StatusColumn: return tr("Attempts, last error");
+    default: return {};
+    }
+}
+
+QModelIndex ServerStateModel::serverIndex(trace::ActorId actor) const
+{
+    for (std::size_t row = 0; row < m_topLevel.size(); ++row)
+        if (m_nodes[std::size_t(m_topLevel[row])].actor == actor)
+            return index(static_cast<int>(row), 0);
+    return {};
+}
+
+QModelIndex ServerStateModel::queueIndex(trace::ActorId actor) const
+{
+    const QModelIndex server = serverIndex(actor);
+    return server.isValid() ? index(0, 0, server) : QModelIndex();
+}
+
+QModelIndex ServerStateModel::mailboxIndex(const QString &owner) const
+{
+    for (std::size_t id = 0; id < m_nodes.size(); ++id) {
+        const Node &n = m_nodes[id];
+        if (n.type == NodeType::Mailbox && n.name.compare(owner, Qt::CaseInsensitive) == 0)
+            return createIndex(n.row, 0, quintptr(id));
+    }
+    return {};
+}
+
+QModelIndexList ServerStateModel::changedIndexes() const
+{
+    // Nodes are made parents first, so their order is already parents before children.
+    QModelIndexList result;
+    for (std::size_t id = 0; id < m_nodes.size(); ++id)
+        if (m_nodes[id].change != Change::None)
+            result.push_back(createIndex(m_nodes[id].row, 0, quintptr(id)));
+    return result;
+}
+
+} // namespace mailsim::gui

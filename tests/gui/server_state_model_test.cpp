@@ -1,0 +1,222 @@
+#include "control/simulation_controller.h"
+#include "models/server_state_model.h"
+#include "scenario/built_in.h"
+#include "scenario/scenario_loader.h"
+
+#include <QAbstractItemModelTester>
+#include <QDir>
+
+#include <gtest/gtest.h>
+
+using namespace mailsim;
+using gui::ServerStateModel;
+using gui::SimulationController;
+using trace::EventKind;
+using Change = ServerStateModel::Change;
+
+namespace {
+
+struct ServerStateFixture : ::testing::Test
+{
+    SimulationController controller;
+    ServerStateModel model{controller};
+    QAbstractItemModelTester tester{&model, QAbstractItemModelTester::FailureReportingMode::Fatal};
+
+    void SetUp() override { controller.load(scenario::builtInScenario()); }
+
+    trace::ActorId actorNamed(const char *name) const
+    {
+        const auto &actors = controller.trace().actors();
+        for (std::size_t i = 0; i < actors.size(); ++i)
+            if (actors[i].name == QLatin1String(name))
+                return trace::ActorId(i);
+        ADD_FAILURE() << "no actor " << name;
+        return -1;
+    }
+    // Steps until the last shown event is of `kind`; false at the end.
+    bool stepUntil(EventKind kind)
+    {
+        while (controller.stepForward())
+            if (controller.trace().at(controller.cursor() - 1).kind == kind)
+                return true;
+        return false;
+    }
+    static Change changeOf(const QModelIndex &index)
+    {
+        return Change(index.data(ServerStateModel::ChangeRole).toInt());
+    }
+};
+
+} // namespace
+
+TEST_F(ServerStateFixture, OneRowPerMailServerWithItsQueue)
+{
+    ASSERT_EQ(model.rowCount(), 2);
+    const trace::ActorId org = actorNamed("mail.example.org");
+    const QModelIndex server = model.serverIndex(org);
+    ASSERT_TRUE(server.isValid());
+    EXPECT_EQ(server.data().toString(), QStringLiteral("mail.example.org"));
+    EXPECT_EQ(model.index(server.row(), ServerStateModel::DetailColumn).data().toString(),
+              QStringLiteral("Alice's mail server"));
+    EXPECT_EQ(server.data(ServerStateModel::NodeTypeRole).toInt(), int(ServerStateModel::NodeType::Server));
+    const QModelIndex queue = model.queueIndex(org);
+    EXPECT_EQ(queue.data().toString(), QStringLiteral("Outgoing queue"));
+    EXPECT_EQ(model.rowCount(queue), 0);
+    EXPECT_EQ(model.rowCount(server), 1) << "no mailbox has been seen in the trace yet";
+    EXPECT_FALSE(model.serverIndex(actorNamed("dns.example")).isValid());
+}
+
+TEST_F(ServerStateFixture, AtTheEndBobHasTheMessageAndTheQueueIsEmpty)
+{
+    controller.runToEnd();
+    const QModelIndex queue = model.queueIndex(actorNamed("mail.example.org"));
+    EXPECT_EQ(model.rowCount(queue), 0);
+    EXPECT_EQ(queue.siblingAtColumn(ServerStateModel::DetailColumn).data().toString(), QStringLiteral("empty"));
+    EXPECT_EQ(model.rowCount(model.queueIndex(actorNamed("mail.example.net"))), 0);
+
+    const QModelIndex box = model.mailboxIndex(QStringLiteral("bob@example.net"));
+    ASSERT_TRUE(box.isValid());
+    EXPECT_EQ(model.parent(box), model.serverIndex(actorNamed("mail.example.net")));
+    EXPECT_EQ(box.data().toString(), QStringLiteral("bob@example.net"));
+    ASSERT_EQ(model.rowCount(box), 1);
+    const QModelIndex message = model.index(0, 0, box);
+    EXPECT_EQ(message.data(ServerStateModel::MessageNumberRole).toInt(), 1);
+    EXPECT_EQ(message.data(ServerStateModel::SubjectRole).toString(), QStringLiteral("Lunch on Friday?"));
+    EXPECT_EQ(message.siblingAtColumn(ServerStateModel::DetailColumn).data().toString(),
+              QStringLiteral("Lunch on Friday?"));
+    EXPECT_EQ(message.data(ServerStateModel::MessageFromRole).toString(),
+              QStringLiteral("Alice <alice@example.org>"));
+    EXPECT_EQ(message.data(ServerStateModel::OwnerRole).toString(), QStringLiteral("bob@example.net"));
+    EXPECT_EQ(changeOf(message), Change::None) << "the last event is the read";
+    EXPECT_FALSE(model.mailboxIndex(QStringLiteral("alice@example.org")).isValid())
+        << "only mailboxes seen in the trace";
+    EXPECT_TRUE(model.changedIndexes().isEmpty());
+}
+
+TEST_F(ServerStateFixture, AQueuedMessageAppearsAndGoesAgain)
+{
+    const trace::ActorId org = actorNamed("mail.example.org");
+    ASSERT_TRUE(stepUntil(EventKind::QueueAdd));
+    const std::size_t added = controller.cursor();
+    QModelIndex queue = model.queueIndex(org);
+    ASSERT_EQ(model.rowCount(queue), 1);
+    QModelIndex entry = model.index(0, 0, queue);
+    EXPECT_EQ(changeOf(entry), Change::Added);
+    EXPECT_EQ(entry.data(ServerStateModel::ChangeLabelRole).toString(), QStringLiteral("added"));
+    EXPECT_EQ(entry.data(ServerStateModel::QueueIdRole).toByteArray(), controller.trace().at(added - 1).detail);
+    EXPECT_EQ(entry.data().toString(), entry.data(ServerStateModel::QueueIdRole).toString());
+    EXPECT_EQ(entry.data(ServerStateModel::RecipientsRole).toString(), QStringLiteral("<bob@example.net>"));
+    EXPECT_EQ(entry.data(ServerStateModel::AttemptsRole).toInt(), 0);
+    EXPECT_EQ(entry.data(ServerStateModel::EventIndexRole).toInt(), int(added - 1));
+    EXPECT_EQ(model.changedIndexes(), QModelIndexList{entry});
+    EXPECT_EQ(queue.siblingAtColumn(ServerStateModel::DetailColumn).data().toString(), QStringLiteral("1 message(s)"));
+
+    ASSERT_TRUE(controller.stepForward());
+    queue = model.queueIndex(org);
+    ASSERT_EQ(model.rowCount(queue), 1);
+    EXPECT_EQ(changeOf(model.index(0, 0, queue)), Change::None) << "marked for one step only";
+
+    ASSERT_TRUE(controller.stepBack());
+    ASSERT_TRUE(controller.stepBack());
+    EXPECT_EQ(controller.cursor(), added - 1);
+    EXPECT_EQ(model.rowCount(model.queueIndex(org)), 0);
+    EXPECT_TRUE(model.changedIndexes().isEmpty());
+}
+
+TEST_F(ServerStateFixture, ARemovedEntryIsShownAsRemovedForOneStep)
+{
+    const trace::ActorId org = actorNamed("mail.example.org");
+    ASSERT_TRUE(stepUntil(EventKind::QueueRemove));
+    QModelIndex queue = model.queueIndex(org);
+    ASSERT_EQ(model.rowCount(queue), 1);
+    const QModelIndex entry = model.index(0, 0, queue);
+    EXPECT_EQ(changeOf(entry), Change::Removed);
+    EXPECT_EQ(entry.siblingAtColumn(ServerStateModel::StatusColumn).data().toString(),
+              QStringLiteral("removed: delivered to <bob@example.net>"));
+    EXPECT_EQ(queue.siblingAtColumn(ServerStateModel::DetailColumn).data().toString(), QStringLiteral("empty"));
+    ASSERT_TRUE(controller.stepForward());
+    EXPECT_EQ(model.rowCount(model.queueIndex(org)), 0);
+    ASSERT_TRUE(controller.stepBack());
+    EXPECT_EQ(model.rowCount(model.queueIndex(org)), 1);
+    ASSERT_TRUE(controller.stepBack());
+    queue = model.queueIndex(org);
+    ASSERT_EQ(model.rowCount(queue), 1);
+    EXPECT_EQ(changeOf(model.index(0, 0, queue)), Change::None);
+    EXPECT_EQ(model.index(0, ServerStateModel::StatusColumn, queue).data().toString(),
+              QStringLiteral("0 attempt(s)"))
+        << "the trace has no event when an attempt starts; defer and remove events carry the count";
+}
+
+TEST_F(ServerStateFixture, AStoredMessageIsMarkedAdded)
+{
+    ASSERT_TRUE(stepUntil(EventKind::MailboxAdd));
+    const QModelIndex box = model.mailboxIndex(QStringLiteral("bob@example.net"));
+    ASSERT_TRUE(box.isValid());
+    EXPECT_EQ(changeOf(box), Change::Added) << "a mailbox first seen now";
+    ASSERT_EQ(model.rowCount(box), 1);
+    const QModelIndex message = model.index(0, 0, box);
+    EXPECT_EQ(changeOf(message), Change::Added);
+    EXPECT_EQ(model.changedIndexes(), (QModelIndexList{box, message}));
+    controller.stepBack();
+    EXPECT_FALSE(model.mailboxIndex(QStringLiteral("bob@example.net")).isValid());
+}
+
+TEST_F(ServerStateFixture, StaysConsistentThroughEveryMove)
+{
+    while (controller.stepForward()) {
+    }
+    while (controller.stepBack()) {
+    }
+    while (controller.nextStage()) {
+    }
+    // previousStage() returns true at cursor 1 without moving, hence the bound.
+    while (controller.cursor() > 1 && controller.previousStage()) {
+    }
+    controller.runToEnd();
+    controller.reset();
+    EXPECT_EQ(model.rowCount(), 2);
+    EXPECT_FALSE(model.mailboxIndex(QStringLiteral("bob@example.net")).isValid());
+}
+
+TEST_F(ServerStateFixture, ABounceLandsInTheSendersMailbox)
+{
+    const scenario::LoadResult other = scenario::loadScenarioFile(
+        QStringLiteral(MAILSIM_SOURCE_DIR "/scenarios/unknown-recipient-bounce.yaml"));
+    ASSERT_TRUE(other.ok());
+    controller.load(*other.scenario);
+    controller.runToEnd();
+    const QModelIndex box = model.mailboxIndex(QStringLiteral("alice@example.org"));
+    ASSERT_TRUE(box.isValid());
+    ASSERT_EQ(model.rowCount(box), 1);
+    EXPECT_FALSE(model.index(0, 0, box).data(ServerStateModel::SubjectRole).toString().isEmpty());
+    EXPECT_EQ(model.rowCount(model.queueIndex(actorNamed("mail.example.org"))), 0);
+    EXPECT_FALSE(model.mailboxIndex(QStringLiteral("bbo@example.net")).isValid());
+}
+
+// Every example scenario, step by step, under the model tester.
+TEST(ServerStateModelScenarios, EveryExampleStepsCleanly)
+{
+    const QDir dir(QStringLiteral(MAILSIM_SOURCE_DIR "/scenarios"));
+    const QStringList files = dir.entryList({QStringLiteral("*.yaml")}, QDir::Files, QDir::Name);
+    ASSERT_FALSE(files.isEmpty());
+    SimulationController controller;
+    ServerStateModel model(controller);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    for (const QString &file : files) {
+        const scenario::LoadResult loaded = scenario::loadScenarioFile(dir.filePath(file));
+        ASSERT_TRUE(loaded.ok()) << file.toStdString();
+        controller.load(*loaded.scenario);
+        int steps = 0;
+        while (controller.stepForward() && ++steps < 5000) {
+        }
+        EXPECT_TRUE(controller.atEnd()) << file.toStdString();
+        // Whatever a server still holds, its queue row counts it.
+        for (int row = 0; row < model.rowCount(); ++row) {
+            const QModelIndex queue = model.index(0, 0, model.index(row, 0));
+            EXPECT_EQ(queue.data(ServerStateModel::NodeTypeRole).toInt(), int(ServerStateModel::NodeType::Queue));
+        }
+        // previousStage() returns true at cursor 1 without moving, hence the bound.
+        while (controller.cursor() > 1 && controller.previousStage()) {
+        }
+    }
+}
