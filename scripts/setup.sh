@@ -11,7 +11,7 @@ packages=(
   cmake ninja-build g++ pkg-config
   qt6-base-dev qt6-base-dev-tools
   libgtest-dev libgmock-dev libyaml-cpp-dev
-  python3
+  python3 fonts-dejavu-core
 )
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }

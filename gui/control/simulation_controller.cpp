@@ -99,8 +99,13 @@ bool SimulationController::previousStage()
         return i;
     };
     std::size_t start = startOfRun(m_cursor - 1);
-    if (start == m_cursor - 1 && start > 0)
+    if (start == m_cursor - 1) {
+        if (start == 0) {
+            moveTo(0); // on the very first event: back to before it
+            return true;
+        }
         start = startOfRun(start - 1);
+    }
     moveTo(start + 1);
     return true;
 }

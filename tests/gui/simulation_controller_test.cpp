@@ -94,3 +94,13 @@ TEST_F(ControllerFixture, ResetAndSeekReplayTheSameRun)
     controller.seek(events + 100);
     EXPECT_EQ(controller.cursor(), events) << "seeking past the end stops at the end";
 }
+
+TEST_F(ControllerFixture, PreviousStageAlwaysEndsAtTheStart)
+{
+    controller.runToEnd();
+    int moves = 0;
+    while (controller.previousStage()) {
+        ASSERT_LT(++moves, 20) << "previousStage must make progress";
+    }
+    EXPECT_EQ(controller.cursor(), 0u);
+}
