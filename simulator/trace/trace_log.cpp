@@ -55,6 +55,15 @@ QString TraceLog::actorName(ActorId id) const
                                                                       : m_actors[id].name;
 }
 
+ActorId TraceLog::findActor(const QString &name) const
+{
+    for (std::size_t i = 0; i < m_actors.size(); ++i) {
+        if (m_actors[i].name.compare(name, Qt::CaseInsensitive) == 0)
+            return static_cast<ActorId>(i);
+    }
+    return -1;
+}
+
 void TraceLog::append(TraceEvent event)
 {
     m_events.push_back(std::move(event));

@@ -17,6 +17,8 @@ public:
     [[nodiscard]] const std::vector<Actor> &actors() const { return m_actors; }
     [[nodiscard]] const Actor &actor(ActorId id) const;
     [[nodiscard]] QString actorName(ActorId id) const; // "" for -1
+    // The actor with this host name (case-insensitive), or -1.
+    [[nodiscard]] ActorId findActor(const QString &name) const;
 
     void append(TraceEvent event);
     // A vector: measured faster than a deque here (docs/benchmarks.md), since a deque of

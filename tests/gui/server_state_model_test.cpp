@@ -26,12 +26,9 @@ struct ServerStateFixture : ::testing::Test
 
     trace::ActorId actorNamed(const char *name) const
     {
-        const auto &actors = controller.trace().actors();
-        for (std::size_t i = 0; i < actors.size(); ++i)
-            if (actors[i].name == QLatin1String(name))
-                return trace::ActorId(i);
-        ADD_FAILURE() << "no actor " << name;
-        return -1;
+        const trace::ActorId id = controller.trace().findActor(QLatin1String(name));
+        EXPECT_GE(id, 0) << "no actor " << name;
+        return id;
     }
     // Steps until the last shown event is of `kind`; false at the end.
     bool stepUntil(EventKind kind)

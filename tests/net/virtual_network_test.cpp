@@ -195,3 +195,10 @@ TEST_F(NetworkFixture, DnsQueriesTravelAndAreTraced)
     EXPECT_EQ(mxAnswer.detail, "NOERROR");
     EXPECT_EQ(log.at(6).detail, "NXDOMAIN");
 }
+
+TEST_F(NetworkFixture, HostsAreActorsOfTheTraceFoundByName)
+{
+    EXPECT_EQ(log.findActor("B.EXAMPLE"), network.host(b).actor);
+    EXPECT_EQ(log.actorName(log.findActor("router")), "router");
+    EXPECT_EQ(log.findActor("nowhere"), -1);
+}
