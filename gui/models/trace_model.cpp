@@ -1,10 +1,12 @@
 #include "models/trace_model.h"
 
 #include "control/simulation_controller.h"
+#include "style/theme.h"
 #include "trace/explainer.h"
 #include "trace/text_formatter.h"
 
 #include <QBrush>
+#include <QGuiApplication>
 
 namespace mailsim::gui {
 
@@ -151,13 +153,7 @@ QString TraceModel::replyClassLabel(int replyClass)
 
 QColor TraceModel::replyClassColor(int replyClass)
 {
-    switch (replyClass) {
-    case 2: return QColor(0x1b, 0x7a, 0x2e); // green
-    case 3: return QColor(0x1f, 0x5f, 0xbf); // blue
-    case 4: return QColor(0xb3, 0x5c, 0x00); // orange
-    case 5: return QColor(0xc0, 0x1c, 0x28); // red
-    default: return {};
-    }
+    return style::replyClassColor(replyClass, QGuiApplication::palette());
 }
 
 void TraceModel::onWorldReplaced()

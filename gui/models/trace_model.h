@@ -50,8 +50,8 @@ public:
     static int replyClass(int code);
     // "2xx success", "3xx go ahead", "4xx try later", "5xx failed"; "" for class 0.
     static QString replyClassLabel(int replyClass);
-    // The colour of a reply class (invalid QColor for class 0). Chosen to read on a light
-    // background; the panel may override it for a dark palette.
+    // The colour of a reply class (invalid QColor for class 0), for the application's
+    // current palette (style/theme.h).
     static QColor replyClassColor(int replyClass);
 
 private:
