@@ -114,12 +114,12 @@ void ServerStateModel::rebuild()
         const bool last = i + 1 == end;
         const int event = static_cast<int>(i);
         std::vector<QueueItem> &queue = server->second.queue;
-        const QString id = text(e.detail);
+        const QString id = text(trace::queueId(e));
         const auto entry = std::find_if(queue.begin(), queue.end(),
                                         [&](const QueueItem &q) { return q.id == id; });
         switch (e.kind) {
         case EventKind::QueueAdd: {
-            QueueItem item{id, text(e.data), {}, int(e.code), false,
+            QueueItem item{id, text(trace::queueRecipients(e)), {}, int(e.code), false,
                            last ? Change::Added : Change::None, event};
             if (entry != queue.end())
                 *entry = std::move(item);

@@ -233,7 +233,13 @@ void MailServer::traceQueue(trace::EventKind kind, const QueueEntry &entry, QByt
 {
     trace::TraceEvent e = ownEvent(kind, stage);
     e.detail = entry.id;
-    e.data = std::move(text);
+    if (kind == trace::EventKind::QueueAdd) {
+        // The recipients go with the id, so that the message itself can be shown from the queue.
+        e.detail += ' ' + text;
+        e.data = entry.content;
+    } else {
+        e.data = std::move(text);
+    }
     e.code = entry.attempts;
     m_context.trace.append(std::move(e));
 }

@@ -158,7 +158,7 @@ QString summarize(const TraceLog &log, std::size_t index)
     case EventKind::SmtpData:
         return QStringLiteral("C: (message, %1 bytes, ended by \".\")").arg(e.data.size());
     case EventKind::QueueAdd:
-        return QStringLiteral("queue: adds %1 for %2").arg(QString::fromUtf8(e.detail), QString::fromUtf8(e.data));
+        return QStringLiteral("queue: adds %1 for %2").arg(QString::fromUtf8(queueId(e)), QString::fromUtf8(queueRecipients(e)));
     case EventKind::QueueRemove:
         return QStringLiteral("queue: removes %1, %2").arg(QString::fromUtf8(e.detail), QString::fromUtf8(e.data));
     case EventKind::QueueDefer:

@@ -28,7 +28,8 @@ enum class EventKind : quint8 {
     SmtpCommand,  // data = the command line as sent, CR LF included
     SmtpReply,    // data = the reply as sent; code = reply code
     SmtpData,     // data = the message content as sent after 354, dot-stuffed, with "."
-    QueueAdd,     // a server queued a message; detail = queue id; data = recipients
+    QueueAdd,     // a server queued a message; detail = queue id, a space, the recipients
+                  // ("<a@x>, <b@y>"); data = the message as queued (see queueId/queueRecipients)
     QueueRemove,  // a queue entry is done; detail = queue id; data = why
     QueueDefer,   // delivery must wait; detail = queue id; data = last error; code = attempt
     MailboxAdd,   // a message stored in a mailbox; detail = mailbox owner; data = message
@@ -62,5 +63,11 @@ struct TraceEvent
     QByteArray data;
     QByteArray detail;
 };
+
+// The queue id of a queue-add, queue-remove, queue-defer or bounce event: `detail` up to
+// the first space.
+QByteArray queueId(const TraceEvent &event);
+// The envelope recipients of a queue-add event, "<a@x>, <b@y>"; empty for other kinds.
+QByteArray queueRecipients(const TraceEvent &event);
 
 } // namespace mailsim::trace

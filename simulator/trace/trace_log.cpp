@@ -2,6 +2,20 @@
 
 namespace mailsim::trace {
 
+QByteArray queueId(const TraceEvent &event)
+{
+    const qsizetype space = event.detail.indexOf(' ');
+    return space < 0 ? event.detail : event.detail.left(space);
+}
+
+QByteArray queueRecipients(const TraceEvent &event)
+{
+    if (event.kind != EventKind::QueueAdd)
+        return {};
+    const qsizetype space = event.detail.indexOf(' ');
+    return space < 0 ? QByteArray() : event.detail.mid(space + 1);
+}
+
 const char *toString(EventKind kind)
 {
     switch (kind) {

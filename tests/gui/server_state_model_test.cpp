@@ -100,7 +100,7 @@ TEST_F(ServerStateFixture, AQueuedMessageAppearsAndGoesAgain)
     QModelIndex entry = model.index(0, 0, queue);
     EXPECT_EQ(changeOf(entry), Change::Added);
     EXPECT_EQ(entry.data(ServerStateModel::ChangeLabelRole).toString(), QStringLiteral("added"));
-    EXPECT_EQ(entry.data(ServerStateModel::QueueIdRole).toByteArray(), controller.trace().at(added - 1).detail);
+    EXPECT_EQ(entry.data(ServerStateModel::QueueIdRole).toByteArray(), trace::queueId(controller.trace().at(added - 1)));
     EXPECT_EQ(entry.data().toString(), entry.data(ServerStateModel::QueueIdRole).toString());
     EXPECT_EQ(entry.data(ServerStateModel::RecipientsRole).toString(), QStringLiteral("<bob@example.net>"));
     EXPECT_EQ(entry.data(ServerStateModel::AttemptsRole).toInt(), 0);

@@ -82,8 +82,16 @@ TEST(MailDelivery, CcAndBccInTwoDomains)
     for (const auto *e : eventsOf(w, EventKind::SmtpCommand))
         rcptToCarol += e->data == "RCPT TO:<carol@example.net>\r\n";
     EXPECT_EQ(rcptToCarol, 2) << "once in the submission, once in the relay";
-    EXPECT_EQ(eventsOf(w, EventKind::QueueAdd).size(), 1u);
-    EXPECT_EQ(eventsOf(w, EventKind::QueueRemove).size(), 1u);
+    const auto queued = eventsOf(w, EventKind::QueueAdd);
+    ASSERT_EQ(queued.size(), 1u);
+    EXPECT_EQ(trace::queueRecipients(*queued.front()), "<bob@example.net>, <carol@example.net>")
+        << "the envelope keeps Bcc recipients, once each";
+    EXPECT_TRUE(queued.front()->data.startsWith("Received: from ")) << "the message as queued";
+    EXPECT_TRUE(queued.front()->data.contains("\r\nSubject: Plans\r\n"));
+    const auto removed = eventsOf(w, EventKind::QueueRemove);
+    ASSERT_EQ(removed.size(), 1u);
+    EXPECT_EQ(trace::queueId(*removed.front()), trace::queueId(*queued.front()));
+    EXPECT_EQ(removed.front()->detail, trace::queueId(*queued.front()));
 }
 
 TEST(MailDelivery, UnknownUserAtTheReceivingServerBouncesToTheSender)
