@@ -2,6 +2,9 @@
 
 #include "control/simulation_controller.h"
 #include "mail/header_fields.h"
+#include "style/theme.h"
+
+#include <QGuiApplication>
 
 #include <algorithm>
 #include <map>
@@ -59,6 +62,18 @@ const char *changeLabel(Change change)
     case Change::Added: return "added";
     case Change::Removed: return "removed";
     case Change::Changed: return "changed";
+    case Change::None: break;
+    }
+    return "";
+}
+
+// Beside the background colour, so that a change is never shown by colour alone.
+const char *changeSymbol(Change change)
+{
+    switch (change) {
+    case Change::Added: return "+";
+    case Change::Removed: return "−";
+    case Change::Changed: return "↻";
     case Change::None: break;
     }
     return "";
@@ -324,7 +339,26 @@ QVariant ServerStateModel::data(const QModelIndex &index, int role) const
     const bool entry = n->type == NodeType::QueueEntry;
     const bool message = n->type == NodeType::Message;
     switch (role) {
-    case Qt::DisplayRole: return display(*n, index.column());
+    case Qt::DisplayRole: {
+        // A changed row carries a symbol in its first column as well as a background, so the
+        // change is visible without colour (and in a black-and-white print of the panel).
+        const QVariant text = display(*n, index.column());
+        if (index.column() != NameColumn || n->change == Change::None)
+            return text;
+        return QStringLiteral("%1 %2").arg(QString::fromUtf8(changeSymbol(n->change)), text.toString());
+    }
+    case Qt::BackgroundRole:
+        switch (n->change) {
+        case Change::Added: return style::addedBackground(QGuiApplication::palette());
+        case Change::Removed: return style::removedBackground(QGuiApplication::palette());
+        case Change::Changed: return style::changedBackground(QGuiApplication::palette());
+        case Change::None: return {};
+        }
+        return {};
+    case Qt::ToolTipRole:
+        if (n->change == Change::None)
+            return {};
+        return tr("%1 by the last step (event %2)").arg(QString::fromLatin1(changeLabel(n->change))).arg(n->eventIndex + 1);
     case ChangeRole: return int(n->change);
     case ChangeLabelRole: return QString::fromLatin1(changeLabel(n->change));
     case NodeTypeRole: return int(n->type);

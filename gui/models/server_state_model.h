@@ -10,7 +10,8 @@
 // mailbox-add), never from the World's current state: the World is ahead of the cursor after
 // a step back, and the trace is what the student has seen. ChangeRole marks the rows the
 // event just before the cursor changed, so the panel can highlight them; a queue entry that
-// event removed stays visible, marked Removed, for that one step.
+// event removed stays visible, marked Removed, for that one step. Changed rows carry a symbol
+// in their first column (+ added, − removed, ↻ changed) and a background from style/theme.h.
 //
 // The tree is rebuilt from scratch (begin/endResetModel) on every cursor move. Replaying the
 // queue and mailbox events of a classroom scenario (tens to hundreds of events, a handful of

@@ -2,9 +2,12 @@
 #include "models/server_state_model.h"
 #include "scenario/built_in.h"
 #include "scenario/scenario_loader.h"
+#include "style/theme.h"
 
 #include <QAbstractItemModelTester>
+#include <QColor>
 #include <QDir>
+#include <QGuiApplication>
 
 #include <gtest/gtest.h>
 
@@ -101,7 +104,11 @@ TEST_F(ServerStateFixture, AQueuedMessageAppearsAndGoesAgain)
     EXPECT_EQ(changeOf(entry), Change::Added);
     EXPECT_EQ(entry.data(ServerStateModel::ChangeLabelRole).toString(), QStringLiteral("added"));
     EXPECT_EQ(entry.data(ServerStateModel::QueueIdRole).toByteArray(), trace::queueId(controller.trace().at(added - 1)));
-    EXPECT_EQ(entry.data().toString(), entry.data(ServerStateModel::QueueIdRole).toString());
+    // The change shows as a symbol and a background, not by colour alone.
+    EXPECT_EQ(entry.data().toString(), QStringLiteral("+ ") + entry.data(ServerStateModel::QueueIdRole).toString());
+    EXPECT_EQ(entry.data(Qt::BackgroundRole).value<QColor>(), gui::style::addedBackground(QGuiApplication::palette()));
+    EXPECT_TRUE(entry.data(Qt::ToolTipRole).toString().startsWith(QStringLiteral("added by the last step")));
+    EXPECT_FALSE(queue.data(Qt::BackgroundRole).isValid()) << "the queue row itself did not change";
     EXPECT_EQ(entry.data(ServerStateModel::RecipientsRole).toString(), QStringLiteral("<bob@example.net>"));
     EXPECT_EQ(entry.data(ServerStateModel::AttemptsRole).toInt(), 0);
     EXPECT_EQ(entry.data(ServerStateModel::EventIndexRole).toInt(), int(added - 1));
@@ -128,6 +135,8 @@ TEST_F(ServerStateFixture, ARemovedEntryIsShownAsRemovedForOneStep)
     ASSERT_EQ(model.rowCount(queue), 1);
     const QModelIndex entry = model.index(0, 0, queue);
     EXPECT_EQ(changeOf(entry), Change::Removed);
+    EXPECT_TRUE(entry.data().toString().startsWith(QStringLiteral("− ")));
+    EXPECT_EQ(entry.data(Qt::BackgroundRole).value<QColor>(), gui::style::removedBackground(QGuiApplication::palette()));
     EXPECT_EQ(entry.siblingAtColumn(ServerStateModel::StatusColumn).data().toString(),
               QStringLiteral("removed: delivered to <bob@example.net>"));
     EXPECT_EQ(queue.siblingAtColumn(ServerStateModel::DetailColumn).data().toString(), QStringLiteral("empty"));
