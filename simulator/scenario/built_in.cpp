@@ -2,6 +2,7 @@
 
 #include "scenario/scenario_loader.h"
 
+#include <QDir>
 #include <QtGlobal>
 
 namespace mailsim::scenario {
@@ -9,6 +10,18 @@ namespace mailsim::scenario {
 QString builtInScenarioPath()
 {
     return QStringLiteral(":/scenarios/six-stages-basic.yaml");
+}
+
+QStringList exampleScenarioPaths()
+{
+    QStringList paths{builtInScenarioPath()};
+    const QDir dir(QStringLiteral(":/scenarios"));
+    for (const QString &name : dir.entryList({QStringLiteral("*.yaml")}, QDir::Files, QDir::Name)) {
+        const QString path = dir.filePath(name);
+        if (path != builtInScenarioPath())
+            paths << path;
+    }
+    return paths;
 }
 
 const Scenario &builtInScenario()

@@ -6,11 +6,15 @@
 #include "scenario/scenario.h"
 
 #include <QString>
+#include <QStringList>
 
 namespace mailsim::scenario {
 
 // The resource path of the built-in scenario file.
 QString builtInScenarioPath();
+// The resource paths of every shipped example (scenarios/*.yaml), the built-in one first,
+// the others in file-name order.
+QStringList exampleScenarioPaths();
 // The loaded built-in scenario. The file is checked by the test suite; should it ever fail
 // to load, the program stops with the loader's messages, since nothing sensible can follow.
 const Scenario &builtInScenario();

@@ -7,7 +7,11 @@
 #include "scenario/scenario_writer.h"
 #include "world/world_spec.h"
 
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
+
+#include <algorithm>
 
 #include <gtest/gtest.h>
 
@@ -38,6 +42,24 @@ TEST(ScenarioDefault, TheBuiltInScenarioIsTheFileInScenarios)
     ASSERT_TRUE(result.ok()) << errorsText(result).toStdString();
     expectSameWorld(result.scenario->world, builtInScenario().world);
     EXPECT_EQ(builtInScenario().expectations.size(), result.scenario->expectations.size());
+}
+
+TEST(ScenarioDefault, EveryShippedExampleIsCompiledInAndLoads)
+{
+    const QStringList examples = exampleScenarioPaths();
+    ASSERT_FALSE(examples.isEmpty());
+    EXPECT_EQ(examples.front(), builtInScenarioPath()) << "the default comes first in the menu";
+    QStringList expected = QDir(sourcePath(QStringLiteral("scenarios")))
+                               .entryList({QStringLiteral("*.yaml")}, QDir::Files, QDir::Name);
+    QStringList names;
+    for (const QString &path : examples) {
+        names << QFileInfo(path).fileName();
+        const LoadResult result = loadScenarioFile(path);
+        EXPECT_TRUE(result.ok()) << path.toStdString() << "\n" << errorsText(result).toStdString();
+    }
+    EXPECT_EQ(names.size(), expected.size());
+    std::sort(names.begin(), names.end());
+    EXPECT_EQ(names, expected);
 }
 
 TEST(ScenarioDefault, DescribesTheLecturesWorld)
