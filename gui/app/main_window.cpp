@@ -5,39 +5,77 @@
 #include "models/trace_filter_model.h"
 #include "models/trace_model.h"
 #include "panels/stage_bar.h"
+#include "scenario/built_in.h"
 #include "scenario/scenario_loader.h"
+#include "scenario/scenario_writer.h"
 #include "trace/explainer.h"
 #include "trace/text_formatter.h"
 
 #include <QAction>
+#include <QActionGroup>
+#include <QApplication>
 #include <QCloseEvent>
+#include <QComboBox>
 #include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFile>
 #include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QMimeData>
 #include <QPlainTextEdit>
+#include <QSaveFile>
 #include <QSettings>
 #include <QSlider>
 #include <QStatusBar>
 #include <QTableView>
 #include <QTimer>
 #include <QToolBar>
+#include <QToolButton>
 #include <QTreeView>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace mailsim::gui {
 
 namespace {
 // Playback speeds, in events per second, for the positions of the speed slider.
 constexpr int kSpeeds[] = {1, 2, 4, 8, 16, 32};
+// Zoom steps in percent; Ctrl+Plus and Ctrl+Minus move between them.
+constexpr int kZoomSteps[] = {50, 67, 80, 90, 100, 110, 125, 150, 175, 200, 250, 300};
+constexpr int kMaxRecentFiles = 8;
+
+const QString kRecentKey = QStringLiteral("scenarios/recent");
+
+bool isScenarioFile(const QString &path)
+{
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    return suffix == QLatin1String("yaml") || suffix == QLatin1String("yml");
+}
+
+// Every kind, in the order of the enum, for the filter menu.
+QList<trace::EventKind> allKinds()
+{
+    QList<trace::EventKind> kinds;
+    for (int k = 0; k <= int(trace::EventKind::Note); ++k)
+        kinds << trace::EventKind(k);
+    return kinds;
+}
 } // namespace
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), m_controller(new SimulationController(this))
 {
     setWindowTitle(tr("MailSim"));
+    setAcceptDrops(true);
+    m_baseFont = QApplication::font();
     m_traceModel = new TraceModel(*m_controller, this);
     m_filterModel = new TraceFilterModel(this);
     m_filterModel->setSourceModel(m_traceModel);
@@ -50,40 +88,63 @@ MainWindow::MainWindow(QWidget *parent)
     });
 
     buildPanels();
-    buildActions();
+    buildFileMenu();
+    buildControls();
+    buildViewMenu();
 
     connect(m_controller, &SimulationController::cursorChanged, this, [this] { updateView(); });
-    connect(m_controller, &SimulationController::worldReplaced, this, [this] { updateView(); });
+    connect(m_controller, &SimulationController::worldReplaced, this, [this] {
+        rebuildActorFilter();
+        updateView();
+        for (int column = 0; column < m_serverModel->columnCount(); ++column)
+            m_serverTree->resizeColumnToContents(column);
+    });
 
     QSettings settings;
+    resetLayout();
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     m_speed->setValue(settings.value(QStringLiteral("playback/speed"), 1).toInt());
+    setZoom(settings.value(QStringLiteral("view/zoom"), 100).toInt());
+    setTheme(style::themeFromName(settings.value(QStringLiteral("view/theme")).toString()));
+    rebuildRecentMenu();
     updateView();
 }
 
 MainWindow::~MainWindow() = default;
 
+QDockWidget *MainWindow::addPanel(const QString &title, const QString &name, QWidget *widget)
+{
+    auto *dock = new QDockWidget(title, this);
+    dock->setObjectName(name);
+    dock->setWidget(widget);
+    return dock;
+}
+
 void MainWindow::buildPanels()
 {
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
+    layout->setContentsMargins(4, 4, 4, 4);
     m_stageBar = new StageBar(central);
     layout->addWidget(m_stageBar);
+    layout->addStretch(1);
+    setCentralWidget(central);
 
-    m_eventText = new QPlainTextEdit(central);
+    // The event being shown: when, what, why, and its exact bytes.
+    m_eventText = new QPlainTextEdit(this);
     m_eventText->setReadOnly(true);
     m_eventText->setObjectName(QStringLiteral("currentEvent"));
     // The arrow keys belong to the controls (step, back), not to a text cursor.
     m_eventText->setFocusPolicy(Qt::NoFocus);
-    QFont mono(QStringLiteral("Monospace"));
-    mono.setStyleHint(QFont::TypeWriter);
-    mono.setPointSizeF(font().pointSizeF() * 1.2);
-    m_eventText->setFont(mono);
-    layout->addWidget(m_eventText, 1);
-    setCentralWidget(central);
+    m_explanationDock = addPanel(tr("What just happened"), QStringLiteral("explanationDock"), m_eventText);
 
-    m_eventTable = new QTableView(this);
+    // The event table with its filter bar.
+    auto *events = new QWidget(this);
+    auto *eventsLayout = new QVBoxLayout(events);
+    eventsLayout->setContentsMargins(0, 0, 0, 0);
+    buildFilterBar(events, eventsLayout);
+    m_eventTable = new QTableView(events);
     m_eventTable->setObjectName(QStringLiteral("eventTable"));
     m_eventTable->setFocusPolicy(Qt::NoFocus); // arrows step the simulation; click a row to jump
     m_eventTable->setModel(m_filterModel);
@@ -93,56 +154,175 @@ void MainWindow::buildPanels()
     m_eventTable->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_eventTable->verticalHeader()->hide();
     m_eventTable->horizontalHeader()->setStretchLastSection(true);
-    // Widths set once (no resize-to-contents: the table may hold many thousand rows).
-    const QFontMetrics metrics(font());
-    const int widths[] = {metrics.horizontalAdvance(QStringLiteral("00:00.000 ")),
-                          metrics.horizontalAdvance(QStringLiteral("Stage ")),
-                          metrics.horizontalAdvance(QStringLiteral("alice-pc.example.org")),
-                          metrics.horizontalAdvance(QStringLiteral("alice-pc.example.org")),
-                          metrics.horizontalAdvance(QStringLiteral("■ SMTP command "))};
-    for (int column = 0; column < int(std::size(widths)); ++column)
-        m_eventTable->setColumnWidth(column, widths[column] + 16);
     connect(m_eventTable, &QTableView::clicked, this, [this](const QModelIndex &index) {
         const QVariant event = index.data(TraceModel::EventIndexRole);
         if (event.isValid())
             m_controller->seek(event.value<qulonglong>() + 1);
     });
-    auto *events = new QDockWidget(tr("Events"), this);
-    events->setObjectName(QStringLiteral("eventsDock"));
-    events->setWidget(m_eventTable);
-    addDockWidget(Qt::BottomDockWidgetArea, events);
+    eventsLayout->addWidget(m_eventTable, 1);
+    m_eventsDock = addPanel(tr("Events"), QStringLiteral("eventsDock"), events);
 
     m_serverTree = new QTreeView(this);
     m_serverTree->setObjectName(QStringLiteral("serverTree"));
     m_serverTree->setModel(m_serverModel);
     m_serverTree->setFocusPolicy(Qt::NoFocus);
-    auto *servers = new QDockWidget(tr("Queues and mailboxes"), this);
-    servers->setObjectName(QStringLiteral("serversDock"));
-    servers->setWidget(m_serverTree);
-    addDockWidget(Qt::RightDockWidgetArea, servers);
+    m_serverTree->setUniformRowHeights(true);
+    m_serversDock = addPanel(tr("Queues and mailboxes"), QStringLiteral("serversDock"), m_serverTree);
 
     m_position = new QLabel(this);
     statusBar()->addPermanentWidget(m_position);
-    // First-run sizes; QSettings restores the user's own afterwards.
-    resizeDocks({servers}, {460}, Qt::Horizontal);
-    resizeDocks({events}, {300}, Qt::Vertical);
 }
 
-void MainWindow::buildActions()
+void MainWindow::resetLayout()
+{
+    // Right: what happened, in order. Bottom: what it did to the servers, and why.
+    for (QDockWidget *dock : {m_eventsDock, m_explanationDock, m_serversDock}) {
+        dock->setFloating(false);
+        dock->show();
+    }
+    addDockWidget(Qt::RightDockWidgetArea, m_eventsDock);
+    addDockWidget(Qt::BottomDockWidgetArea, m_explanationDock);
+    addDockWidget(Qt::BottomDockWidgetArea, m_serversDock);
+    splitDockWidget(m_explanationDock, m_serversDock, Qt::Horizontal);
+    resizeDocks({m_eventsDock}, {width() * 45 / 100}, Qt::Horizontal);
+    resizeDocks({m_explanationDock, m_serversDock}, {width() * 40 / 100, width() * 60 / 100}, Qt::Horizontal);
+    resizeDocks({m_explanationDock}, {height() * 35 / 100}, Qt::Vertical);
+}
+
+void MainWindow::buildFilterBar(QWidget *parent, QVBoxLayout *layout)
+{
+    auto *bar = new QHBoxLayout;
+    bar->setContentsMargins(4, 2, 4, 2);
+    m_kindButton = new QToolButton(parent);
+    m_kindButton->setObjectName(QStringLiteral("kindFilter"));
+    m_kindButton->setPopupMode(QToolButton::InstantPopup);
+    m_kindButton->setFocusPolicy(Qt::NoFocus); // Space and the arrows stay with the controls
+    m_kindMenu = new QMenu(m_kindButton);
+    auto preset = [this](const QString &text, QList<trace::EventKind> kinds) {
+        m_kindMenu->addAction(text, this, [this, kinds] {
+            for (QAction *a : m_kindMenu->actions())
+                if (a->isCheckable())
+                    a->setChecked(kinds.isEmpty() || kinds.contains(trace::EventKind(a->data().toInt())));
+            applyKindFilter();
+        });
+    };
+    using K = trace::EventKind;
+    preset(tr("Show all kinds"), {});
+    preset(tr("Only the SMTP dialogue"), {K::SmtpCommand, K::SmtpReply, K::SmtpData});
+    preset(tr("Only DNS and TCP"), {K::DnsQuery, K::DnsAnswer, K::TcpSyn, K::TcpSynAck, K::TcpAck, K::TcpRefused, K::TcpFin});
+    preset(tr("Only queues and mailboxes"), {K::QueueAdd, K::QueueRemove, K::QueueDefer, K::MailboxAdd, K::MailboxRead, K::Bounce});
+    m_kindMenu->addSeparator();
+    for (trace::EventKind kind : allKinds()) {
+        QAction *a = m_kindMenu->addAction(TraceModel::kindLabel(kind));
+        a->setCheckable(true);
+        a->setChecked(true);
+        a->setData(int(kind));
+        connect(a, &QAction::toggled, this, [this] { applyKindFilter(); });
+    }
+    m_kindButton->setMenu(m_kindMenu);
+    bar->addWidget(m_kindButton);
+
+    auto *actorLabel = new QLabel(tr("Host:"), parent);
+    bar->addWidget(actorLabel);
+    m_actorFilter = new QComboBox(parent);
+    m_actorFilter->setObjectName(QStringLiteral("actorFilter"));
+    m_actorFilter->setFocusPolicy(Qt::NoFocus);
+    m_actorFilter->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    actorLabel->setBuddy(m_actorFilter);
+    connect(m_actorFilter, &QComboBox::currentIndexChanged, this, [this] {
+        m_filterModel->setActor(trace::ActorId(m_actorFilter->currentData().toInt()));
+        updateView();
+    });
+    bar->addWidget(m_actorFilter);
+    bar->addStretch(1);
+    layout->addLayout(bar);
+    applyKindFilter();
+}
+
+void MainWindow::applyKindFilter()
+{
+    QList<trace::EventKind> kinds;
+    int checkable = 0;
+    for (QAction *a : m_kindMenu->actions()) {
+        if (!a->isCheckable())
+            continue;
+        ++checkable;
+        if (a->isChecked())
+            kinds << trace::EventKind(a->data().toInt());
+    }
+    // Nothing ticked would show nothing; treat it like everything (the button says so).
+    const bool all = kinds.size() == checkable || kinds.isEmpty();
+    m_filterModel->setKinds(all ? QList<trace::EventKind>{} : kinds);
+    m_kindButton->setText(all ? tr("Kinds: all") : tr("Kinds: %1 of %2").arg(kinds.size()).arg(checkable));
+    if (m_eventTable)
+        updateView();
+}
+
+void MainWindow::rebuildActorFilter()
+{
+    const QSignalBlocker blocker(m_actorFilter);
+    // Keep the host chosen before (a reset, a reload) if the new world has it too.
+    const QString previous = m_actorFilter->currentIndex() > 0 ? m_actorFilter->currentData(Qt::ToolTipRole).toString() : QString();
+    m_actorFilter->clear();
+    m_actorFilter->addItem(tr("all hosts"), -1);
+    const trace::TraceLog &log = m_controller->trace();
+    for (std::size_t a = 0; a < log.actors().size(); ++a) {
+        const trace::Actor &actor = log.actors()[a];
+        m_actorFilter->addItem(QStringLiteral("%1 (%2)").arg(actor.label, actor.name), int(a));
+        m_actorFilter->setItemData(m_actorFilter->count() - 1, actor.name, Qt::ToolTipRole);
+    }
+    const trace::ActorId keep = previous.isEmpty() ? -1 : log.findActor(previous);
+    m_actorFilter->setCurrentIndex(std::max(m_actorFilter->findData(int(keep)), 0));
+    m_filterModel->setActor(trace::ActorId(m_actorFilter->currentData().toInt()));
+}
+
+void MainWindow::buildFileMenu()
 {
     auto *file = menuBar()->addMenu(tr("&File"));
     QAction *open = file->addAction(tr("&Open scenario…"), this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Open scenario"), QString(),
+        const QString dir = m_source.startsWith(QLatin1Char(':')) ? QString() : QFileInfo(m_source).absolutePath();
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open scenario"), dir,
                                                           tr("Scenario files (*.yaml *.yml)"));
         if (!path.isEmpty())
             openFile(path);
     });
     open->setShortcut(QKeySequence::Open);
-    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    m_recentMenu = file->addMenu(tr("Open &recent"));
 
+    QMenu *examples = file->addMenu(tr("&Examples"));
+    for (const QString &path : scenario::exampleScenarioPaths()) {
+        const scenario::LoadResult result = scenario::loadScenarioFile(path);
+        const QString title = result.ok() ? result.scenario->world.title : QFileInfo(path).fileName();
+        QAction *a = examples->addAction(title, this, [this, path] { openFile(path); });
+        a->setToolTip(QFileInfo(path).fileName());
+    }
+    examples->setToolTipsVisible(true);
+
+    m_reloadAction = file->addAction(tr("Re&load"), this, [this] { reload(); });
+    m_reloadAction->setShortcut(QKeySequence::Refresh);
+    QAction *saveAs = file->addAction(tr("Save scenario &as…"), this, [this] {
+        QString suggestion = QFileInfo(m_source).fileName();
+        if (suggestion.isEmpty())
+            suggestion = QStringLiteral("scenario.yaml");
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save scenario as"), suggestion,
+                                                          tr("Scenario files (*.yaml *.yml)"));
+        if (path.isEmpty())
+            return;
+        QString error;
+        if (!saveScenarioAs(path, &error))
+            QMessageBox::warning(this, tr("Not saved"), error);
+    });
+    saveAs->setShortcut(QKeySequence::SaveAs);
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+}
+
+void MainWindow::buildControls()
+{
     auto *toolbar = addToolBar(tr("Controls"));
     toolbar->setObjectName(QStringLiteral("controls"));
     toolbar->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    toolbar->setMovable(false);
     auto *control = menuBar()->addMenu(tr("&Simulation"));
     auto add = [&](const QString &text, const QKeySequence &key, auto slot) {
         QAction *a = new QAction(text, this);
@@ -164,21 +344,126 @@ void MainWindow::buildActions()
     toolbar->addSeparator();
     toolbar->addWidget(new QLabel(tr(" Speed "), this));
     m_speed = new QSlider(Qt::Horizontal, this);
+    m_speed->setObjectName(QStringLiteral("speed"));
     m_speed->setRange(0, int(std::size(kSpeeds)) - 1);
     m_speed->setMaximumWidth(160);
+    m_speed->setFocusPolicy(Qt::NoFocus);
     toolbar->addWidget(m_speed);
-    auto *speedLabel = new QLabel(this);
-    toolbar->addWidget(speedLabel);
-    connect(m_speed, &QSlider::valueChanged, this, [this, speedLabel](int value) {
-        speedLabel->setText(tr(" %1 events/s").arg(kSpeeds[value]));
+    m_speedLabel = new QLabel(this);
+    toolbar->addWidget(m_speedLabel);
+    auto speedChanged = [this](int value) {
+        m_speedLabel->setText(tr(" %1 events/s").arg(kSpeeds[value]));
         m_playTimer->setInterval(1000 / kSpeeds[value]);
+    };
+    connect(m_speed, &QSlider::valueChanged, this, speedChanged);
+    speedChanged(m_speed->value());
+}
+
+void MainWindow::buildViewMenu()
+{
+    auto *view = menuBar()->addMenu(tr("&View"));
+    QAction *in = view->addAction(tr("Zoom &in"), this, &MainWindow::zoomIn);
+    // Ctrl+= as well: on many keyboards Plus needs Shift.
+    in->setShortcuts({QKeySequence::ZoomIn, QKeySequence(Qt::CTRL | Qt::Key_Equal)});
+    QAction *out = view->addAction(tr("Zoom &out"), this, &MainWindow::zoomOut);
+    out->setShortcut(QKeySequence::ZoomOut);
+    QAction *normal = view->addAction(tr("&Normal size"), this, [this] { setZoom(100); });
+    normal->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+    view->addSeparator();
+    QAction *fullScreen = view->addAction(tr("&Full screen"));
+    fullScreen->setCheckable(true);
+    fullScreen->setShortcut(QKeySequence(Qt::Key_F11));
+    connect(fullScreen, &QAction::toggled, this, [this](bool on) {
+        setWindowState(on ? windowState() | Qt::WindowFullScreen : windowState() & ~Qt::WindowFullScreen);
     });
-    speedLabel->setText(tr(" %1 events/s").arg(kSpeeds[m_speed->value()]));
-    m_playTimer->setInterval(1000 / kSpeeds[m_speed->value()]);
+    QMenu *themes = view->addMenu(tr("&Theme"));
+    m_themeGroup = new QActionGroup(this);
+    for (style::Theme t : {style::Theme::Light, style::Theme::Dark}) {
+        QAction *a = themes->addAction(t == style::Theme::Light ? tr("&Light") : tr("&Dark"));
+        a->setCheckable(true);
+        a->setData(int(t));
+        m_themeGroup->addAction(a);
+        connect(a, &QAction::triggered, this, [this, t] { setTheme(t); });
+    }
+    view->addSeparator();
+    QMenu *panels = view->addMenu(tr("&Panels"));
+    for (QDockWidget *dock : findChildren<QDockWidget *>())
+        panels->addAction(dock->toggleViewAction());
+    view->addAction(tr("&Reset layout"), this, &MainWindow::resetLayout);
+}
+
+void MainWindow::setZoom(int percent)
+{
+    m_zoom = std::clamp(percent, kZoomSteps[0], kZoomSteps[std::size(kZoomSteps) - 1]);
+    applyFonts();
+}
+
+void MainWindow::zoomIn()
+{
+    const auto next = std::upper_bound(std::begin(kZoomSteps), std::end(kZoomSteps), m_zoom);
+    if (next != std::end(kZoomSteps))
+        setZoom(*next);
+}
+
+void MainWindow::zoomOut()
+{
+    const auto at = std::lower_bound(std::begin(kZoomSteps), std::end(kZoomSteps), m_zoom);
+    if (at != std::begin(kZoomSteps))
+        setZoom(*(at - 1));
+}
+
+void MainWindow::applyFonts()
+{
+    // One font for the whole window: every panel takes its sizes from its font, so text and
+    // drawings grow together. Widgets with a font of their own (the monospace views) are
+    // derived from it here or in their own FontChange handling.
+    QFont font = m_baseFont;
+    font.setPointSizeF(m_baseFont.pointSizeF() * m_zoom / 100.0);
+    setFont(font);
+    menuBar()->setFont(font);
+    statusBar()->setFont(font);
+
+    QFont mono(QStringLiteral("Monospace"));
+    mono.setStyleHint(QFont::TypeWriter);
+    mono.setPointSizeF(font.pointSizeF() * 1.1);
+    m_eventText->setFont(mono);
+
+    const QFontMetrics metrics(font);
+    m_eventTable->verticalHeader()->setDefaultSectionSize(metrics.height() + metrics.height() / 2);
+    // Widths set from the font (no resize-to-contents: the table may hold 100,000 rows).
+    const int widths[] = {metrics.horizontalAdvance(QStringLiteral("00:00.000 ")),
+                          metrics.horizontalAdvance(QStringLiteral("Stage ")),
+                          metrics.horizontalAdvance(QStringLiteral("alice-pc.example.org")),
+                          metrics.horizontalAdvance(QStringLiteral("alice-pc.example.org")),
+                          metrics.horizontalAdvance(QStringLiteral("■ SMTP command "))};
+    for (int column = 0; column < int(std::size(widths)); ++column)
+        m_eventTable->setColumnWidth(column, widths[column] + metrics.height());
+    for (int column = 0; column < m_serverModel->columnCount(); ++column)
+        m_serverTree->resizeColumnToContents(column);
+    m_position->setText(m_position->text()); // re-lays out the status bar
+    statusBar()->showMessage(tr("Zoom %1%").arg(m_zoom), 2000);
+}
+
+void MainWindow::setTheme(style::Theme theme)
+{
+    m_theme = theme;
+    style::applyTheme(theme);
+    for (QAction *a : m_themeGroup->actions())
+        a->setChecked(a->data().toInt() == int(theme));
+    // Models give colours for the palette they see; make the views ask again.
+    m_eventTable->viewport()->update();
+    m_serverTree->viewport()->update();
+}
+
+bool MainWindow::isPlaying() const
+{
+    return m_playTimer->isActive();
 }
 
 void MainWindow::setPlaying(bool playing)
 {
+    if (playing && m_controller->atEnd())
+        playing = false;
     if (playing)
         m_playTimer->start();
     else
@@ -186,19 +471,28 @@ void MainWindow::setPlaying(bool playing)
     m_playAction->setText(playing ? tr("⏸ Pause") : tr("▶ Play"));
 }
 
-void MainWindow::loadScenario(const scenario::Scenario &scenario, const QString &source)
+void MainWindow::loadScenario(const scenario::Scenario &scenario, const QString &source, const QByteArray &bytes)
 {
     setPlaying(false);
     m_source = source;
+    m_sourceBytes = bytes;
     m_controller->load(scenario);
     m_stageBar->setLessonNotes(scenario.lessonNotes);
-    setWindowTitle(tr("MailSim — %1").arg(scenario.world.title));
+    const QString file = QFileInfo(source).fileName();
+    setWindowTitle(file.isEmpty() ? tr("MailSim — %1").arg(scenario.world.title)
+                                  : tr("MailSim — %1 (%2)").arg(scenario.world.title, file));
+    m_reloadAction->setEnabled(!source.isEmpty());
     updateView();
 }
 
 bool MainWindow::openFile(const QString &path, QStringList *errors)
 {
-    const scenario::LoadResult result = scenario::loadScenarioFile(path);
+    QFile file(path);
+    QByteArray bytes;
+    if (file.open(QIODevice::ReadOnly))
+        bytes = file.readAll();
+    const scenario::LoadResult result = file.isOpen() ? scenario::loadScenario(bytes, path)
+                                                      : scenario::loadScenarioFile(path);
     if (!result.ok()) {
         QStringList lines;
         for (const scenario::ScenarioError &e : result.errors)
@@ -208,29 +502,106 @@ bool MainWindow::openFile(const QString &path, QStringList *errors)
             return false;
         }
         auto *box = new QMessageBox(QMessageBox::Warning, tr("The scenario has errors"),
-                                    tr("%1 could not be opened; the scenario that was open stays open.\n\n%2")
-                                        .arg(path, lines.mid(0, 8).join(QLatin1Char('\n'))),
+                                    tr("%1 could not be opened; the scenario that was open stays open.\n\n%2%3")
+                                        .arg(QFileInfo(path).fileName(), lines.mid(0, 8).join(QLatin1Char('\n')),
+                                             lines.size() > 8 ? tr("\n… and %1 more (see Show Details)").arg(lines.size() - 8) : QString()),
                                     QMessageBox::Ok, this);
+        box->setObjectName(QStringLiteral("scenarioErrors"));
         box->setDetailedText(lines.join(QLatin1Char('\n')));
         box->setAttribute(Qt::WA_DeleteOnClose);
         box->open();
         return false;
     }
-    loadScenario(*result.scenario, path);
+    loadScenario(*result.scenario, path, bytes);
+    if (!path.startsWith(QLatin1Char(':')))
+        addRecentFile(QFileInfo(path).absoluteFilePath());
     return true;
 }
 
-void MainWindow::showCurrentEvent()
+bool MainWindow::reload(QStringList *errors)
 {
-    const std::size_t cursor = m_controller->cursor();
-    if (cursor == 0) {
-        m_eventText->setPlainText(tr("%1\n\n%2")
-                                      .arg(m_controller->scenario().world.title,
-                                           m_controller->scenario().world.description));
-        return;
+    if (m_source.isEmpty())
+        return false;
+    return openFile(m_source, errors);
+}
+
+bool MainWindow::saveScenarioAs(const QString &path, QString *error)
+{
+    // The file as it was read keeps the teacher's comments; a scenario made in code is
+    // written out by the scenario writer.
+    const QByteArray bytes = m_sourceBytes.isEmpty() ? scenario::writeScenario(m_controller->scenario()) : m_sourceBytes;
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
+        if (error)
+            *error = tr("%1 could not be written: %2").arg(path, file.errorString());
+        return false;
     }
+    m_source = QFileInfo(path).absoluteFilePath();
+    m_sourceBytes = bytes;
+    m_reloadAction->setEnabled(true);
+    setWindowTitle(tr("MailSim — %1 (%2)").arg(m_controller->scenario().world.title, QFileInfo(path).fileName()));
+    addRecentFile(m_source);
+    return true;
+}
+
+QStringList MainWindow::recentFiles() const
+{
+    return QSettings().value(kRecentKey).toStringList();
+}
+
+void MainWindow::addRecentFile(const QString &path)
+{
+    QStringList files = recentFiles();
+    files.removeAll(path);
+    files.prepend(path);
+    while (files.size() > kMaxRecentFiles)
+        files.removeLast();
+    QSettings().setValue(kRecentKey, files);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList files = recentFiles();
+    for (const QString &path : files) {
+        QAction *a = m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] { openFile(path); });
+        a->setToolTip(path);
+        a->setEnabled(QFileInfo::exists(path));
+    }
+    m_recentMenu->setToolTipsVisible(true);
+    if (files.isEmpty())
+        m_recentMenu->addAction(tr("(none yet)"))->setEnabled(false);
+    else {
+        m_recentMenu->addSeparator();
+        m_recentMenu->addAction(tr("Clear this list"), this, [this] {
+            QSettings().remove(kRecentKey);
+            rebuildRecentMenu();
+        });
+    }
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (urls.size() == 1 && urls.front().isLocalFile() && isScenarioFile(urls.front().toLocalFile()))
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (urls.size() != 1 || !urls.front().isLocalFile())
+        return;
+    event->acceptProposedAction();
+    const QString path = urls.front().toLocalFile();
+    // Opened after the drop has finished, so that an error dialog does not block the drag.
+    QTimer::singleShot(0, this, [this, path] { openFile(path); });
+}
+
+void MainWindow::showEventExplanation(std::size_t index)
+{
     const trace::TraceLog &log = m_controller->trace();
-    const std::size_t index = cursor - 1;
     const trace::TraceEvent &e = log.at(index);
     QString text = QStringLiteral("%1   %2\n\n%3\n")
                        .arg(trace::TextFormatter::formatTime(e.time), trace::summarize(log, index),
@@ -243,6 +614,18 @@ void MainWindow::showCurrentEvent()
     m_eventText->setPlainText(text);
 }
 
+void MainWindow::showCurrentEvent()
+{
+    const std::size_t cursor = m_controller->cursor();
+    if (cursor == 0) {
+        m_eventText->setPlainText(tr("%1\n\n%2")
+                                      .arg(m_controller->scenario().world.title,
+                                           m_controller->scenario().world.description));
+        return;
+    }
+    showEventExplanation(cursor - 1);
+}
+
 void MainWindow::updateView()
 {
     m_stageBar->setStage(m_controller->currentStage());
@@ -251,19 +634,33 @@ void MainWindow::updateView()
                             .arg(m_controller->cursor())
                             .arg(m_controller->trace().size())
                             .arg(m_controller->atEnd() ? tr(" — end of the scenario") : QString()));
-    if (m_controller->cursor() > 0)
+    // The table marks the event being shown, or the last one before it that passes the filter.
+    const std::size_t cursor = m_controller->cursor();
+    const QModelIndex current = cursor > 0 ? m_filterModel->mapFromSource(m_traceModel->index(int(cursor) - 1, 0)) : QModelIndex();
+    if (current.isValid()) {
+        m_eventTable->selectRow(current.row());
+        m_eventTable->scrollTo(current);
+    } else {
+        m_eventTable->clearSelection();
         m_eventTable->scrollToBottom();
+    }
+    // The tree model is rebuilt at each step, so it is expanded again; the changed rows
+    // are scrolled into view.
     m_serverTree->expandAll();
-    for (int column = 0; column < m_serverModel->columnCount(); ++column)
-        m_serverTree->resizeColumnToContents(column); // a few dozen rows at most
+    const QModelIndexList changed = m_serverModel->changedIndexes();
+    if (!changed.isEmpty())
+        m_serverTree->scrollTo(changed.back());
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    setPlaying(false);
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
     settings.setValue(QStringLiteral("playback/speed"), m_speed->value());
+    settings.setValue(QStringLiteral("view/zoom"), m_zoom);
+    settings.setValue(QStringLiteral("view/theme"), style::themeName(m_theme));
     event->accept();
 }
 

@@ -1,17 +1,27 @@
-// The classroom window: the stage bar on top, the controls, the event being shown with its
-// explanation and exact bytes, the event table, and each server's queue and mailboxes.
+// The classroom window: the stage bar and the controls on top, and around them dockable
+// panels that each render the trace: the topology with its travelling envelope, the
+// sequence diagram, the event table with its filters, the explanation of the event shown,
+// each server's queue and mailboxes, the message inspector and the expectations.
 // It holds no simulation state: the controller owns the world, the panels render the trace.
 #pragma once
+
+#include "style/theme.h"
 
 #include <QMainWindow>
 
 class QAction;
+class QActionGroup;
+class QComboBox;
+class QDockWidget;
 class QLabel;
+class QMenu;
 class QPlainTextEdit;
 class QSlider;
 class QTableView;
 class QTimer;
+class QToolButton;
 class QTreeView;
+class QVBoxLayout;
 
 namespace mailsim::scenario {
 struct Scenario;
@@ -32,21 +42,54 @@ public:
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
 
-    void loadScenario(const scenario::Scenario &scenario, const QString &source);
-    // Opens a scenario file; a file with errors leaves the open scenario as it was. The
-    // errors go to *errors when given, else into a message box. Returns whether it loaded.
+    // `source` is the file it came from ("" for one made in code); `bytes` its text, kept
+    // for Save As so that the teacher's comments survive.
+    void loadScenario(const scenario::Scenario &scenario, const QString &source, const QByteArray &bytes = {});
+    // Opens a scenario file (or a resource path of an example); a file with errors leaves
+    // the open scenario as it was. The errors go to *errors when given, else into a dialog.
+    // Returns whether it loaded.
     bool openFile(const QString &path, QStringList *errors = nullptr);
+    // Writes the open scenario to `path` atomically (QSaveFile). False, with *error set, on failure.
+    bool saveScenarioAs(const QString &path, QString *error = nullptr);
+    // Reads the open scenario's file again (after the teacher edited it); false if it has errors.
+    bool reload(QStringList *errors = nullptr);
+    [[nodiscard]] QString scenarioSource() const { return m_source; }
     [[nodiscard]] SimulationController &controller() { return *m_controller; }
+
+    // Presenter zoom, in percent of the normal text size: text and drawings scale together.
+    void setZoom(int percent);
+    [[nodiscard]] int zoom() const { return m_zoom; }
+    void zoomIn();
+    void zoomOut();
+    void setTheme(style::Theme theme);
+    [[nodiscard]] style::Theme theme() const { return m_theme; }
+    [[nodiscard]] bool isPlaying() const;
+    [[nodiscard]] QStringList recentFiles() const;
+
+    // The first-start arrangement of the panels (also View > Reset layout).
+    void resetLayout();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
 
 private:
-    void buildActions();
     void buildPanels();
+    void buildFileMenu();
+    void buildControls();
+    void buildViewMenu();
+    void buildFilterBar(QWidget *parent, QVBoxLayout *layout);
     void updateView();
     void setPlaying(bool playing);
     void showCurrentEvent();
+    void showEventExplanation(std::size_t eventIndex);
+    void rebuildActorFilter();
+    void applyKindFilter();
+    void addRecentFile(const QString &path);
+    void rebuildRecentMenu();
+    void applyFonts();
+    [[nodiscard]] QDockWidget *addPanel(const QString &title, const QString &name, QWidget *widget);
 
     SimulationController *m_controller = nullptr;
     TraceModel *m_traceModel = nullptr;
@@ -58,11 +101,26 @@ private:
     QPlainTextEdit *m_eventText = nullptr;
     QTableView *m_eventTable = nullptr;
     QTreeView *m_serverTree = nullptr;
+    QToolButton *m_kindButton = nullptr;
+    QComboBox *m_actorFilter = nullptr;
     QSlider *m_speed = nullptr;
+    QLabel *m_speedLabel = nullptr;
     QTimer *m_playTimer = nullptr;
+    QMenu *m_recentMenu = nullptr;
+    QMenu *m_kindMenu = nullptr;
+    QActionGroup *m_themeGroup = nullptr;
+
+    QDockWidget *m_eventsDock = nullptr;
+    QDockWidget *m_explanationDock = nullptr;
+    QDockWidget *m_serversDock = nullptr;
 
     QAction *m_playAction = nullptr;
+    QAction *m_reloadAction = nullptr;
     QString m_source;
+    QByteArray m_sourceBytes;
+    QFont m_baseFont;
+    int m_zoom = 100;
+    style::Theme m_theme = style::Theme::Light;
 };
 
 } // namespace mailsim::gui

@@ -1,7 +1,9 @@
 #include "panels/stage_bar.h"
 
+#include "style/theme.h"
 #include "trace/stages.h"
 
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QVBoxLayout>
@@ -21,7 +23,6 @@ StageBar::StageBar(QWidget *parent) : QWidget(parent)
     for (int i = 0; i < 6; ++i) {
         auto *label = new QLabel(this);
         label->setAlignment(Qt::AlignCenter);
-        label->setMinimumHeight(44);
         label->setTextFormat(Qt::RichText);
         m_steps[i] = label;
         strip->addWidget(label, 1);
@@ -30,13 +31,35 @@ StageBar::StageBar(QWidget *parent) : QWidget(parent)
     m_explanation = new QLabel(this);
     m_explanation->setWordWrap(true);
     m_explanation->setTextFormat(Qt::PlainText);
-    m_explanation->setMinimumHeight(72);
     m_explanation->setAlignment(Qt::AlignLeft | Qt::AlignTop);
-    QFont big = m_explanation->font();
-    big.setPointSizeF(big.pointSizeF() * 1.25);
-    m_explanation->setFont(big);
     column->addWidget(m_explanation);
+    applyFonts();
     setStage(0);
+}
+
+void StageBar::changeEvent(QEvent *event)
+{
+    // The window zooms by changing its font, and switches theme by changing the palette:
+    // the strip's sizes and colours follow both.
+    if (event->type() == QEvent::FontChange)
+        applyFonts();
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::FontChange)
+        refresh();
+    QWidget::changeEvent(event);
+}
+
+void StageBar::applyFonts()
+{
+    QFont big = font();
+    big.setPointSizeF(font().pointSizeF() * 1.25);
+    m_explanation->setFont(big);
+    const QFontMetrics metrics(big);
+    m_explanation->setMinimumHeight(metrics.lineSpacing() * 3);
+    for (QLabel *step : m_steps) {
+        QFont f = big;
+        step->setFont(f);
+        step->setMinimumHeight(metrics.height() * 2);
+    }
 }
 
 void StageBar::setLessonNotes(const std::map<int, QString> &notes)
@@ -76,9 +99,19 @@ void StageBar::refresh()
                                  .arg(QString::fromLatin1(kShortNames[i]))
                                  .arg(done ? QStringLiteral(" ✓") : QString());
         m_steps[i]->setText(current ? QStringLiteral("<b>%1</b>").arg(text) : text);
-        m_steps[i]->setStyleSheet(current ? QStringLiteral("QLabel { background: #1f5fa8; color: white; border: 3px solid #0b2f57; border-radius: 6px; font-size: 16pt; }")
-                                  : done  ? QStringLiteral("QLabel { background: #dfe8f3; color: #1b1b1b; border: 1px solid #9fb3cc; border-radius: 6px; font-size: 14pt; }")
-                                          : QStringLiteral("QLabel { background: #f2f2f2; color: #555555; border: 1px solid #c8c8c8; border-radius: 6px; font-size: 14pt; }"));
+        // Colours from the palette (light or dark theme); the current stage also has a
+        // thicker frame, the arrow and bold type, so it is not marked by colour alone.
+        const QPalette &p = palette();
+        const QColor active = style::activeColor(p);
+        const QColor doneBackground = style::isDark(p) ? active.darker(250) : active.lighter(230);
+        const QString css = current ? QStringLiteral("QLabel { background: %1; color: white; border: 3px solid %2; border-radius: 6px; }")
+                                          .arg(active.name(), p.color(QPalette::WindowText).name())
+                            : done  ? QStringLiteral("QLabel { background: %1; color: %2; border: 1px solid %3; border-radius: 6px; }")
+                                          .arg(doneBackground.name(), p.color(QPalette::WindowText).name(), active.name())
+                                    : QStringLiteral("QLabel { background: %1; color: %2; border: 1px solid %3; border-radius: 6px; }")
+                                          .arg(p.color(QPalette::Base).name(), p.color(QPalette::PlaceholderText).name(),
+                                               p.color(QPalette::Mid).name());
+        m_steps[i]->setStyleSheet(css);
         m_steps[i]->setAccessibleName(QStringLiteral("Stage %1 %2%3").arg(number).arg(QString::fromLatin1(kShortNames[i]),
                                                                           current ? QStringLiteral(" (current)") : QString()));
     }

@@ -24,8 +24,12 @@ public:
     [[nodiscard]] int stage() const { return m_stage; }
     [[nodiscard]] QString explanationText() const;
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
     void refresh();
+    void applyFonts();
 
     std::array<QLabel *, 6> m_steps{};
     QLabel *m_explanation = nullptr;
