@@ -1,6 +1,6 @@
 // mailsim: the classroom window. Plays a scenario (by default the built-in one) step by
 // step; --screenshot renders the window at a chosen point to a PNG and exits, so that the
-// pictures in the documentation can be made again after a change.
+// pictures in the documentation can be made again after a change (scripts/screenshots.sh).
 #include "app/main_window.h"
 #include "control/simulation_controller.h"
 #include "scenario/built_in.h"
@@ -11,6 +11,29 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
+
+namespace {
+
+std::optional<QSize> parseSize(const QString &text)
+{
+    const QStringList parts = text.split(QLatin1Char('x'));
+    bool okWidth = false;
+    bool okHeight = false;
+    const int width = parts.value(0).toInt(&okWidth);
+    const int height = parts.value(1).toInt(&okHeight);
+    if (parts.size() != 2 || !okWidth || !okHeight || width < 320 || height < 240 || width > 8192 || height > 8192)
+        return std::nullopt;
+    return QSize(width, height);
+}
+
+int fail(const QString &message)
+{
+    std::fprintf(stderr, "mailsim: %s\n", qPrintable(message));
+    return 2;
+}
+
+} // namespace
 
 int main(int argc, char *argv[])
 {
@@ -28,16 +51,29 @@ int main(int argc, char *argv[])
     parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A scenario file (optional)."), QStringLiteral("[FILE]"));
     QCommandLineOption screenshot(QStringLiteral("screenshot"),
                                   QStringLiteral("Render the window to PNG file PATH and exit."), QStringLiteral("PATH"));
-    QCommandLineOption steps(QStringLiteral("steps"), QStringLiteral("Before the screenshot, take N steps."),
-                             QStringLiteral("N"), QStringLiteral("0"));
-    QCommandLineOption stage(QStringLiteral("stage"), QStringLiteral("Before the screenshot, go to the start of stage N."),
+    QCommandLineOption stage(QStringLiteral("stage"), QStringLiteral("Before the screenshot, go to the start of stage N (1-6)."),
+                             QStringLiteral("N"));
+    QCommandLineOption event(QStringLiteral("event"),
+                             QStringLiteral("Before the screenshot, show event N (1 is the first; as in the status bar)."),
                              QStringLiteral("N"));
     QCommandLineOption size(QStringLiteral("size"), QStringLiteral("Window size for the screenshot, WxH."),
-                            QStringLiteral("WxH"), QStringLiteral("1600x1000"));
-    parser.addOptions({screenshot, steps, stage, size});
+                            QStringLiteral("WxH"), QStringLiteral("1280x720"));
+    QCommandLineOption theme(QStringLiteral("theme"), QStringLiteral("Theme for the screenshot: light or dark."),
+                             QStringLiteral("NAME"), QStringLiteral("light"));
+    QCommandLineOption zoom(QStringLiteral("zoom"), QStringLiteral("Zoom for the screenshot, in percent."),
+                            QStringLiteral("PERCENT"), QStringLiteral("100"));
+    parser.addOptions({screenshot, stage, event, size, theme, zoom});
     parser.process(app);
 
-    mailsim::gui::MainWindow window;
+    const bool shooting = parser.isSet(screenshot);
+    for (const QCommandLineOption *only : {&stage, &event, &size, &theme, &zoom})
+        if (!shooting && parser.isSet(*only))
+            return fail(QStringLiteral("--%1 goes with --screenshot").arg(only->names().front()));
+    const std::optional<QSize> windowSize = parseSize(parser.value(size));
+    if (!windowSize)
+        return fail(QStringLiteral("--size wants WxH between 320x240 and 8192x8192, e.g. 1280x720"));
+
+    mailsim::gui::MainWindow window(nullptr, /*persistent=*/!shooting);
     const QString file = parser.positionalArguments().value(0);
     if (file.isEmpty()) {
         window.loadScenario(mailsim::scenario::builtInScenario(), QString());
@@ -49,27 +85,40 @@ int main(int argc, char *argv[])
             return 1;
         }
     }
-
-    if (parser.isSet(screenshot)) {
-        const QStringList wh = parser.value(size).split(QLatin1Char('x'));
-        window.resize(wh.value(0).toInt() > 0 ? wh.value(0).toInt() : 1600, wh.value(1).toInt() > 0 ? wh.value(1).toInt() : 1000);
-        auto &controller = window.controller();
-        if (parser.isSet(stage)) {
-            const int target = parser.value(stage).toInt();
-            while (controller.currentStage() < target && controller.nextStage()) {
-            }
-        }
-        for (int i = parser.value(steps).toInt(); i > 0 && controller.stepForward(); --i) {
-        }
+    if (!shooting) {
         window.show();
-        QTimer::singleShot(200, &app, [&] {
-            const bool saved = window.grab().save(parser.value(screenshot), "PNG");
-            if (!saved)
-                std::fprintf(stderr, "mailsim: could not write %s\n", qPrintable(parser.value(screenshot)));
-            app.exit(saved ? 0 : 1);
-        });
         return app.exec();
     }
+
+    window.resize(*windowSize);
+    window.resetLayout();
+    window.setTheme(mailsim::gui::style::themeFromName(parser.value(theme)));
+    window.setZoom(parser.value(zoom).toInt());
+    auto &controller = window.controller();
+    if (parser.isSet(stage)) {
+        const int target = parser.value(stage).toInt();
+        if (target < 1 || target > 6)
+            return fail(QStringLiteral("--stage wants 1 to 6"));
+        while (controller.currentStage() < target && controller.nextStage()) {
+        }
+    }
+    if (parser.isSet(event)) {
+        bool ok = false;
+        const qlonglong n = parser.value(event).toLongLong(&ok);
+        if (!ok || n < 0)
+            return fail(QStringLiteral("--event wants a number, 0 for before the first event"));
+        controller.seek(std::size_t(n));
+        if (controller.cursor() != std::size_t(n))
+            return fail(QStringLiteral("the scenario has only %1 events").arg(controller.trace().size()));
+    }
     window.show();
+    // Shown first, so that docks and layouts have their real sizes; then painted once more.
+    QTimer::singleShot(300, &app, [&] {
+        const QImage image = window.grab().toImage();
+        const bool saved = image.save(parser.value(screenshot), "PNG");
+        if (!saved)
+            std::fprintf(stderr, "mailsim: could not write %s\n", qPrintable(parser.value(screenshot)));
+        app.exit(saved ? 0 : 1);
+    });
     return app.exec();
 }

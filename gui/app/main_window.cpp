@@ -70,8 +70,8 @@ QList<trace::EventKind> allKinds()
 }
 } // namespace
 
-MainWindow::MainWindow(QWidget *parent)
-    : QMainWindow(parent), m_controller(new SimulationController(this))
+MainWindow::MainWindow(QWidget *parent, bool persistent)
+    : QMainWindow(parent), m_controller(new SimulationController(this)), m_persistent(persistent)
 {
     setWindowTitle(tr("MailSim"));
     setAcceptDrops(true);
@@ -100,13 +100,18 @@ MainWindow::MainWindow(QWidget *parent)
             m_serverTree->resizeColumnToContents(column);
     });
 
-    QSettings settings;
     resetLayout();
-    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
-    m_speed->setValue(settings.value(QStringLiteral("playback/speed"), 1).toInt());
-    setZoom(settings.value(QStringLiteral("view/zoom"), 100).toInt());
-    setTheme(style::themeFromName(settings.value(QStringLiteral("view/theme")).toString()));
+    if (m_persistent) {
+        QSettings settings;
+        restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+        restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+        m_speed->setValue(settings.value(QStringLiteral("playback/speed"), 1).toInt());
+        setZoom(settings.value(QStringLiteral("view/zoom"), 100).toInt());
+        setTheme(style::themeFromName(settings.value(QStringLiteral("view/theme")).toString()));
+    } else {
+        setZoom(100);
+        setTheme(style::Theme::Light);
+    }
     rebuildRecentMenu();
     updateView();
 }
@@ -551,6 +556,8 @@ QStringList MainWindow::recentFiles() const
 
 void MainWindow::addRecentFile(const QString &path)
 {
+    if (!m_persistent)
+        return;
     QStringList files = recentFiles();
     files.removeAll(path);
     files.prepend(path);
@@ -655,6 +662,10 @@ void MainWindow::updateView()
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     setPlaying(false);
+    if (!m_persistent) {
+        event->accept();
+        return;
+    }
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());

@@ -39,7 +39,9 @@ class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    explicit MainWindow(QWidget *parent = nullptr);
+    // With `persistent` the window restores its layout and preferences from QSettings and
+    // saves them on close; without (screenshots for the documentation) it uses the defaults.
+    explicit MainWindow(QWidget *parent = nullptr, bool persistent = true);
     ~MainWindow() override;
 
     // `source` is the file it came from ("" for one made in code); `bytes` its text, kept
@@ -120,6 +122,7 @@ private:
     QByteArray m_sourceBytes;
     QFont m_baseFont;
     int m_zoom = 100;
+    bool m_persistent = true;
     style::Theme m_theme = style::Theme::Light;
 };
 
