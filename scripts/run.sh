@@ -9,7 +9,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 scripts/setup.sh release
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
-if [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ] || [ "${QT_QPA_PLATFORM:-}" = offscreen ]; then
+if [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; then
   say "Opening the classroom window: build/release/gui/mailsim $*"
   exec build/release/gui/mailsim "$@"
 fi
