@@ -112,6 +112,7 @@ int main(int argc, char *argv[])
             return fail(QStringLiteral("the scenario has only %1 events").arg(controller.trace().size()));
     }
     window.show();
+    window.resize(*windowSize); // again: a layout change before show may have grown it
     // Shown first, so that docks and layouts have their real sizes; then painted once more.
     QTimer::singleShot(300, &app, [&] {
         const QImage image = window.grab().toImage();

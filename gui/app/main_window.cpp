@@ -637,10 +637,9 @@ void MainWindow::updateView()
 {
     m_stageBar->setStage(m_controller->currentStage());
     showCurrentEvent();
-    m_position->setText(tr("Event %1 of %2%3")
-                            .arg(m_controller->cursor())
-                            .arg(m_controller->trace().size())
-                            .arg(m_controller->atEnd() ? tr(" — end of the scenario") : QString()));
+    // The trace is simulated as far as it is shown, so its length is known only at the end.
+    m_position->setText(m_controller->atEnd() ? tr("Event %1 of %1 — end of the scenario").arg(m_controller->cursor())
+                                              : tr("Event %1").arg(m_controller->cursor()));
     // The table marks the event being shown, or the last one before it that passes the filter.
     const std::size_t cursor = m_controller->cursor();
     const QModelIndex current = cursor > 0 ? m_filterModel->mapFromSource(m_traceModel->index(int(cursor) - 1, 0)) : QModelIndex();

@@ -1,7 +1,7 @@
 #include "style/theme.h"
 
 #include <QApplication>
-#include <QStyleFactory>
+#include <QStyle>
 
 namespace mailsim::gui::style {
 
@@ -54,8 +54,10 @@ QPalette paletteFor(Theme theme)
 
 void applyTheme(Theme theme)
 {
-    if (QStyle *fusion = QStyleFactory::create(QStringLiteral("Fusion")))
-        QApplication::setStyle(fusion);
+    // Set once: a style change re-polishes every widget, and doing that at each theme
+    // switch would be wasted work.
+    if (QApplication::style()->name().compare(QLatin1String("fusion"), Qt::CaseInsensitive) != 0)
+        QApplication::setStyle(QStringLiteral("Fusion"));
     QApplication::setPalette(paletteFor(theme));
 }
 

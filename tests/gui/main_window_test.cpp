@@ -2,15 +2,30 @@
 // a broken file leaves the open scenario alone.
 #include "app/main_window.h"
 #include "control/simulation_controller.h"
+#include "models/trace_model.h"
+#include "panels/stage_bar.h"
 #include "scenario/built_in.h"
+#include "style/theme.h"
 #include "trace/explainer.h"
 #include "trace/text_formatter.h"
 
+#include <QAction>
 #include <QApplication>
+#include <QComboBox>
 #include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QMenu>
+#include <QMimeData>
 #include <QPlainTextEdit>
+#include <QProcess>
+#include <QSet>
 #include <QTableView>
+#include <QTemporaryDir>
 #include <QTest>
+#include <QToolButton>
+#include <QUrl>
 
 #include <gtest/gtest.h>
 
@@ -92,4 +107,253 @@ TEST_F(WindowFixture, ABrokenFileLeavesTheOpenScenario)
     EXPECT_TRUE(window.openFile(other, &errors));
     EXPECT_EQ(window.controller().cursor(), 0u);
     EXPECT_TRUE(window.windowTitle().contains(QStringLiteral("Relay denied")));
+}
+
+TEST_F(WindowFixture, ZoomScalesTheTextOfEveryPanelTogether)
+{
+    auto *table = window.findChild<QTableView *>(QStringLiteral("eventTable"));
+    auto *stageBar = window.findChild<gui::StageBar *>();
+    ASSERT_NE(stageBar, nullptr);
+    const qreal windowPoints = window.font().pointSizeF();
+    const qreal tablePoints = table->font().pointSizeF();
+    const qreal textPoints = window.findChild<QPlainTextEdit *>(QStringLiteral("currentEvent"))->font().pointSizeF();
+    const int rowHeight = table->verticalHeader()->defaultSectionSize();
+    const QSize stageHint = stageBar->sizeHint();
+
+    QTest::keyClick(&window, Qt::Key_Plus, Qt::ControlModifier);
+    EXPECT_GT(window.zoom(), 100);
+    EXPECT_GT(window.font().pointSizeF(), windowPoints);
+    EXPECT_GT(table->font().pointSizeF(), tablePoints) << "the table follows the window's font";
+    EXPECT_GT(window.findChild<QPlainTextEdit *>(QStringLiteral("currentEvent"))->font().pointSizeF(), textPoints);
+    EXPECT_GT(table->verticalHeader()->defaultSectionSize(), rowHeight) << "rows grow with their text";
+    EXPECT_GT(stageBar->sizeHint().height(), stageHint.height());
+
+    QTest::keyClick(&window, Qt::Key_0, Qt::ControlModifier);
+    EXPECT_EQ(window.zoom(), 100);
+    EXPECT_DOUBLE_EQ(window.font().pointSizeF(), windowPoints);
+    QTest::keyClick(&window, Qt::Key_Minus, Qt::ControlModifier);
+    EXPECT_LT(window.zoom(), 100);
+    EXPECT_LT(table->font().pointSizeF(), tablePoints);
+    window.setZoom(100);
+}
+
+TEST_F(WindowFixture, DarkThemeChangesThePaletteAndTheStageColours)
+{
+    QTest::keyClick(&window, Qt::Key_Right);
+    auto *table = window.findChild<QTableView *>(QStringLiteral("eventTable"));
+    // Below the one row: the table's background, which is the palette's base colour.
+    const QPoint inTable = table->viewport()->mapTo(&window, QPoint(table->viewport()->width() / 2, table->viewport()->height() - 5));
+    window.setTheme(gui::style::Theme::Dark);
+    QCoreApplication::processEvents(); // the palette reaches the widgets through posted events
+    EXPECT_TRUE(gui::style::isDark(QApplication::palette()));
+    EXPECT_LT(window.grab().toImage().pixelColor(inTable).lightness(), 100);
+    window.setTheme(gui::style::Theme::Light);
+    QCoreApplication::processEvents();
+    EXPECT_FALSE(gui::style::isDark(QApplication::palette()));
+    EXPECT_GT(window.grab().toImage().pixelColor(inTable).lightness(), 200);
+}
+
+TEST_F(WindowFixture, SaveAsKeepsTheFileAsWrittenAndReloadReadsItAgain)
+{
+    const QString example = QStringLiteral(MAILSIM_SOURCE_DIR "/scenarios/backup-mx.yaml");
+    ASSERT_TRUE(window.openFile(example));
+    QFile original(example);
+    ASSERT_TRUE(original.open(QIODevice::ReadOnly));
+    const QByteArray bytes = original.readAll();
+
+    QTemporaryDir dir;
+    const QString copy = dir.filePath(QStringLiteral("mine.yaml"));
+    QString error;
+    ASSERT_TRUE(window.saveScenarioAs(copy, &error)) << error.toStdString();
+    QFile saved(copy);
+    ASSERT_TRUE(saved.open(QIODevice::ReadOnly));
+    EXPECT_EQ(saved.readAll(), bytes) << "comments and layout of the teacher's file are kept";
+    saved.close();
+    EXPECT_EQ(window.scenarioSource(), QFileInfo(copy).absoluteFilePath());
+    EXPECT_TRUE(window.windowTitle().contains(QStringLiteral("mine.yaml")));
+    EXPECT_EQ(window.recentFiles().value(0), QFileInfo(copy).absoluteFilePath());
+
+    // The teacher edits the file and reloads.
+    QByteArray edited = bytes;
+    const QByteArray oldTitle = "title: " + window.controller().scenario().world.title.toUtf8();
+    ASSERT_TRUE(edited.contains(oldTitle));
+    edited.replace(oldTitle, "title: Edited in class");
+    ASSERT_TRUE(saved.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    saved.write(edited);
+    saved.close();
+    QTest::keyClick(&window, Qt::Key_Right);
+    ASSERT_TRUE(window.reload());
+    EXPECT_EQ(window.controller().scenario().world.title, QStringLiteral("Edited in class"));
+    EXPECT_EQ(window.controller().cursor(), 0u);
+
+    // A broken edit: reload reports it and the scenario stays.
+    ASSERT_TRUE(saved.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    saved.write("title: [unclosed\n");
+    saved.close();
+    QStringList errors;
+    EXPECT_FALSE(window.reload(&errors));
+    ASSERT_FALSE(errors.isEmpty());
+    EXPECT_TRUE(errors.front().contains(QStringLiteral("mine.yaml:1:"))) << errors.front().toStdString();
+    EXPECT_EQ(window.controller().scenario().world.title, QStringLiteral("Edited in class"));
+}
+
+TEST_F(WindowFixture, SaveAsIntoAMissingFolderFailsAndWritesNothing)
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("no/such/folder/x.yaml"));
+    QString error;
+    EXPECT_FALSE(window.saveScenarioAs(path, &error));
+    EXPECT_TRUE(error.contains(QStringLiteral("x.yaml")));
+    EXPECT_FALSE(QFileInfo::exists(path));
+    EXPECT_TRUE(window.scenarioSource().isEmpty()) << "the built-in scenario is still the one open";
+}
+
+TEST_F(WindowFixture, TheExamplesMenuOpensEveryShippedScenario)
+{
+    QMenu *examples = nullptr;
+    for (QMenu *menu : window.findChildren<QMenu *>())
+        if (menu->title() == QStringLiteral("&Examples"))
+            examples = menu;
+    ASSERT_NE(examples, nullptr);
+    const QStringList paths = scenario::exampleScenarioPaths();
+    ASSERT_EQ(examples->actions().size(), paths.size());
+    for (int i = 0; i < paths.size(); ++i) {
+        examples->actions()[i]->trigger();
+        EXPECT_EQ(window.scenarioSource(), paths[i]);
+        EXPECT_EQ(window.controller().scenario().world.title, examples->actions()[i]->text());
+    }
+    EXPECT_TRUE(window.recentFiles().filter(QStringLiteral(":/")).isEmpty()) << "examples are not recent files";
+}
+
+TEST_F(WindowFixture, DroppingAScenarioFileOpensIt)
+{
+    const QString file = QStringLiteral(MAILSIM_SOURCE_DIR "/scenarios/relay-denied.yaml");
+    QMimeData mime;
+    mime.setUrls({QUrl::fromLocalFile(file)});
+    QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&window, &enter);
+    EXPECT_TRUE(enter.isAccepted());
+    QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(&window, &drop);
+    EXPECT_TRUE(QTest::qWaitFor([&] { return window.scenarioSource() == file; }, 2000));
+    EXPECT_TRUE(window.windowTitle().contains(QStringLiteral("Relay denied")));
+
+    QMimeData text;
+    text.setUrls({QUrl::fromLocalFile(QStringLiteral(MAILSIM_SOURCE_DIR "/README.md"))});
+    QDragEnterEvent other(QPoint(10, 10), Qt::CopyAction, &text, Qt::LeftButton, Qt::NoModifier);
+    other.setAccepted(false);
+    QApplication::sendEvent(&window, &other);
+    EXPECT_FALSE(other.isAccepted()) << "only scenario files are taken";
+}
+
+TEST_F(WindowFixture, TheEventTableFiltersByKindAndHost)
+{
+    auto *table = window.findChild<QTableView *>(QStringLiteral("eventTable"));
+    auto *kinds = window.findChild<QToolButton *>(QStringLiteral("kindFilter"));
+    auto *hosts = window.findChild<QComboBox *>(QStringLiteral("actorFilter"));
+    ASSERT_NE(kinds, nullptr);
+    ASSERT_NE(hosts, nullptr);
+    QTest::keyClick(&window, Qt::Key_End);
+    const int all = table->model()->rowCount();
+    ASSERT_EQ(all, int(window.controller().trace().size()));
+
+    QAction *smtpOnly = nullptr;
+    for (QAction *a : kinds->menu()->actions())
+        if (a->text() == QStringLiteral("Only the SMTP dialogue"))
+            smtpOnly = a;
+    ASSERT_NE(smtpOnly, nullptr);
+    smtpOnly->trigger();
+    const int smtp = table->model()->rowCount();
+    EXPECT_GT(smtp, 10);
+    EXPECT_LT(smtp, all);
+    for (int row = 0; row < smtp; ++row) {
+        const auto kind = trace::EventKind(table->model()->index(row, 0).data(gui::TraceModel::EventKindRole).toInt());
+        EXPECT_TRUE(kind == trace::EventKind::SmtpCommand || kind == trace::EventKind::SmtpReply || kind == trace::EventKind::SmtpData);
+    }
+    EXPECT_EQ(kinds->text(), QStringLiteral("Kinds: 3 of %1").arg(int(trace::EventKind::Note) + 1));
+
+    const trace::ActorId bobsUa = window.controller().trace().findActor(QStringLiteral("bob-pc.example.net"));
+    ASSERT_GE(bobsUa, 0);
+    hosts->setCurrentIndex(hosts->findData(int(bobsUa)));
+    EXPECT_EQ(table->model()->rowCount(), 0) << "Bob's UA reads its mailbox locally here: no SMTP";
+    kinds->menu()->actions().front()->trigger(); // show all kinds
+    EXPECT_EQ(kinds->text(), QStringLiteral("Kinds: all"));
+    ASSERT_GT(table->model()->rowCount(), 0);
+    for (int row = 0; row < table->model()->rowCount(); ++row) {
+        const QModelIndex i = table->model()->index(row, 0);
+        EXPECT_TRUE(i.data(gui::TraceModel::FromActorRole).toInt() == bobsUa || i.data(gui::TraceModel::ToActorRole).toInt() == bobsUa);
+    }
+    QTest::keyClick(&window, Qt::Key_Home);
+    EXPECT_EQ(hosts->currentData().toInt(), int(bobsUa)) << "a reset keeps the filter";
+    hosts->setCurrentIndex(0);
+}
+
+TEST_F(WindowFixture, BackThenStepShowsTheSameState)
+{
+    for (int i = 0; i < 25; ++i)
+        QTest::keyClick(&window, Qt::Key_Right);
+    const QString text = currentEventText();
+    const QImage before = window.grab().toImage();
+    QTest::keyClick(&window, Qt::Key_Left);
+    EXPECT_NE(currentEventText(), text);
+    QTest::keyClick(&window, Qt::Key_Right);
+    EXPECT_EQ(currentEventText(), text);
+    EXPECT_EQ(window.grab().toImage(), before) << "every panel looks as it did";
+}
+
+namespace {
+
+// Runs the program itself with --screenshot and the given options; returns the image.
+QImage screenshot(const QStringList &options, int *exitCode = nullptr)
+{
+    QTemporaryDir dir;
+    const QString png = dir.filePath(QStringLiteral("shot.png"));
+    QProcess mailsim;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+    mailsim.setProcessEnvironment(env);
+    mailsim.start(QStringLiteral(MAILSIM_WINDOW_BINARY), QStringList{QStringLiteral("--screenshot"), png} + options);
+    if (!mailsim.waitForFinished(30000)) {
+        mailsim.kill();
+        mailsim.waitForFinished();
+    }
+    if (exitCode)
+        *exitCode = mailsim.exitCode();
+    return QImage(png);
+}
+
+int distinctColours(const QImage &image)
+{
+    QSet<QRgb> colours;
+    for (int y = 0; y < image.height(); y += 7)
+        for (int x = 0; x < image.width(); x += 7)
+            colours.insert(image.pixel(x, y));
+    return int(colours.size());
+}
+
+} // namespace
+
+TEST(WindowScreenshot, WritesAPngOfTheRequestedSizeThatIsNotBlank)
+{
+    int exitCode = -1;
+    const QImage image = screenshot({QStringLiteral("--stage"), QStringLiteral("4"), QStringLiteral("--size"), QStringLiteral("1280x720")}, &exitCode);
+    EXPECT_EQ(exitCode, 0);
+    ASSERT_FALSE(image.isNull());
+    EXPECT_EQ(image.size(), QSize(1280, 720));
+    EXPECT_GT(distinctColours(image), 20) << "text and panels, not one flat colour";
+
+    const QImage small = screenshot({QStringLiteral("--event"), QStringLiteral("3"), QStringLiteral("--size"), QStringLiteral("1024x640")}, &exitCode);
+    EXPECT_EQ(exitCode, 0);
+    EXPECT_EQ(small.size(), QSize(1024, 640));
+}
+
+TEST(WindowScreenshot, RefusesNonsenseOptionsWithAMessage)
+{
+    int exitCode = -1;
+    EXPECT_TRUE(screenshot({QStringLiteral("--size"), QStringLiteral("huge")}, &exitCode).isNull());
+    EXPECT_EQ(exitCode, 2);
+    EXPECT_TRUE(screenshot({QStringLiteral("--event"), QStringLiteral("100000")}, &exitCode).isNull());
+    EXPECT_EQ(exitCode, 2);
+    EXPECT_TRUE(screenshot({QStringLiteral(MAILSIM_TEST_DATA_DIR "/scenarios/broken/duplicate-users.yaml")}, &exitCode).isNull());
+    EXPECT_EQ(exitCode, 1);
 }
