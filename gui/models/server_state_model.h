@@ -16,8 +16,11 @@
 // The tree is rebuilt from scratch (begin/endResetModel) on every cursor move. Replaying the
 // queue and mailbox events of a classroom scenario (tens to hundreds of events, a handful of
 // rows) costs microseconds, and a reset cannot get the tree out of step with the trace,
-// which incremental row signals for moves in both directions could. If a large scenario ever
-// makes this slow, keep a snapshot per N events and replay from the nearest one.
+// which incremental row signals for moves in both directions could. The replay visits only
+// the queue and mailbox events (indexed once as the trace grows) and reuses the header
+// fields read from each stored message; with 100,000 events in the trace that keeps a step
+// within the window's budget (docs/benchmarks.md). Should it ever not, keep a snapshot per
+// N events and replay from the nearest one.
 #pragma once
 
 #include "trace/trace_event.h"
@@ -105,7 +108,17 @@ private:
     [[nodiscard]] const Node *nodeOf(const QModelIndex &index) const;
     [[nodiscard]] QVariant display(const Node &node, int column) const;
 
+    // A queue or mailbox event of the trace, with what is shown of a stored message.
+    struct Relevant
+    {
+        std::size_t event = 0;
+        QString subject;
+        QString from;
+    };
+
     const SimulationController &m_controller;
+    std::vector<Relevant> m_relevant; // in trace order, for events [0, m_scanned)
+    std::size_t m_scanned = 0;
     std::vector<Node> m_nodes;    // all nodes; their indexes are the QModelIndex internal ids
     std::vector<int> m_topLevel;  // node index of each server, in actor order
 };
