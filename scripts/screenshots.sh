@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Makes the pictures in docs/screenshots/ again, with the program itself (mailsim
+# --screenshot), at the size of a classroom projector (1280x720). Run it after a change to
+# the window and commit the pictures with the change.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+scripts/setup.sh release
+export QT_QPA_PLATFORM=offscreen
+out=docs/screenshots
+mkdir -p "$out"
+shot() { # shot NAME [options...]
+  local name="$1"; shift
+  printf '\033[1m==> %s/%s.png\033[0m\n' "$out" "$name"
+  build/release/gui/mailsim --screenshot "$out/$name.png" --size 1280x720 "$@"
+}
+
+# The built-in scenario at the start of each of the six stages, then one event later
+# (the first thing the stage does).
+for stage in 1 2 3 4 5 6; do
+  shot "stage-$stage" --stage "$stage"
+done
+# A moment inside stage 4, when the message itself travels after DATA.
+shot "transfer-data" --event 44
+shot "dark-theme" --stage 4 --theme dark
+shot "zoomed-150" --stage 3 --zoom 150
+shot "bounce" scenarios/unknown-recipient-bounce.yaml --stage 6
