@@ -44,9 +44,12 @@ void SimulationController::simulateUntil(std::size_t count)
 
 void SimulationController::moveTo(std::size_t cursor)
 {
-    simulateUntil(cursor);
+    const bool wasAtEnd = atEnd();
+    // One event ahead of the cursor: then atEnd() is true as soon as the last event is
+    // shown, not only after a further step that finds the kernel's last (untraced) work.
+    simulateUntil(cursor + 1);
     cursor = std::min(cursor, m_world->trace().size());
-    if (cursor == m_cursor)
+    if (cursor == m_cursor && atEnd() == wasAtEnd)
         return;
     const std::size_t previous = m_cursor;
     m_cursor = cursor;

@@ -50,7 +50,7 @@ public Q_SLOTS:
 Q_SIGNALS:
     // After load() and reset(): models must rebuild from scratch.
     void worldReplaced();
-    // The cursor moved from `previous` to `cursor()`.
+    // The cursor moved from `previous` to `cursor()`, or atEnd() changed.
     void cursorChanged(std::size_t previous);
 
 private:

@@ -1,5 +1,6 @@
 #include "control/simulation_controller.h"
 #include "scenario/built_in.h"
+#include "scenario/scenario_loader.h"
 
 #include <QSignalSpy>
 
@@ -103,4 +104,32 @@ TEST_F(ControllerFixture, PreviousStageAlwaysEndsAtTheStart)
         ASSERT_LT(++moves, 20) << "previousStage must make progress";
     }
     EXPECT_EQ(controller.cursor(), 0u);
+}
+
+TEST(ControllerEnd, TheEndIsKnownWhenTheLastEventIsShownEvenIfTheKernelHadWorkLeft)
+{
+    // In relay-denied the kernel still has untraced work (timers) after the last event.
+    const scenario::LoadResult loaded = scenario::loadScenarioFile(QStringLiteral(MAILSIM_SOURCE_DIR "/scenarios/relay-denied.yaml"));
+    ASSERT_TRUE(loaded.ok());
+    SimulationController full;
+    full.load(*loaded.scenario);
+    full.runToEnd();
+    const std::size_t total = full.trace().size();
+
+    SimulationController c;
+    c.load(*loaded.scenario);
+    QSignalSpy moved(&c, &SimulationController::cursorChanged);
+    while (c.cursor() + 1 < total) {
+        ASSERT_TRUE(c.stepForward());
+        EXPECT_FALSE(c.atEnd());
+    }
+    const int signals = moved.count();
+    ASSERT_TRUE(c.stepForward());
+    EXPECT_EQ(c.cursor(), total);
+    EXPECT_TRUE(c.atEnd()) << "no extra step needed to learn that nothing follows";
+    EXPECT_EQ(moved.count(), signals + 1);
+    EXPECT_FALSE(c.stepForward());
+    EXPECT_EQ(moved.count(), signals + 1) << "nothing moved, nothing changed";
+    ASSERT_TRUE(c.stepBack());
+    EXPECT_FALSE(c.atEnd());
 }
