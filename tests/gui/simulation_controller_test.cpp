@@ -123,13 +123,13 @@ TEST(ControllerEnd, TheEndIsKnownWhenTheLastEventIsShownEvenIfTheKernelHadWorkLe
         ASSERT_TRUE(c.stepForward());
         EXPECT_FALSE(c.atEnd());
     }
-    const int signals = moved.count();
+    const qsizetype before = moved.count();
     ASSERT_TRUE(c.stepForward());
     EXPECT_EQ(c.cursor(), total);
     EXPECT_TRUE(c.atEnd()) << "no extra step needed to learn that nothing follows";
-    EXPECT_EQ(moved.count(), signals + 1);
+    EXPECT_EQ(moved.count(), before + 1);
     EXPECT_FALSE(c.stepForward());
-    EXPECT_EQ(moved.count(), signals + 1) << "nothing moved, nothing changed";
+    EXPECT_EQ(moved.count(), before + 1) << "nothing moved, nothing changed";
     ASSERT_TRUE(c.stepBack());
     EXPECT_FALSE(c.atEnd());
 }
