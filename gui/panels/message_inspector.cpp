@@ -287,7 +287,24 @@ bool MessageInspector::showEvent(const trace::TraceLog &log, std::size_t eventIn
 {
     if (eventIndex >= log.size())
         return false;
-    const trace::TraceEvent &e = log.at(eventIndex);
+    const trace::TraceEvent *event = &log.at(eventIndex);
+    if (event->kind == trace::EventKind::QueueDefer
+        || event->kind == trace::EventKind::QueueRemove) {
+        // The entry's message is in the queue-add of the same server and queue id.
+        const QByteArray id = trace::queueId(*event);
+        const trace::ActorId server = event->from;
+        const trace::TraceEvent *added = nullptr;
+        for (std::size_t i = eventIndex; i-- > 0 && !added;) {
+            const trace::TraceEvent &candidate = log.at(i);
+            if (candidate.kind == trace::EventKind::QueueAdd && candidate.from == server
+                && trace::queueId(candidate) == id)
+                added = &candidate;
+        }
+        if (!added)
+            return false;
+        event = added;
+    }
+    const trace::TraceEvent &e = *event;
     const QString from = trace::actorLabel(log, e.from);
     const QString when = trace::TextFormatter::formatTime(e.time);
     Kind kind = Kind::Composed;

@@ -56,8 +56,10 @@ public:
 
     void showMessage(const QByteArray &bytes, const QString &title, Kind kind);
     // Shows the message of a compose, smtp-data, queue-add, mailbox-add or mailbox-read
-    // event, with a title made from the event; false (and nothing changes) for any other
-    // event or an index out of range.
+    // event, with a title made from the event. A queue-defer or queue-remove event shows the
+    // message of its queue entry (from the queue-add before it), since a queue row of
+    // ServerStateModel points at the event that last changed it. False (and nothing changes)
+    // for any other event or an index out of range.
     bool showEvent(const trace::TraceLog &log, std::size_t eventIndex);
     // Nothing shown; the view tells how to pick a message.
     void clear();

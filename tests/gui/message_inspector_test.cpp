@@ -208,6 +208,14 @@ TEST_F(InspectorFixture, PicksTheKindFromTheTraceEvent)
     }
     EXPECT_TRUE(inspector.title().contains(QStringLiteral("bob@example.net")));
 
+    // A queue row may point at the event that removed or deferred its entry: the message
+    // shown is the one that was queued.
+    ASSERT_TRUE(inspector.showEvent(log, firstEvent(log, EventKind::QueueAdd)));
+    const QString queued = inspector.wireText();
+    ASSERT_TRUE(inspector.showEvent(log, firstEvent(log, EventKind::QueueRemove)));
+    EXPECT_EQ(inspector.kind(), Kind::Queued);
+    EXPECT_EQ(inspector.wireText(), queued);
+
     inspector.showEvent(log, firstEvent(log, EventKind::Compose));
     const QString composed = inspector.wireText();
     EXPECT_FALSE(inspector.showEvent(log, firstEvent(log, EventKind::SmtpReply)));
