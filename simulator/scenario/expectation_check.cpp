@@ -31,14 +31,36 @@ const mail::MailServer *findServer(const world::World &world, const QString &nam
     return nullptr;
 }
 
+} // namespace
+
+QString describeExpectation(const Expectation &x)
+{
+    switch (x.kind) {
+    case Expectation::Kind::MailboxCount:
+        return QStringLiteral("%1's mailbox holds %2 message%3%4")
+            .arg(x.user).arg(x.count).arg(x.count == 1 ? "" : "s", withSubject(x.subject));
+    case Expectation::Kind::ReplySeen:
+        return QStringLiteral("a %1 reply is sent").arg(x.code);
+    case Expectation::Kind::ReplyNotSeen:
+        return QStringLiteral("no %1 reply is sent").arg(x.code);
+    case Expectation::Kind::QueueEmpty:
+        return QStringLiteral("the outgoing queue of %1 is empty").arg(x.server);
+    case Expectation::Kind::Hops:
+        return QStringLiteral("the message%1 in %2's mailbox passed through %3 server%4")
+            .arg(withSubject(x.subject), x.user).arg(x.count).arg(x.count == 1 ? "" : "s");
+    }
+    return {};
+}
+
+namespace {
+
 ExpectationResult check(const Expectation &x, const world::World &world)
 {
     ExpectationResult r;
     r.where = x.where;
+    r.description = describeExpectation(x);
     switch (x.kind) {
     case Expectation::Kind::MailboxCount: {
-        r.description = QStringLiteral("%1's mailbox holds %2 message%3%4")
-                            .arg(x.user).arg(x.count).arg(x.count == 1 ? "" : "s", withSubject(x.subject));
         const mail::Mailbox *box = world.mailboxOf(x.user);
         if (!box) {
             r.actual = QStringLiteral("there is no such mailbox");
@@ -57,15 +79,12 @@ ExpectationResult check(const Expectation &x, const world::World &world)
         for (const trace::TraceEvent &e : world.trace().events())
             times += e.kind == trace::EventKind::SmtpReply && e.code == x.code;
         const bool wanted = x.kind == Expectation::Kind::ReplySeen;
-        r.description = wanted ? QStringLiteral("a %1 reply is sent").arg(x.code)
-                               : QStringLiteral("no %1 reply is sent").arg(x.code);
         r.passed = wanted ? times > 0 : times == 0;
         r.actual = times == 0 ? QStringLiteral("none was sent")
                               : QStringLiteral("it was sent %1 time%2").arg(times).arg(times == 1 ? "" : "s");
         break;
     }
     case Expectation::Kind::QueueEmpty: {
-        r.description = QStringLiteral("the outgoing queue of %1 is empty").arg(x.server);
         const mail::MailServer *server = findServer(world, x.server);
         if (!server) {
             r.actual = QStringLiteral("there is no such server");
@@ -78,8 +97,6 @@ ExpectationResult check(const Expectation &x, const world::World &world)
         break;
     }
     case Expectation::Kind::Hops: {
-        r.description = QStringLiteral("the message%1 in %2's mailbox passed through %3 server%4")
-                            .arg(withSubject(x.subject), x.user).arg(x.count).arg(x.count == 1 ? "" : "s");
         const mail::Mailbox *box = world.mailboxOf(x.user);
         const mail::StoredMessage *found = nullptr;
         if (box) {

@@ -19,6 +19,10 @@ struct ExpectationResult
     SourceLocation where;
 };
 
+// What an expectation asks for, in words; the `description` of its result. Needs no world,
+// so a view can list the expectations before the run has reached its end.
+QString describeExpectation(const Expectation &expectation);
+
 std::vector<ExpectationResult> checkExpectations(const std::vector<Expectation> &expectations,
                                                  const world::World &world);
 
