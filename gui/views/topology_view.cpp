@@ -291,13 +291,14 @@ void TopologyView::rebuildForWorld()
 //  - The sending side, the domain of the first message in the scenario's timeline (or of
 //    the first user), is on the left; every other domain is on the right, stacked top to
 //    bottom in the scenario's order.
-//  - The middle column holds the network: the router with the most links (the Internet) in
-//    the vertical middle, the DNS server above it, other routers and any host not placed
-//    yet below it.
+//  - The middle column holds the network: the router with the most links (the Internet)
+//    level with the middle of both sides, the DNS server above it, other routers and any
+//    host not placed yet below it.
 //
 // That gives five columns: user agents, servers, network, servers, user agents. When the
-// widget is tall rather than wide, the same plan is turned by a quarter: the sending side on
-// top, the other domains at the bottom, the DNS server left of the network (arrange()).
+// widget is tall and narrow, the same plan is turned by a quarter: the sending side on top,
+// the other domains at the bottom, the DNS server left of the network (see arrange() and
+// ensureLayout()).
 void TopologyView::planLayout()
 {
     m_plan = Plan{};

@@ -227,7 +227,9 @@ TEST_F(TopologyFixture, TheEnvelopeTravelsFromSenderToReceiver)
     EXPECT_FALSE(view.isAnimating());
     EXPECT_TRUE(near(view.nodeRect(bob), view.envelopePosition()));
 
-    // Left alone, the animation ends by itself at the receiver, passing the network.
+    // Left alone, the animation ends by itself at the receiver, passing the network (slowly
+    // enough for the polling below to see it there, even on a busy machine).
+    view.setAnimationDuration(1000);
     ASSERT_TRUE(controller.stepForward());
     ASSERT_EQ(lastShown().kind, EventKind::SmtpReply);
     const QRectF internet = view.nodeRect(actorNamed("internet"));
