@@ -1,0 +1,1202 @@
+#include "views/topology_view.h"
+
+#include "control/simulation_controller.h"
+#include "models/server_state_model.h"
+#include "style/theme.h"
+
+#include <QEvent>
+#include <QFontMetricsF>
+#include <QHelpEvent>
+#include <QPainter>
+#include <QPainterPath>
+#include <QToolTip>
+#include <QVariantAnimation>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+#include <queue>
+#include <tuple>
+
+namespace mailsim::gui {
+
+namespace {
+
+using trace::ActorId;
+using trace::ActorRole;
+using trace::EventKind;
+
+// Sizes are multiples of the font's line height (see TopologyView::unit), so that the
+// window's zoom, which changes the font, scales the whole drawing.
+constexpr double kPadding = 0.45;     // inside a box
+constexpr double kGlyph = 2.2;        // side of the role glyph
+constexpr double kLabelWidth = 11.0;  // labels wider than this wrap
+constexpr double kGapAlong = 4.0;     // between columns, left to right: room for a port label
+constexpr double kGapAlongRows = 2.4; // between rows when the drawing runs top to bottom
+constexpr double kGapAcross = 0.8;    // between boxes stacked in one column
+constexpr double kGapGroups = 1.6;    // between two domains on the same side
+constexpr double kMargin = 0.8;
+constexpr double kMaxStretch = 3.0; // a big widget spreads the boxes, but not without limit
+
+QString domainOf(const QString &address)
+{
+    return address.mid(address.lastIndexOf(QLatin1Char('@')) + 1).toLower();
+}
+
+QColor mix(const QColor &a, const QColor &b, double t)
+{
+    return QColor::fromRgbF(float(a.redF() + (b.redF() - a.redF()) * t),
+                            float(a.greenF() + (b.greenF() - a.greenF()) * t),
+                            float(a.blueF() + (b.blueF() - a.blueF()) * t));
+}
+
+// Where the segment from the centre of `rect` towards `toward` leaves the rectangle.
+QPointF edgePoint(const QRectF &rect, const QPointF &toward)
+{
+    const QPointF c = rect.center();
+    const QPointF d = toward - c;
+    if (d.isNull())
+        return c;
+    double t = 1.0;
+    if (d.x() != 0.0)
+        t = std::min(t, rect.width() / 2 / std::abs(d.x()));
+    if (d.y() != 0.0)
+        t = std::min(t, rect.height() / 2 / std::abs(d.y()));
+    return c + d * t;
+}
+
+bool travels(const trace::TraceEvent &e)
+{
+    if (e.arrival < 0 || e.from < 0 || e.to < 0 || e.from == e.to)
+        return false;
+    // "No route to host" is reported by the sending host itself at once: nothing travels.
+    return !(e.kind == EventKind::TcpRefused && e.arrival <= e.time);
+}
+
+void drawEnvelopeShape(QPainter &p, const QRectF &r, const QColor &ink, const QColor &paper,
+                       double lineWidth)
+{
+    p.setPen(QPen(ink, lineWidth, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+    p.setBrush(paper);
+    p.drawRect(r);
+    const QPointF flap[] = {r.topLeft(), QPointF(r.center().x(), r.top() + r.height() * 0.58),
+                            r.topRight()};
+    p.drawPolyline(flap, 3);
+}
+
+// A drawn glyph per role rather than an emoji: it looks the same with any font (the
+// classroom machines may have DejaVu only) and scales with the box.
+void drawGlyph(QPainter &p, ActorRole role, const QRectF &r, const QColor &ink, const QColor &paper,
+               double lineWidth)
+{
+    const double w = r.width();
+    const double h = r.height();
+    const double x = r.left();
+    const double y = r.top();
+    const QPen pen(ink, lineWidth, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin);
+    p.setPen(pen);
+    p.setBrush(paper);
+    switch (role) {
+    case ActorRole::UserAgent: { // a screen on a stand: the user's computer
+        const QRectF screen(x + 0.06 * w, y + 0.1 * h, 0.88 * w, 0.6 * h);
+        p.drawRoundedRect(screen, 0.06 * w, 0.06 * w);
+        drawEnvelopeShape(p, QRectF(x + 0.3 * w, y + 0.25 * h, 0.4 * w, 0.28 * h), ink, paper,
+                          lineWidth * 0.8);
+        p.setPen(pen);
+        p.drawLine(QPointF(x + 0.5 * w, screen.bottom()), QPointF(x + 0.5 * w, y + 0.86 * h));
+        p.drawLine(QPointF(x + 0.25 * w, y + 0.88 * h), QPointF(x + 0.75 * w, y + 0.88 * h));
+        break;
+    }
+    case ActorRole::MailServer: { // a server tower with an envelope in front of it
+        const QRectF tower(x + 0.1 * w, y + 0.04 * h, 0.5 * w, 0.92 * h);
+        p.drawRoundedRect(tower, 0.05 * w, 0.05 * w);
+        for (double f : {0.18, 0.3, 0.42})
+            p.drawLine(
+                QPointF(tower.left() + 0.15 * tower.width(), tower.top() + f * tower.height()),
+                QPointF(tower.right() - 0.15 * tower.width(), tower.top() + f * tower.height()));
+        p.setBrush(ink);
+        p.drawEllipse(
+            QPointF(tower.left() + 0.25 * tower.width(), tower.top() + 0.86 * tower.height()),
+            0.03 * w, 0.03 * w);
+        drawEnvelopeShape(p, QRectF(x + 0.4 * w, y + 0.52 * h, 0.56 * w, 0.38 * h), ink, paper,
+                          lineWidth);
+        break;
+    }
+    case ActorRole::Router: { // a cloud: the network between the hosts
+        QPainterPath cloud;
+        cloud.setFillRule(Qt::WindingFill); // so that simplified() merges the overlaps
+        cloud.addEllipse(QPointF(x + 0.3 * w, y + 0.58 * h), 0.2 * w, 0.18 * h);
+        cloud.addEllipse(QPointF(x + 0.52 * w, y + 0.44 * h), 0.25 * w, 0.24 * h);
+        cloud.addEllipse(QPointF(x + 0.74 * w, y + 0.6 * h), 0.19 * w, 0.17 * h);
+        cloud.addRect(QRectF(x + 0.3 * w, y + 0.55 * h, 0.44 * w, 0.22 * h));
+        p.drawPath(cloud.simplified());
+        break;
+    }
+    case ActorRole::DnsServer: { // a directory: names in, addresses out
+        const QRectF book(x + 0.16 * w, y + 0.06 * h, 0.62 * w, 0.88 * h);
+        p.drawRoundedRect(book, 0.04 * w, 0.04 * w);
+        p.drawLine(QPointF(book.left() + 0.16 * book.width(), book.top()),
+                   QPointF(book.left() + 0.16 * book.width(), book.bottom()));
+        for (double f : {0.3, 0.45, 0.6})
+            p.drawLine(QPointF(book.left() + 0.3 * book.width(), book.top() + f * book.height()),
+                       QPointF(book.right() - 0.15 * book.width(), book.top() + f * book.height()));
+        p.setBrush(ink);
+        for (double f : {0.12, 0.42, 0.72}) // index tabs
+            p.drawRect(QRectF(book.right(), book.top() + f * book.height(), 0.08 * w, 0.12 * h));
+        break;
+    }
+    }
+}
+
+// A word or two that tells what the envelope carries.
+QString caption(const trace::TraceEvent &e)
+{
+    switch (e.kind) {
+    case EventKind::SmtpCommand: {
+        const QByteArray line = e.data.trimmed();
+        const qsizetype space = line.indexOf(' ');
+        return QString::fromUtf8(space < 0 ? line : line.left(space)).toUpper();
+    }
+    case EventKind::SmtpReply:
+        return QString::number(e.code);
+    case EventKind::SmtpData:
+        return TopologyView::tr("message");
+    case EventKind::TcpSyn:
+        return QStringLiteral("SYN");
+    case EventKind::TcpSynAck:
+        return QStringLiteral("SYN-ACK");
+    case EventKind::TcpAck:
+        return QStringLiteral("ACK");
+    case EventKind::TcpFin:
+        return QStringLiteral("FIN");
+    case EventKind::TcpRefused:
+        return QStringLiteral("RST");
+    case EventKind::DnsQuery:
+        return TopologyView::tr("DNS query");
+    case EventKind::DnsAnswer:
+        return TopologyView::tr("DNS answer");
+    default:
+        return {};
+    }
+}
+
+QColor captionColor(const trace::TraceEvent &e, const QPalette &palette)
+{
+    switch (e.kind) {
+    case EventKind::SmtpReply: {
+        const QColor c = style::replyClassColor(e.code / 100, palette);
+        return c.isValid() ? c : palette.color(QPalette::Text);
+    }
+    case EventKind::TcpSyn:
+    case EventKind::TcpSynAck:
+    case EventKind::TcpAck:
+    case EventKind::TcpFin:
+    case EventKind::TcpRefused:
+    case EventKind::DnsQuery:
+    case EventKind::DnsAnswer:
+        return style::quietColor(palette);
+    default:
+        return palette.color(QPalette::Text);
+    }
+}
+
+} // namespace
+
+TopologyView::TopologyView(const SimulationController &controller, const ServerStateModel &servers,
+                           QWidget *parent)
+    : QWidget(parent), m_controller(controller), m_servers(servers),
+      m_animation(new QVariantAnimation(this))
+{
+    setAccessibleName(tr("Network topology"));
+    setAttribute(Qt::WA_OpaquePaintEvent);
+    setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
+
+    m_animation->setStartValue(0.0);
+    m_animation->setEndValue(1.0);
+    m_animation->setEasingCurve(QEasingCurve::InOutSine);
+    connect(m_animation, &QVariantAnimation::valueChanged, this, [this](const QVariant &value) {
+        m_envelopeProgress = value.toDouble();
+        update();
+    });
+    connect(m_animation, &QVariantAnimation::finished, this, [this] {
+        m_envelopeProgress = 1.0;
+        update();
+    });
+
+    connect(&controller, &SimulationController::worldReplaced, this,
+            &TopologyView::rebuildForWorld);
+    connect(&controller, &SimulationController::cursorChanged, this,
+            &TopologyView::onCursorChanged);
+    // The model resets itself on every cursor move; whichever of us hears the controller
+    // first, the counts are read once the model is up to date.
+    connect(&servers, &QAbstractItemModel::modelReset, this, [this] {
+        refreshCounts();
+        update();
+    });
+    rebuildForWorld();
+}
+
+TopologyView::~TopologyView() = default;
+
+double TopologyView::unit() const
+{
+    return QFontMetricsF(font()).height();
+}
+
+// ---------------------------------------------------------------------------------------
+// Per world
+
+void TopologyView::rebuildForWorld()
+{
+    stopAnimation();
+    const trace::TraceLog &log = m_controller.trace();
+    const std::size_t actors = log.actors().size();
+
+    m_links.clear();
+    m_adjacent.assign(actors, {});
+    m_routes.clear();
+    for (const world::LinkSpec &link : m_controller.scenario().world.links) {
+        const ActorId a = log.findActor(link.a);
+        const ActorId b = log.findActor(link.b);
+        if (a < 0 || b < 0 || a == b)
+            continue; // the world reports such links as problems; nothing to draw
+        m_links.emplace_back(a, b);
+        m_adjacent[std::size_t(a)].emplace_back(b, link.latency);
+        m_adjacent[std::size_t(b)].emplace_back(a, link.latency);
+    }
+
+    m_connections.clear();
+    m_open.clear();
+    m_applied = 0;
+    const std::size_t cursor = std::min(m_controller.cursor(), log.size());
+    for (std::size_t i = 0; i < cursor; ++i)
+        applyEvent(i);
+    m_applied = cursor;
+
+    planLayout();
+    m_layoutDirty = true;
+    refreshPortLabels();
+    refreshCounts();
+    updateGeometry();
+    update();
+}
+
+// The layout rule, decided once per world so that nothing moves while the student steps:
+//
+//  - Each mail server forms a group with the user agents of its domain (by the users'
+//    addresses). A user agent linked straight to that server sits on the outer side of it;
+//    one linked elsewhere (say, straight to the Internet) sits beside the server, on the
+//    inner side, so that its link does not run under the server's box.
+//  - The sending side, the domain of the first message in the scenario's timeline (or of
+//    the first user), is on the left; every other domain is on the right, stacked top to
+//    bottom in the scenario's order.
+//  - The middle column holds the network: the router with the most links (the Internet)
+//    level with the middle of both sides, the DNS server above it, other routers and any
+//    host not placed yet below it.
+//
+// That gives five columns: user agents, servers, network, servers, user agents. When the
+// widget is tall and narrow, the same plan is turned by a quarter: the sending side on top,
+// the other domains at the bottom, the DNS server left of the network (see arrange() and
+// ensureLayout()).
+void TopologyView::planLayout()
+{
+    m_plan = Plan{};
+    const trace::TraceLog &log = m_controller.trace();
+    const world::WorldSpec &spec = m_controller.scenario().world;
+    const std::size_t actors = log.actors().size();
+    std::vector<bool> placed(actors, false);
+
+    const auto linked = [this](ActorId a, ActorId b) {
+        const auto &next = m_adjacent[std::size_t(a)];
+        return std::any_of(next.begin(), next.end(), [b](const auto &n) { return n.first == b; });
+    };
+
+    std::vector<std::pair<QString, Group>> domains; // in the spec's order
+    for (const world::ServerSpec &server : spec.servers) {
+        const ActorId id = log.findActor(server.settings.hostname);
+        if (id < 0 || placed[std::size_t(id)])
+            continue;
+        placed[std::size_t(id)] = true;
+        Group group;
+        group.server = id;
+        domains.emplace_back(server.settings.domain.toLower(), group);
+    }
+    const auto domainIndex = [&domains](const QString &domain) {
+        for (std::size_t i = 0; i < domains.size(); ++i)
+            if (domains[i].first == domain)
+                return int(i);
+        return -1;
+    };
+    for (const world::UserSpec &user : spec.users) {
+        const ActorId ua = log.findActor(user.uaHost);
+        const int d = domainIndex(domainOf(user.address));
+        if (ua < 0 || d < 0 || placed[std::size_t(ua)])
+            continue;
+        placed[std::size_t(ua)] = true;
+        Group &group = domains[std::size_t(d)].second;
+        (linked(ua, group.server) ? group.outer : group.inner).push_back(ua);
+    }
+
+    QString sendingDomain;
+    const world::SendSpec *first = nullptr;
+    for (const world::SendSpec &send : spec.sends)
+        if (!first || send.at < first->at)
+            first = &send;
+    if (first)
+        sendingDomain = domainOf(first->from);
+    else if (!spec.users.empty())
+        sendingDomain = domainOf(spec.users.front().address);
+    const int sending = std::max(domainIndex(sendingDomain), 0);
+    for (std::size_t i = 0; i < domains.size(); ++i)
+        (int(i) == sending ? m_plan.sending : m_plan.others).push_back(domains[i].second);
+
+    std::size_t mostLinks = 0;
+    for (std::size_t a = 0; a < actors; ++a) {
+        if (placed[a])
+            continue;
+        const ActorRole role = log.actors()[a].role;
+        if (role == ActorRole::DnsServer) {
+            m_plan.beforeHub.push_back(ActorId(a));
+            placed[a] = true;
+        } else if (role == ActorRole::Router &&
+                   (m_plan.hub < 0 || m_adjacent[a].size() > mostLinks)) {
+            m_plan.hub = ActorId(a);
+            mostLinks = m_adjacent[a].size();
+        }
+    }
+    if (m_plan.hub >= 0)
+        placed[std::size_t(m_plan.hub)] = true;
+    for (std::size_t a = 0; a < actors; ++a)
+        if (!placed[a])
+            m_plan.afterHub.push_back(ActorId(a));
+}
+
+// The fastest route by the links' latencies, as the network routes; from and to included.
+// Without a route (no links in the scenario), the straight line from one to the other.
+const std::vector<ActorId> &TopologyView::route(ActorId from, ActorId to) const
+{
+    const quint32 key = (quint32(quint16(from)) << 16) | quint16(to);
+    if (const auto found = m_routes.find(key); found != m_routes.end())
+        return found->second;
+
+    std::vector<ActorId> hops{from, to};
+    const std::size_t n = m_adjacent.size();
+    if (from >= 0 && to >= 0 && std::size_t(from) < n && std::size_t(to) < n) {
+        std::vector<qint64> distance(n, std::numeric_limits<qint64>::max());
+        std::vector<ActorId> previous(n, -1);
+        using Item = std::pair<qint64, ActorId>;
+        std::priority_queue<Item, std::vector<Item>, std::greater<>> open;
+        distance[std::size_t(from)] = 0;
+        open.emplace(0, from);
+        while (!open.empty()) {
+            const auto [d, a] = open.top();
+            open.pop();
+            if (d > distance[std::size_t(a)])
+                continue;
+            for (const auto &[b, latency] : m_adjacent[std::size_t(a)]) {
+                if (d + latency < distance[std::size_t(b)]) {
+                    distance[std::size_t(b)] = d + latency;
+                    previous[std::size_t(b)] = a;
+                    open.emplace(d + latency, b);
+                }
+            }
+        }
+        if (previous[std::size_t(to)] >= 0) {
+            hops.clear();
+            for (ActorId a = to; a >= 0; a = previous[std::size_t(a)])
+                hops.push_back(a);
+            std::reverse(hops.begin(), hops.end());
+        }
+    }
+    return m_routes.emplace(key, std::move(hops)).first->second;
+}
+
+// ---------------------------------------------------------------------------------------
+// Per cursor
+
+// Open connections are kept incrementally: each event in [old cursor, new cursor) is
+// applied, or taken back when the cursor moves back. Taking back needs no replay, because
+// every connection ever seen stays in m_connections with the indexes of its SYN and of the
+// event that closed it. A jump back over more events than there are connections rebuilds
+// the open set from that table instead. Either way a step costs a few map operations,
+// whatever the length of the trace.
+void TopologyView::applyEvent(std::size_t index)
+{
+    const trace::TraceEvent &e = m_controller.trace().at(index);
+    const qint64 i = qint64(index);
+    switch (e.kind) {
+    case EventKind::TcpSyn: {
+        auto [it, added] = m_connections.try_emplace(e.connection);
+        if (added)
+            it->second = Connection{e.from, e.to, int(e.code), i, -1, -1};
+        m_open[e.connection] = &it->second;
+        break;
+    }
+    case EventKind::TcpFin:
+    case EventKind::TcpRefused: {
+        const auto it = m_connections.find(e.connection);
+        if (it == m_connections.end())
+            break; // a refusal without SYN ("no route to host"): never open
+        Connection &c = it->second;
+        if (e.kind == EventKind::TcpFin && (c.firstFin < 0 || c.firstFin == i)) {
+            c.firstFin = i; // one direction closed: the other may still send
+            break;
+        }
+        if (c.closedAt < 0)
+            c.closedAt = i;
+        if (c.closedAt == i)
+            m_open.erase(e.connection);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+void TopologyView::unapplyEvent(std::size_t index)
+{
+    const trace::TraceEvent &e = m_controller.trace().at(index);
+    if (e.kind == EventKind::TcpSyn) {
+        m_open.erase(e.connection);
+    } else if (e.kind == EventKind::TcpFin || e.kind == EventKind::TcpRefused) {
+        const auto it = m_connections.find(e.connection);
+        if (it != m_connections.end() && it->second.closedAt == qint64(index))
+            m_open[e.connection] = &it->second;
+    }
+}
+
+void TopologyView::onCursorChanged(std::size_t previous)
+{
+    const std::size_t cursor = std::min(m_controller.cursor(), m_controller.trace().size());
+    if (cursor >= m_applied) {
+        for (std::size_t i = m_applied; i < cursor; ++i)
+            applyEvent(i);
+    } else if (m_applied - cursor > m_connections.size()) {
+        m_open.clear();
+        for (auto &[id, c] : m_connections)
+            if (c.openedAt < qint64(cursor) && (c.closedAt < 0 || c.closedAt >= qint64(cursor)))
+                m_open[id] = &c;
+    } else {
+        for (std::size_t i = m_applied; i > cursor; --i)
+            unapplyEvent(i - 1);
+    }
+    m_applied = cursor;
+    refreshPortLabels();
+
+    // Any move ends the envelope of the step before; only a single step forward starts one,
+    // once the event it carries is shown.
+    stopAnimation();
+    if (cursor == previous + 1)
+        startAnimationFor(cursor - 1);
+    update();
+}
+
+void TopologyView::refreshPortLabels()
+{
+    // Connections between the same two hosts to the same port share one label ("×2").
+    std::map<std::tuple<ActorId, ActorId, int>, int> same;
+    for (const auto &[id, c] : m_open)
+        ++same[{c->client, c->server, c->port}];
+
+    std::map<std::pair<ActorId, ActorId>, std::map<int, int>> bySegment;
+    m_busyLinks.clear();
+    for (const auto &[key, count] : same) {
+        const auto &[client, server, port] = key;
+        const std::vector<ActorId> &hops = route(client, server);
+        for (std::size_t h = 0; h + 1 < hops.size(); ++h)
+            m_busyLinks.insert(std::minmax(hops[h], hops[h + 1]));
+        // On the last hop, in front of the server: the port is the server's.
+        const ActorId via = hops.size() >= 2 ? hops[hops.size() - 2] : client;
+        bySegment[{via, server}][port] += count;
+    }
+    m_portLabels.clear();
+    for (const auto &[segment, ports] : bySegment) {
+        int index = 0;
+        for (const auto &[port, count] : ports) {
+            const QString text = count > 1 ? QStringLiteral(":%1 ×%2").arg(port).arg(count)
+                                           : QStringLiteral(":%1").arg(port);
+            m_portLabels.push_back(
+                {segment.first, segment.second, text, index++, int(ports.size())});
+        }
+    }
+}
+
+void TopologyView::refreshCounts()
+{
+    m_counts.clear();
+    const QAbstractItemModel &model = m_servers;
+    for (int row = 0; row < model.rowCount(); ++row) {
+        const QModelIndex server = model.index(row, 0);
+        const auto actor = ActorId(server.data(ServerStateModel::ActorRole).toInt());
+        Counts &counts = m_counts[actor];
+        for (int child = 0; child < model.rowCount(server); ++child) {
+            const QModelIndex index = model.index(child, 0, server);
+            const auto type =
+                ServerStateModel::NodeType(index.data(ServerStateModel::NodeTypeRole).toInt());
+            if (type == ServerStateModel::NodeType::Queue)
+                counts.queue = model.rowCount(index);
+            else if (type == ServerStateModel::NodeType::Mailbox)
+                counts.stored += model.rowCount(index);
+        }
+    }
+    // Only the last event's rows are marked, so this walks a handful of rows, not the
+    // whole queue. An entry removed by that event is still listed (for one step), but is
+    // no longer in the queue.
+    for (const QModelIndex &index : m_servers.changedIndexes()) {
+        const auto type =
+            ServerStateModel::NodeType(index.data(ServerStateModel::NodeTypeRole).toInt());
+        const auto actor = ActorId(index.data(ServerStateModel::ActorRole).toInt());
+        const auto change =
+            ServerStateModel::Change(index.data(ServerStateModel::ChangeRole).toInt());
+        if (!m_counts.contains(actor))
+            continue;
+        Counts &counts = m_counts[actor];
+        if (type == ServerStateModel::NodeType::QueueEntry) {
+            counts.queueChanged = true;
+            if (change == ServerStateModel::Change::Removed)
+                --counts.queue;
+        } else if (type == ServerStateModel::NodeType::Message) {
+            counts.storedChanged = true;
+        }
+    }
+}
+
+trace::ActorId TopologyView::activeActor() const
+{
+    const std::size_t cursor = m_controller.cursor();
+    return cursor == 0 ? ActorId(-1) : m_controller.trace().at(cursor - 1).from;
+}
+
+trace::ActorId TopologyView::activePeer() const
+{
+    const std::size_t cursor = m_controller.cursor();
+    if (cursor == 0)
+        return -1;
+    const trace::TraceEvent &e = m_controller.trace().at(cursor - 1);
+    return e.to != e.from ? e.to : ActorId(-1);
+}
+
+QString TopologyView::countsText(ActorId actor) const
+{
+    const Counts counts = m_counts.value(actor);
+    return tr("queue %1 · mailboxes %2").arg(counts.queue).arg(counts.stored);
+}
+
+QString TopologyView::nodeText(ActorId actor) const
+{
+    const trace::TraceLog &log = m_controller.trace();
+    if (actor < 0 || std::size_t(actor) >= log.actors().size())
+        return {};
+    const trace::Actor &a = log.actor(actor);
+    QString text = QStringLiteral("%1\n%2").arg(a.label.isEmpty() ? a.name : a.label, a.name);
+    if (a.role == ActorRole::MailServer)
+        text += QLatin1Char('\n') + countsText(actor);
+    return text;
+}
+
+QStringList TopologyView::portLabels() const
+{
+    QStringList labels;
+    for (const PortLabel &label : m_portLabels)
+        labels << label.text;
+    return labels;
+}
+
+// ---------------------------------------------------------------------------------------
+// The envelope
+
+void TopologyView::setAnimationDuration(int ms)
+{
+    m_animationDuration = std::max(ms, 0);
+    if (m_animationDuration == 0)
+        stopAnimation();
+}
+
+void TopologyView::startAnimationFor(std::size_t eventIndex)
+{
+    if (m_animationDuration <= 0)
+        return;
+    const trace::TraceEvent &e = m_controller.trace().at(eventIndex);
+    if (!travels(e))
+        return;
+    m_envelopeRoute = route(e.from, e.to);
+    m_envelopeEvent = eventIndex;
+    m_envelopeProgress = 0.0;
+    m_animation->setDuration(m_animationDuration);
+    m_animation->start();
+}
+
+void TopologyView::stopAnimation()
+{
+    m_animation->stop();
+    m_envelopeRoute.clear();
+    m_envelopeProgress = 0.0;
+}
+
+void TopologyView::finishAnimation()
+{
+    if (!isAnimating())
+        return;
+    m_animation->stop();
+    m_envelopeProgress = 1.0;
+    update();
+}
+
+bool TopologyView::isAnimating() const
+{
+    return m_animation->state() == QAbstractAnimation::Running;
+}
+
+QPointF TopologyView::envelopePosition() const
+{
+    if (m_envelopeRoute.empty())
+        return {};
+    ensureLayout();
+    return m_toWidget.map(pointAlong(routePoints(m_envelopeRoute), m_envelopeProgress));
+}
+
+// The route as points in drawing coordinates: from the sender's border, through the
+// centres of the hosts on the way, to the receiver's border.
+std::vector<QPointF> TopologyView::routePoints(const std::vector<ActorId> &hops) const
+{
+    std::vector<QPointF> points;
+    for (const ActorId a : hops)
+        points.push_back(m_rects[std::size_t(a)].center());
+    if (points.size() >= 2) {
+        points.front() = edgePoint(m_rects[std::size_t(hops.front())], points[1]);
+        points.back() = edgePoint(m_rects[std::size_t(hops.back())], points[points.size() - 2]);
+    }
+    return points;
+}
+
+QPointF TopologyView::pointAlong(const std::vector<QPointF> &points, double fraction) const
+{
+    if (points.empty())
+        return {};
+    double total = 0;
+    for (std::size_t i = 1; i < points.size(); ++i)
+        total += QLineF(points[i - 1], points[i]).length();
+    double left = std::clamp(fraction, 0.0, 1.0) * total;
+    for (std::size_t i = 1; i < points.size(); ++i) {
+        const double length = QLineF(points[i - 1], points[i]).length();
+        if (left <= length && length > 0)
+            return points[i - 1] + (points[i] - points[i - 1]) * (left / length);
+        left -= length;
+    }
+    return points.back();
+}
+
+// ---------------------------------------------------------------------------------------
+// Geometry
+
+QSizeF TopologyView::boxSize(ActorId actor) const
+{
+    const trace::Actor &a = m_controller.trace().actor(actor);
+    const double u = unit();
+    QFont bold = font();
+    bold.setBold(true);
+    const QFontMetricsF boldMetrics(bold);
+    const QFontMetricsF metrics(font());
+    const QString label = a.label.isEmpty() ? a.name : a.label;
+    double textWidth = std::max(
+        boldMetrics.boundingRect(QRectF(0, 0, kLabelWidth * u, 1e6), Qt::TextWordWrap, label)
+            .width(),
+        metrics.horizontalAdvance(a.name));
+    int lines = 1;
+    if (a.role == ActorRole::MailServer) {
+        // Wide enough for large counts, so that the box does not grow while stepping.
+        textWidth = std::max(textWidth, metrics.horizontalAdvance(tr("queue 888 · mailboxes 888")));
+        ++lines;
+    }
+    textWidth = std::ceil(textWidth);
+    const double labelHeight =
+        boldMetrics.boundingRect(QRectF(0, 0, textWidth, 1e6), Qt::TextWordWrap, label).height();
+    const double textHeight = labelHeight + lines * metrics.lineSpacing();
+    const double pad = kPadding * u;
+    return {pad + kGlyph * u + pad + textWidth + pad, std::max(kGlyph * u, textHeight) + 2 * pad};
+}
+
+TopologyView::Geometry TopologyView::arrange(bool horizontal) const
+{
+    const std::size_t actors = m_controller.trace().actors().size();
+    const double u = unit();
+    const double gapAlong = (horizontal ? kGapAlong : kGapAlongRows) * u;
+    const double gapAcross = kGapAcross * u;
+    const double gapGroups = kGapGroups * u;
+    const double margin = kMargin * u;
+
+    std::vector<QSizeF> sizes(actors);
+    for (std::size_t a = 0; a < actors; ++a)
+        sizes[a] = boxSize(ActorId(a));
+    // "Along" runs from the sending side to the others; "across" is the other direction.
+    const auto along = [&](ActorId a) {
+        return horizontal ? sizes[std::size_t(a)].width() : sizes[std::size_t(a)].height();
+    };
+    const auto across = [&](ActorId a) {
+        return horizontal ? sizes[std::size_t(a)].height() : sizes[std::size_t(a)].width();
+    };
+    const auto stackLength = [&](const std::vector<ActorId> &stack) {
+        double length = 0;
+        for (const ActorId a : stack)
+            length += across(a);
+        return stack.empty() ? 0.0 : length + gapAcross * double(stack.size() - 1);
+    };
+    const auto innerStack = [](const Group &g) {
+        std::vector<ActorId> stack{g.server};
+        stack.insert(stack.end(), g.inner.begin(), g.inner.end());
+        return stack;
+    };
+    const auto groupLength = [&](const Group &g) {
+        return std::max(stackLength(g.outer), stackLength(innerStack(g)));
+    };
+    const auto sideLength = [&](const std::vector<Group> &groups) {
+        double length = 0;
+        for (const Group &g : groups)
+            length += groupLength(g);
+        return groups.empty() ? 0.0 : length + gapGroups * double(groups.size() - 1);
+    };
+
+    // Columns along: sending user agents, sending server, network, servers, user agents.
+    enum Column
+    {
+        SendingOuter,
+        SendingInner,
+        Middle,
+        OthersInner,
+        OthersOuter,
+        ColumnCount
+    };
+    std::array<std::vector<ActorId>, ColumnCount> columns;
+    for (const Group &g : m_plan.sending) {
+        columns[SendingOuter].insert(columns[SendingOuter].end(), g.outer.begin(), g.outer.end());
+        for (const ActorId a : innerStack(g))
+            columns[SendingInner].push_back(a);
+    }
+    for (const Group &g : m_plan.others) {
+        columns[OthersOuter].insert(columns[OthersOuter].end(), g.outer.begin(), g.outer.end());
+        for (const ActorId a : innerStack(g))
+            columns[OthersInner].push_back(a);
+    }
+    std::vector<ActorId> middle = m_plan.beforeHub;
+    if (m_plan.hub >= 0)
+        middle.push_back(m_plan.hub);
+    middle.insert(middle.end(), m_plan.afterHub.begin(), m_plan.afterHub.end());
+    columns[Middle] = middle;
+
+    std::array<double, ColumnCount> centreAlong{};
+    double position = margin;
+    bool any = false;
+    for (int c = 0; c < ColumnCount; ++c) {
+        double width = 0;
+        for (const ActorId a : columns[std::size_t(c)])
+            width = std::max(width, along(a));
+        if (width <= 0)
+            continue;
+        if (any)
+            position += gapAlong;
+        centreAlong[std::size_t(c)] = position + width / 2;
+        position += width;
+        any = true;
+    }
+    const double totalAlong = position + margin;
+
+    // Across, everything lines up on one line: the middle of each side and the centre of the
+    // network. The DNS server goes before it and other hosts after it, so the drawing
+    // reaches further on one side of that line than on the other.
+    double before = std::max(sideLength(m_plan.sending), sideLength(m_plan.others)) / 2;
+    double after = before;
+    if (m_plan.hub >= 0) {
+        const double hub = across(m_plan.hub);
+        const double beforeHub = stackLength(m_plan.beforeHub);
+        const double afterHub = stackLength(m_plan.afterHub);
+        before = std::max(before, hub / 2 + (beforeHub > 0 ? gapAcross + beforeHub : 0.0));
+        after = std::max(after, hub / 2 + (afterHub > 0 ? gapAcross + afterHub : 0.0));
+    } else {
+        before = after = std::max(before, stackLength(middle) / 2);
+    }
+    const double totalAcross = before + after;
+    const double mid = margin + before;
+
+    Geometry geometry;
+    geometry.rects.assign(actors, QRectF());
+    const auto place = [&](ActorId a, double centreAlongValue, double start) {
+        const QSizeF s = sizes[std::size_t(a)];
+        const double centreAcross = start + across(a) / 2;
+        const QPointF centre = horizontal ? QPointF(centreAlongValue, centreAcross)
+                                          : QPointF(centreAcross, centreAlongValue);
+        geometry.rects[std::size_t(a)] = QRectF(centre - QPointF(s.width() / 2, s.height() / 2), s);
+    };
+    const auto placeStack = [&](const std::vector<ActorId> &stack, double centreAlongValue,
+                                double start) {
+        for (const ActorId a : stack) {
+            place(a, centreAlongValue, start);
+            start += across(a) + gapAcross;
+        }
+    };
+    const auto placeSide = [&](const std::vector<Group> &groups, Column outer, Column inner) {
+        double start = mid - sideLength(groups) / 2;
+        for (const Group &g : groups) {
+            const double length = groupLength(g);
+            placeStack(g.outer, centreAlong[outer], start + (length - stackLength(g.outer)) / 2);
+            const std::vector<ActorId> stack = innerStack(g);
+            placeStack(stack, centreAlong[inner], start + (length - stackLength(stack)) / 2);
+            start += length + gapGroups;
+        }
+    };
+    placeSide(m_plan.sending, SendingOuter, SendingInner);
+    placeSide(m_plan.others, OthersOuter, OthersInner);
+    if (m_plan.hub >= 0) {
+        const double hub = across(m_plan.hub);
+        place(m_plan.hub, centreAlong[Middle], mid - hub / 2);
+        placeStack(m_plan.beforeHub, centreAlong[Middle],
+                   mid - hub / 2 - gapAcross - stackLength(m_plan.beforeHub));
+        placeStack(m_plan.afterHub, centreAlong[Middle], mid + hub / 2 + gapAcross);
+    } else {
+        placeStack(middle, centreAlong[Middle], mid - stackLength(middle) / 2);
+    }
+
+    const double acrossWithMargins = totalAcross + 2 * margin;
+    geometry.size =
+        horizontal ? QSizeF(totalAlong, acrossWithMargins) : QSizeF(acrossWithMargins, totalAlong);
+    return geometry;
+}
+
+// Chooses the orientation: left to right unless top to bottom lets the drawing be clearly
+// larger (a tall, narrow dock). Then fits the drawing to the widget: one that does not fit
+// is scaled down as a whole; in the room that is left, the boxes keep their size (it follows
+// the font) and their centres spread apart, up to kMaxStretch, to use the space.
+void TopologyView::ensureLayout() const
+{
+    // The size is compared as well: a hidden widget gets its resize event only when shown.
+    if (!m_layoutDirty && m_layoutSize == size())
+        return;
+    m_layoutDirty = false;
+    m_layoutSize = size();
+    const Geometry wide = arrange(true);
+    const Geometry tall = arrange(false);
+    const double width = std::max(1, this->width());
+    const double height = std::max(1, this->height());
+    const auto fit = [&](const Geometry &g) {
+        if (g.size.isEmpty())
+            return 1.0;
+        return std::min({1.0, width / g.size.width(), height / g.size.height()});
+    };
+    const Geometry &chosen = fit(wide) * 1.1 >= fit(tall) ? wide : tall;
+    const double scale = fit(chosen);
+    m_rects = chosen.rects;
+
+    // Spread the centres away from the drawing's centre by a factor per direction, in the
+    // room the widget has at this scale. Every box keeps its size, so boxes that did not
+    // overlap still do not.
+    const QSizeF room(width / scale, height / scale);
+    const double margin = kMargin * unit();
+    const QPointF centre(chosen.size.width() / 2, chosen.size.height() / 2);
+    double stretchX = kMaxStretch;
+    double stretchY = kMaxStretch;
+    for (const QRectF &r : m_rects) {
+        if (r.isEmpty())
+            continue;
+        const QPointF offset = r.center() - centre;
+        if (std::abs(offset.x()) > 1e-6)
+            stretchX = std::min(stretchX,
+                                (room.width() / 2 - margin - r.width() / 2) / std::abs(offset.x()));
+        if (std::abs(offset.y()) > 1e-6)
+            stretchY = std::min(stretchY, (room.height() / 2 - margin - r.height() / 2) /
+                                              std::abs(offset.y()));
+    }
+    stretchX = std::max(stretchX, 1.0);
+    stretchY = std::max(stretchY, 1.0);
+    for (QRectF &r : m_rects) {
+        if (r.isEmpty())
+            continue;
+        const QPointF offset = r.center() - centre;
+        r.moveCenter(QPointF(room.width() / 2 + offset.x() * stretchX,
+                             room.height() / 2 + offset.y() * stretchY));
+    }
+    m_toWidget = QTransform::fromScale(scale, scale);
+}
+
+QRectF TopologyView::nodeRect(ActorId actor) const
+{
+    ensureLayout();
+    if (actor < 0 || std::size_t(actor) >= m_rects.size())
+        return {};
+    return m_toWidget.mapRect(m_rects[std::size_t(actor)]);
+}
+
+trace::ActorId TopologyView::actorAt(const QPointF &widgetPos) const
+{
+    ensureLayout();
+    for (std::size_t a = 0; a < m_rects.size(); ++a)
+        if (m_toWidget.mapRect(m_rects[a]).contains(widgetPos))
+            return ActorId(a);
+    return -1;
+}
+
+QSize TopologyView::sizeHint() const
+{
+    // About a third of a 1280×720 window at the default font; the drawing fits any size.
+    const double u = unit();
+    return {int(30 * u), int(22 * u)};
+}
+
+QSize TopologyView::minimumSizeHint() const
+{
+    const double u = unit();
+    return {int(12 * u), int(9 * u)};
+}
+
+// ---------------------------------------------------------------------------------------
+// Events and painting
+
+void TopologyView::resizeEvent(QResizeEvent *event)
+{
+    m_layoutDirty = true;
+    QWidget::resizeEvent(event);
+}
+
+void TopologyView::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::FontChange) {
+        m_layoutDirty = true;
+        updateGeometry();
+        update();
+    } else if (event->type() == QEvent::PaletteChange ||
+               event->type() == QEvent::ApplicationPaletteChange ||
+               event->type() == QEvent::StyleChange) {
+        update();
+    }
+    QWidget::changeEvent(event);
+}
+
+QString TopologyView::toolTipFor(ActorId actor) const
+{
+    const trace::Actor &a = m_controller.trace().actor(actor);
+    QString text =
+        QStringLiteral("%1\n%2 %3").arg(a.label.isEmpty() ? a.name : a.label, a.name, a.address);
+    if (a.role == ActorRole::MailServer) {
+        const Counts counts = m_counts.value(actor);
+        text +=
+            QLatin1Char('\n') + tr("%n message(s) in the outgoing queue", nullptr, counts.queue) +
+            QLatin1Char('\n') + tr("%n message(s) in its users' mailboxes", nullptr, counts.stored);
+    }
+    return text;
+}
+
+bool TopologyView::event(QEvent *event)
+{
+    if (event->type() == QEvent::ToolTip) {
+        const auto *help = static_cast<QHelpEvent *>(event);
+        const ActorId actor = actorAt(help->pos());
+        if (actor >= 0)
+            QToolTip::showText(help->globalPos(), toolTipFor(actor), this);
+        else
+            QToolTip::hideText();
+        return true;
+    }
+    return QWidget::event(event);
+}
+
+void TopologyView::paintEvent(QPaintEvent *)
+{
+    ensureLayout();
+    QPainter p(this);
+    p.fillRect(rect(), palette().color(QPalette::Base));
+    p.setRenderHint(QPainter::Antialiasing);
+    p.setRenderHint(QPainter::TextAntialiasing);
+    p.setTransform(m_toWidget);
+    p.setFont(font());
+    paintLinks(p);
+    for (std::size_t a = 0; a < m_rects.size(); ++a)
+        paintNode(p, ActorId(a));
+    paintPortLabels(p);
+    paintEnvelope(p);
+}
+
+void TopologyView::paintLinks(QPainter &p) const
+{
+    const QPalette &pal = palette();
+    const double line = std::max(1.0, unit() / 12);
+    std::set<std::pair<ActorId, ActorId>> active;
+    if (m_applied > 0) {
+        const trace::TraceEvent &e = m_controller.trace().at(m_applied - 1);
+        if (travels(e)) {
+            const std::vector<ActorId> &hops = route(e.from, e.to);
+            for (std::size_t h = 0; h + 1 < hops.size(); ++h)
+                active.insert(std::minmax(hops[h], hops[h + 1]));
+            if (hops.size() == 2 &&
+                !std::any_of(m_links.begin(), m_links.end(), [&](const auto &l) {
+                    return std::minmax(l.first, l.second) == std::minmax(e.from, e.to);
+                })) {
+                // No link between them in the scenario: show the way it went as a dashed line.
+                p.setPen(QPen(style::activeColor(pal), line * 2.5, Qt::DashLine, Qt::RoundCap));
+                p.drawLine(m_rects[std::size_t(e.from)].center(),
+                           m_rects[std::size_t(e.to)].center());
+            }
+        }
+    }
+    // Idle links are quiet; links carrying an open connection are darker and thicker; the
+    // links the last event travelled are in the active colour and thicker still.
+    for (const auto &[a, b] : m_links) {
+        const auto key = std::minmax(a, b);
+        QPen pen(style::quietColor(pal), line, Qt::SolidLine, Qt::RoundCap);
+        if (active.count(key))
+            pen = QPen(style::activeColor(pal), line * 3, Qt::SolidLine, Qt::RoundCap);
+        else if (m_busyLinks.count(key))
+            pen = QPen(pal.color(QPalette::Text), line * 2, Qt::SolidLine, Qt::RoundCap);
+        p.setPen(pen);
+        p.drawLine(m_rects[std::size_t(a)].center(), m_rects[std::size_t(b)].center());
+    }
+}
+
+void TopologyView::paintNode(QPainter &p, ActorId actor) const
+{
+    const QRectF r = m_rects[std::size_t(actor)];
+    if (r.isEmpty())
+        return;
+    const trace::Actor &a = m_controller.trace().actor(actor);
+    const QPalette &pal = palette();
+    const QColor text = pal.color(QPalette::Text);
+    const QColor base = pal.color(QPalette::Base);
+    const QColor activeColor = style::activeColor(pal);
+    const double u = unit();
+    const double line = std::max(1.0, u / 12);
+    const double pad = kPadding * u;
+    const bool active = actor == activeActor();
+    const bool peer = actor == activePeer();
+
+    // The active actor: tinted fill and a thick frame; the receiver: a dashed frame. The
+    // frame tells them apart without the colour.
+    QPen frame(mix(text, base, 0.45), line);
+    QColor fill = base;
+    if (active) {
+        frame = QPen(activeColor, line * 4);
+        fill = mix(base, activeColor, 0.16);
+    } else if (peer) {
+        frame = QPen(activeColor, line * 2.5, Qt::DashLine);
+    }
+    frame.setJoinStyle(Qt::RoundJoin);
+    p.setPen(frame);
+    p.setBrush(fill);
+    p.drawRoundedRect(r, 0.35 * u, 0.35 * u);
+
+    const double glyph = kGlyph * u;
+    drawGlyph(p, a.role, QRectF(r.left() + pad, r.center().y() - glyph / 2, glyph, glyph),
+              active || peer ? activeColor : text, fill, line * 1.4);
+
+    const double left = r.left() + pad + glyph + pad;
+    const double width = r.right() - pad - left;
+    QFont bold = font();
+    bold.setBold(true);
+    const QFontMetricsF metrics(font());
+    const QString label = a.label.isEmpty() ? a.name : a.label;
+    const double labelHeight = QFontMetricsF(bold)
+                                   .boundingRect(QRectF(0, 0, width, 1e6), Qt::TextWordWrap, label)
+                                   .height();
+    const int lines = a.role == ActorRole::MailServer ? 2 : 1;
+    double y = r.center().y() - (labelHeight + lines * metrics.lineSpacing()) / 2;
+
+    p.setPen(text);
+    p.setFont(bold);
+    p.drawText(QRectF(left, y, width, labelHeight), Qt::AlignLeft | Qt::TextWordWrap, label);
+    y += labelHeight;
+    p.setFont(font());
+    p.setPen(mix(text, base, 0.25));
+    p.drawText(QRectF(left, y, width, metrics.lineSpacing()), Qt::AlignLeft | Qt::AlignVCenter,
+               metrics.elidedText(a.name, Qt::ElideMiddle, width));
+    y += metrics.lineSpacing();
+    if (a.role != ActorRole::MailServer)
+        return;
+
+    // The counts: the one the last event changed is bold on a tinted background.
+    const Counts counts = m_counts.value(actor);
+    const QString queue = tr("queue %1").arg(counts.queue);
+    const QString separator = QStringLiteral(" · ");
+    const QString stored = tr("mailboxes %1").arg(counts.stored);
+    double x = left;
+    const auto part = [&](const QString &s, bool changed, const QColor &background) {
+        QFont f = font();
+        f.setBold(changed);
+        const double w = QFontMetricsF(f).horizontalAdvance(s);
+        const QRectF box(x, y, w, metrics.lineSpacing());
+        if (changed) {
+            p.setPen(Qt::NoPen);
+            p.setBrush(background);
+            p.drawRoundedRect(box.adjusted(-0.15 * u, 0, 0.15 * u, 0), 0.2 * u, 0.2 * u);
+        }
+        p.setFont(f);
+        p.setPen(text);
+        p.drawText(box, Qt::AlignLeft | Qt::AlignVCenter, s);
+        x += w;
+    };
+    part(queue, counts.queueChanged, style::changedBackground(pal));
+    part(separator, false, {});
+    part(stored, counts.storedChanged, style::addedBackground(pal));
+    p.setFont(font());
+}
+
+void TopologyView::paintPortLabels(QPainter &p) const
+{
+    const QPalette &pal = palette();
+    const double u = unit();
+    QFont bold = font();
+    bold.setBold(true);
+    const QFontMetricsF metrics(bold);
+    p.setFont(bold);
+    for (const PortLabel &label : m_portLabels) {
+        const QRectF viaRect = m_rects[std::size_t(label.via)];
+        const QRectF serverRect = m_rects[std::size_t(label.server)];
+        // In the middle of the visible part of the segment in front of the server.
+        const QPointF a = edgePoint(viaRect, serverRect.center());
+        const QPointF b = edgePoint(serverRect, viaRect.center());
+        QPointF centre = (a + b) / 2;
+        const QSizeF size(metrics.horizontalAdvance(label.text) + 0.8 * u,
+                          metrics.height() + 0.2 * u);
+        if (label.count > 1) {
+            const QLineF direction(a, b);
+            const QPointF normal =
+                direction.length() > 0
+                    ? QPointF(-direction.dy(), direction.dx()) / direction.length()
+                    : QPointF(0, 1);
+            centre += normal * (label.index - (label.count - 1) / 2.0) * (size.height() + 0.2 * u);
+        }
+        const QRectF pill(centre - QPointF(size.width() / 2, size.height() / 2), size);
+        p.setPen(QPen(pal.color(QPalette::Text), std::max(1.0, u / 10)));
+        p.setBrush(pal.color(QPalette::Base));
+        p.drawRoundedRect(pill, size.height() / 2, size.height() / 2);
+        p.drawText(pill, Qt::AlignCenter, label.text);
+    }
+    p.setFont(font());
+}
+
+void TopologyView::paintEnvelope(QPainter &p) const
+{
+    if (!isAnimating() || m_envelopeRoute.empty())
+        return;
+    const QPalette &pal = palette();
+    const double u = unit();
+    const QPointF at = pointAlong(routePoints(m_envelopeRoute), m_envelopeProgress);
+    const QRectF envelope(at - QPointF(1.2 * u, 0.8 * u), QSizeF(2.4 * u, 1.6 * u));
+    drawEnvelopeShape(p, envelope, style::activeColor(pal), pal.color(QPalette::Base),
+                      std::max(1.5, u / 7));
+
+    const trace::TraceEvent &e = m_controller.trace().at(m_envelopeEvent);
+    const QString text = caption(e);
+    if (text.isEmpty())
+        return;
+    QFont bold = font();
+    bold.setBold(true);
+    const QFontMetricsF metrics(bold);
+    const QSizeF size(metrics.horizontalAdvance(text) + 0.5 * u, metrics.height());
+    const QRectF box(QPointF(at.x() - size.width() / 2, envelope.bottom() + 0.1 * u), size);
+    p.setPen(Qt::NoPen);
+    p.setBrush(pal.color(QPalette::Base));
+    p.drawRoundedRect(box, 0.2 * u, 0.2 * u);
+    p.setFont(bold);
+    p.setPen(captionColor(e, pal));
+    p.drawText(box, Qt::AlignCenter, text);
+    p.setFont(font());
+}
+
+} // namespace mailsim::gui
