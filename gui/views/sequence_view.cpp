@@ -194,7 +194,7 @@ void SequenceView::followCursor()
     updateLanes();
     updateScrollBars();
     if (m_rows > 0)
-        ensureRowVisible(m_rows - 1);
+        ensureEventVisible(m_rows - 1);
     viewport()->update();
 }
 
@@ -380,7 +380,7 @@ void SequenceView::updateScrollBars()
     h->setSingleStep(std::max(1, m_metrics.minLaneWidth / 4));
 }
 
-void SequenceView::ensureRowVisible(std::size_t eventIndex)
+void SequenceView::ensureEventVisible(std::size_t eventIndex)
 {
     const int body = std::max(0, viewport()->height() - m_metrics.headerHeight);
     const qint64 top = qint64(eventIndex) * m_metrics.rowHeight;
@@ -391,6 +391,24 @@ void SequenceView::ensureRowVisible(std::size_t eventIndex)
         value = top;
     verticalScrollBar()->setValue(
         int(std::clamp<qint64>(value, 0, std::numeric_limits<int>::max())));
+
+    // Sideways too, when the lanes do not all fit: the lanes of the event, with half a lane
+    // either side for the label of a marker.
+    const trace::TraceEvent &e = m_controller.trace().at(eventIndex);
+    const int a = laneOf(e.from) >= 0 ? laneOf(e.from) : laneOf(e.to);
+    const int b = laneOf(e.to) >= 0 ? laneOf(e.to) : a;
+    if (a < 0)
+        return;
+    const double lw = laneWidth();
+    const int left = int(std::min(a, b) * lw);
+    const int right = int((std::max(a, b) + 1) * lw);
+    const int width = viewport()->width();
+    int x = horizontalScrollBar()->value();
+    if (right > x + width)
+        x = right - width;
+    if (left < x) // wider than the viewport: its left end wins
+        x = left;
+    horizontalScrollBar()->setValue(x);
 }
 
 QSize SequenceView::sizeHint() const
@@ -724,7 +742,7 @@ void SequenceView::changeEvent(QEvent *event)
         updateMetrics();
         updateScrollBars();
         if (m_rows > 0)
-            ensureRowVisible(m_rows - 1);
+            ensureEventVisible(m_rows - 1);
         updateGeometry();
         viewport()->update();
         break;
@@ -788,7 +806,7 @@ void SequenceView::selectEvent(std::size_t eventIndex)
     if (eventIndex >= m_rows)
         return;
     m_selected = eventIndex;
-    ensureRowVisible(eventIndex);
+    ensureEventVisible(eventIndex);
     viewport()->update();
 }
 

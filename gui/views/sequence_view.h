@@ -117,7 +117,8 @@ private:
     void updateLanes();
     void updateMetrics();
     void updateScrollBars();
-    void ensureRowVisible(std::size_t eventIndex);
+    // Scrolls so that the row, and the lanes it touches, are in sight.
+    void ensureEventVisible(std::size_t eventIndex);
 
     [[nodiscard]] int contentWidth() const;
     [[nodiscard]] double laneWidth() const;

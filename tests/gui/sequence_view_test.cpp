@@ -384,6 +384,20 @@ TEST_F(SequenceFixture, LanesKeepAMinimumWidthAndScrollSideways)
     view->horizontalScrollBar()->setValue(view->horizontalScrollBar()->maximum());
     EXPECT_EQ(view->laneCenterX(1) - view->laneCenterX(0), spacing);
     EXPECT_LE(view->laneCenterX(view->laneCount() - 1), view->viewport()->width());
+
+    // Stepping brings the lanes of the current event into sight.
+    controller.seek(1);    // Alice composes, on the leftmost lane
+    controller.runToEnd(); // Bob reads, on the rightmost
+    const trace::TraceEvent &read = event(view->rowCount() - 1);
+    const int bob = view->laneCenterX(view->laneOf(read.from));
+    const int server = view->laneCenterX(view->laneOf(read.to));
+    EXPECT_GE(std::min(bob, server), 0);
+    EXPECT_LE(std::max(bob, server), view->viewport()->width());
+    EXPECT_GT(view->horizontalScrollBar()->value(), 0);
+    view->selectEvent(0); // Alice composes, far left
+    const int alice = view->laneCenterX(view->laneOf(event(0).from));
+    EXPECT_GE(alice, 0);
+    EXPECT_LE(alice, view->viewport()->width());
 }
 
 TEST_F(SequenceFixture, DnsAndTcpAreQuieterThanSmtp)
