@@ -242,4 +242,18 @@ QString explain(const TraceLog &log, std::size_t index)
     return {};
 }
 
+QString explainInFull(const TraceLog &log, std::size_t index)
+{
+    const TraceEvent &e = log.at(index);
+    const QString specific = explain(log, index);
+    if (e.kind != EventKind::SmtpReply)
+        return specific;
+    const QString general =
+        QString::fromUtf8(smtp::replyClassMeaning(smtp::Reply{e.code, {}}.replyClass()));
+    // For a code the catalogue does not know, explain() already is the class meaning.
+    if (specific.isEmpty() || specific == general)
+        return general;
+    return general + QLatin1Char(' ') + specific;
+}
+
 } // namespace mailsim::trace

@@ -15,6 +15,10 @@ namespace mailsim::trace {
 QString summarize(const TraceLog &log, std::size_t index);
 // A sentence or two for a student, in the project's own words.
 QString explain(const TraceLog &log, std::size_t index);
+// explain(), and for an SMTP reply first what its class digit tells the client
+// (smtp::replyClassMeaning): the general rule a student can carry to any server, then what
+// this reply means here. For a view with room for more than one line, such as a tooltip.
+QString explainInFull(const TraceLog &log, std::size_t index);
 
 // The label of an actor for sentences, e.g. "Alice's mail server"; "someone" for -1.
 QString actorLabel(const TraceLog &log, ActorId id);

@@ -1,0 +1,813 @@
+#include "views/sequence_view.h"
+
+#include "control/simulation_controller.h"
+#include "models/trace_model.h"
+#include "style/theme.h"
+#include "trace/explainer.h"
+#include "trace/text_formatter.h"
+
+#include <QHelpEvent>
+#include <QMouseEvent>
+#include <QPaintEvent>
+#include <QPainter>
+#include <QScrollBar>
+#include <QToolTip>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace mailsim::gui {
+
+namespace {
+
+using trace::EventKind;
+
+constexpr std::size_t kNotSeen = std::numeric_limits<std::size_t>::max();
+
+// DNS and TCP carry the SMTP dialogue; the diagram lets them step back behind it.
+bool isQuietKind(EventKind kind)
+{
+    switch (kind) {
+    case EventKind::TcpSyn:
+    case EventKind::TcpSynAck:
+    case EventKind::TcpAck:
+    case EventKind::TcpRefused:
+    case EventKind::TcpFin:
+    case EventKind::DnsQuery:
+    case EventKind::DnsAnswer:
+        return true;
+    default:
+        return false;
+    }
+}
+
+// Kinds that travel from one host to another and so are drawn as arrows.
+bool travels(EventKind kind)
+{
+    return isQuietKind(kind) || kind == EventKind::SmtpCommand || kind == EventKind::SmtpReply ||
+           kind == EventKind::SmtpData;
+}
+
+// The bytes up to the first line end.
+QByteArray firstLine(const QByteArray &bytes)
+{
+    qsizetype end = 0;
+    while (end < bytes.size() && bytes[end] != '\r' && bytes[end] != '\n')
+        ++end;
+    return bytes.left(end);
+}
+
+// Whether anything but line ends follows the first line.
+bool hasMoreLines(const QByteArray &bytes)
+{
+    const qsizetype nl = bytes.indexOf('\n');
+    if (nl < 0)
+        return false;
+    for (qsizetype i = nl + 1; i < bytes.size(); ++i) {
+        if (bytes[i] != '\r' && bytes[i] != '\n')
+            return true;
+    }
+    return false;
+}
+
+// A symbol per reply class, so that the class reads without its colour.
+QString replyClassSymbol(int replyClass)
+{
+    switch (replyClass) {
+    case 2:
+        return QStringLiteral("✓");
+    case 3:
+        return QStringLiteral("→");
+    case 4:
+        return QStringLiteral("↻");
+    case 5:
+        return QStringLiteral("✗");
+    default:
+        return QStringLiteral("?");
+    }
+}
+
+// "example.net. MX ?" becomes "DNS MX? example.net": the question first, as one would ask it.
+QString dnsQueryLabel(const QByteArray &data)
+{
+    const QList<QByteArray> parts = firstLine(data).simplified().split(' ');
+    if (parts.size() >= 2) {
+        QByteArray name = parts[0];
+        if (name.size() > 1 && name.endsWith('.'))
+            name.chop(1);
+        return QStringLiteral("DNS %1? %2")
+            .arg(QString::fromUtf8(parts[1]), QString::fromUtf8(name));
+    }
+    return QStringLiteral("DNS %1").arg(QString::fromUtf8(firstLine(data)));
+}
+
+QString dnsAnswerLabel(const trace::TraceEvent &e)
+{
+    if (e.data.isEmpty()) // no record: the response code says why
+        return QStringLiteral("DNS %1").arg(QString::fromUtf8(e.detail));
+    QString label = QStringLiteral("DNS %1").arg(QString::fromUtf8(firstLine(e.data)));
+    if (hasMoreLines(e.data))
+        label += QStringLiteral(" …");
+    return label;
+}
+
+QString portSuffix(int port)
+{
+    return port > 0 ? QStringLiteral(" :%1").arg(port) : QString();
+}
+
+QFont scaledFont(QFont font, double factor)
+{
+    if (font.pointSizeF() > 0)
+        font.setPointSizeF(font.pointSizeF() * factor);
+    else if (font.pixelSize() > 0)
+        font.setPixelSize(std::max(1, int(std::lround(font.pixelSize() * factor))));
+    return font;
+}
+
+// "alice-pc.example.org" -> "example.org".
+QString domainOf(const QString &host)
+{
+    const qsizetype dot = host.indexOf(QLatin1Char('.'));
+    return dot < 0 ? QString() : host.mid(dot + 1).toLower();
+}
+
+QString roleWords(trace::ActorRole role)
+{
+    switch (role) {
+    case trace::ActorRole::UserAgent:
+        return SequenceView::tr("user agent");
+    case trace::ActorRole::MailServer:
+        return SequenceView::tr("mail server");
+    case trace::ActorRole::DnsServer:
+        return SequenceView::tr("DNS server");
+    case trace::ActorRole::Router:
+        return SequenceView::tr("router");
+    }
+    return {};
+}
+
+} // namespace
+
+SequenceView::SequenceView(const SimulationController &controller, QWidget *parent)
+    : QAbstractScrollArea(parent), m_controller(controller)
+{
+    setObjectName(QStringLiteral("sequenceView"));
+    setAccessibleName(tr("Sequence diagram"));
+    viewport()->setMouseTracking(true); // for the hand cursor over message rows
+    updateMetrics();
+    connect(&controller, &SimulationController::worldReplaced, this,
+            &SequenceView::onWorldReplaced);
+    connect(&controller, &SimulationController::cursorChanged, this,
+            &SequenceView::onCursorChanged);
+    onWorldReplaced();
+}
+
+SequenceView::~SequenceView() = default;
+
+// ---- following the controller --------------------------------------------------------
+
+void SequenceView::onWorldReplaced()
+{
+    m_scanned = 0;
+    m_firstSeen.assign(m_controller.trace().actors().size(), kNotSeen);
+    m_appearanceOrder.clear();
+    m_lanes.clear();
+    m_laneOfActor.assign(m_firstSeen.size(), -1);
+    m_selected.reset();
+    followCursor();
+}
+
+void SequenceView::onCursorChanged()
+{
+    // The cursor itself, not the signal's `previous`, says what to show.
+    followCursor();
+}
+
+void SequenceView::followCursor()
+{
+    m_rows = m_controller.cursor();
+    scanUpTo(m_rows);
+    if (m_selected && *m_selected >= m_rows)
+        m_selected.reset();
+    updateLanes();
+    updateScrollBars();
+    if (m_rows > 0)
+        ensureEventVisible(m_rows - 1);
+    viewport()->update();
+}
+
+void SequenceView::scanUpTo(std::size_t cursor)
+{
+    const trace::TraceLog &log = m_controller.trace();
+    const std::size_t end = std::min(cursor, log.size());
+    if (log.actors().size() > m_firstSeen.size()) { // the world met a host after it was built
+        m_firstSeen.resize(log.actors().size(), kNotSeen);
+        m_laneOfActor.resize(log.actors().size(), -1);
+    }
+    auto note = [&](trace::ActorId actor, std::size_t index) {
+        if (actor < 0 || static_cast<std::size_t>(actor) >= m_firstSeen.size())
+            return;
+        if (m_firstSeen[actor] == kNotSeen) {
+            m_firstSeen[actor] = index;
+            m_appearanceOrder.push_back(actor);
+        }
+    };
+    // Each event is looked at once per world, and not at all once every actor has been seen:
+    // over a whole session this is O(events), and a step costs O(1) of it.
+    while (m_scanned < end && m_appearanceOrder.size() < m_firstSeen.size()) {
+        const trace::TraceEvent &e = log.at(m_scanned);
+        note(e.from, m_scanned);
+        note(e.to, m_scanned);
+        ++m_scanned;
+    }
+    m_scanned = std::max(m_scanned, end);
+}
+
+// Lane order. Lanes appear as their actor first takes part in an event up to the cursor,
+// and are added on the right, so the diagram reads left to right in the order the story
+// unfolds: the user agent that composes, the server it submits to, DNS when that server
+// looks up the recipient's domain, the server it then connects to, and so on. A lane
+// never moves left of a lane that appeared before it, except for one rule that keeps user
+// agents beside their own mail server: a user agent whose server already has a lane (the
+// server it first talks to, or else the server of its own domain) is put next to that
+// server, on the side where that server's other user agents are, or, when it has none
+// yet, on the side away from the middle of the diagram. So a reader of the sender's domain
+// lands beside the sender, and the recipient's user agent to the right of the last server.
+// The order depends on the events [0, cursor) only, hence it is the same every time the
+// cursor passes the same point, and a step back removes exactly the lanes it added.
+void SequenceView::updateLanes()
+{
+    std::size_t shown = 0;
+    while (shown < m_appearanceOrder.size() && m_firstSeen[m_appearanceOrder[shown]] < m_rows)
+        ++shown;
+    if (shown == m_lanes.size())
+        return; // lanes come from a prefix of m_appearanceOrder: same length, same lanes
+
+    const trace::TraceLog &log = m_controller.trace();
+    auto isRole = [&](trace::ActorId a, trace::ActorRole role) {
+        return a >= 0 && static_cast<std::size_t>(a) < log.actors().size() &&
+               log.actor(a).role == role;
+    };
+    auto laneIndex = [&](trace::ActorId a) {
+        const auto it = std::find(m_lanes.begin(), m_lanes.end(), a);
+        return it == m_lanes.end() ? -1 : int(it - m_lanes.begin());
+    };
+    auto homeServerLane = [&](trace::ActorId agent) {
+        const trace::TraceEvent &first = log.at(m_firstSeen[agent]);
+        const trace::ActorId peer = first.from == agent ? first.to : first.from;
+        if (peer != agent && isRole(peer, trace::ActorRole::MailServer) && laneIndex(peer) >= 0)
+            return laneIndex(peer);
+        const QString domain = domainOf(log.actor(agent).name);
+        for (std::size_t lane = 0; lane < m_lanes.size() && !domain.isEmpty(); ++lane) {
+            if (isRole(m_lanes[lane], trace::ActorRole::MailServer) &&
+                domainOf(log.actor(m_lanes[lane]).name) == domain)
+                return int(lane);
+        }
+        return -1;
+    };
+
+    m_lanes.clear();
+    for (std::size_t k = 0; k < shown; ++k) {
+        const trace::ActorId actor = m_appearanceOrder[k];
+        const int server = isRole(actor, trace::ActorRole::UserAgent) ? homeServerLane(actor) : -1;
+        if (server < 0) {
+            m_lanes.push_back(actor);
+            continue;
+        }
+        const int n = int(m_lanes.size());
+        int left = 0; // the server's user agents directly left of it, and right of it
+        while (server - left - 1 >= 0 &&
+               isRole(m_lanes[server - left - 1], trace::ActorRole::UserAgent))
+            ++left;
+        int right = 0;
+        while (server + right + 1 < n &&
+               isRole(m_lanes[server + right + 1], trace::ActorRole::UserAgent))
+            ++right;
+        const bool toTheLeft = left > 0 || (right == 0 && 2 * server < n - 1);
+        const int at = toTheLeft ? server : server + right + 1;
+        m_lanes.insert(m_lanes.begin() + at, actor);
+    }
+    m_laneOfActor.assign(m_firstSeen.size(), -1);
+    for (std::size_t lane = 0; lane < m_lanes.size(); ++lane)
+        m_laneOfActor[m_lanes[lane]] = int(lane);
+}
+
+// ---- geometry --------------------------------------------------------------------------
+
+void SequenceView::updateMetrics()
+{
+    const QFontMetrics fm(font());
+    Metrics m;
+    m.lineSpacing = fm.lineSpacing();
+    m.pad = std::max(2, fm.height() / 5);
+    // A line of label above the arrow, then room for the arrow and its head.
+    m.rowHeight = m.lineSpacing + fm.height() / 2 + m.pad * 2;
+    // Two lines: the actor's label and, smaller, its host name.
+    m.headerHeight = 2 * m.lineSpacing + 3 * m.pad;
+    // About the length of "MAIL FROM:<alice@example.org>"; longer labels are elided.
+    m.minLaneWidth = fm.averageCharWidth() * 22;
+    m.arrowHead = std::max(6, fm.height() / 2);
+    m.lineWidth = std::max(1, fm.height() / 14);
+    m.markerSize = std::max(6, fm.height() * 2 / 3);
+    m_metrics = m;
+}
+
+int SequenceView::contentWidth() const
+{
+    return std::max(viewport()->width(), laneCount() * m_metrics.minLaneWidth);
+}
+
+double SequenceView::laneWidth() const
+{
+    return m_lanes.empty() ? double(contentWidth())
+                           : double(contentWidth()) / double(m_lanes.size());
+}
+
+int SequenceView::laneOf(trace::ActorId actor) const
+{
+    if (actor < 0 || static_cast<std::size_t>(actor) >= m_laneOfActor.size())
+        return -1;
+    return m_laneOfActor[actor];
+}
+
+int SequenceView::laneCenterX(int lane) const
+{
+    return int(std::lround((lane + 0.5) * laneWidth())) - horizontalScrollBar()->value();
+}
+
+int SequenceView::laneAtX(int viewportX) const
+{
+    if (m_lanes.empty())
+        return -1;
+    const double x = viewportX + horizontalScrollBar()->value();
+    const int lane = int(std::floor(x / laneWidth()));
+    return lane >= 0 && lane < laneCount() ? lane : -1;
+}
+
+QRect SequenceView::rowRect(std::size_t eventIndex) const
+{
+    const qint64 y = m_metrics.headerHeight + qint64(eventIndex) * m_metrics.rowHeight -
+                     verticalScrollBar()->value();
+    const qint64 limit = std::numeric_limits<int>::max() / 2;
+    return {0, int(std::clamp(y, -limit, limit)), viewport()->width(), m_metrics.rowHeight};
+}
+
+std::optional<std::size_t> SequenceView::eventAt(QPoint viewportPos) const
+{
+    if (viewportPos.y() < m_metrics.headerHeight || !viewport()->rect().contains(viewportPos))
+        return std::nullopt;
+    const qint64 y =
+        qint64(viewportPos.y()) - m_metrics.headerHeight + verticalScrollBar()->value();
+    const auto row = static_cast<std::size_t>(y / m_metrics.rowHeight);
+    if (row >= m_rows)
+        return std::nullopt;
+    return row;
+}
+
+void SequenceView::updateScrollBars()
+{
+    const int body = std::max(0, viewport()->height() - m_metrics.headerHeight);
+    const qint64 total = qint64(m_rows) * m_metrics.rowHeight;
+    QScrollBar *v = verticalScrollBar();
+    v->setRange(0, int(std::clamp<qint64>(total - body, 0, std::numeric_limits<int>::max())));
+    v->setPageStep(std::max(1, body));
+    v->setSingleStep(m_metrics.rowHeight);
+    QScrollBar *h = horizontalScrollBar();
+    h->setRange(0, std::max(0, contentWidth() - viewport()->width()));
+    h->setPageStep(std::max(1, viewport()->width()));
+    h->setSingleStep(std::max(1, m_metrics.minLaneWidth / 4));
+}
+
+void SequenceView::ensureEventVisible(std::size_t eventIndex)
+{
+    const int body = std::max(0, viewport()->height() - m_metrics.headerHeight);
+    const qint64 top = qint64(eventIndex) * m_metrics.rowHeight;
+    qint64 value = verticalScrollBar()->value();
+    if (top + m_metrics.rowHeight > value + body)
+        value = top + m_metrics.rowHeight - body;
+    if (top < value) // when the body is lower than a row, its top wins
+        value = top;
+    verticalScrollBar()->setValue(
+        int(std::clamp<qint64>(value, 0, std::numeric_limits<int>::max())));
+
+    // Sideways too, when the lanes do not all fit: the lanes of the event, with half a lane
+    // either side for the label of a marker.
+    const trace::TraceEvent &e = m_controller.trace().at(eventIndex);
+    const int a = laneOf(e.from) >= 0 ? laneOf(e.from) : laneOf(e.to);
+    const int b = laneOf(e.to) >= 0 ? laneOf(e.to) : a;
+    if (a < 0)
+        return;
+    const double lw = laneWidth();
+    const int left = int(std::min(a, b) * lw);
+    const int right = int((std::max(a, b) + 1) * lw);
+    const int width = viewport()->width();
+    int x = horizontalScrollBar()->value();
+    if (right > x + width)
+        x = right - width;
+    if (left < x) // wider than the viewport: its left end wins
+        x = left;
+    horizontalScrollBar()->setValue(x);
+}
+
+QSize SequenceView::sizeHint() const
+{
+    const int frame = 2 * frameWidth();
+    return {std::max(4, laneCount()) * m_metrics.minLaneWidth + frame,
+            m_metrics.headerHeight + 14 * m_metrics.rowHeight + frame};
+}
+
+QSize SequenceView::minimumSizeHint() const
+{
+    const int frame = 2 * frameWidth();
+    return {2 * m_metrics.minLaneWidth + frame,
+            m_metrics.headerHeight + 3 * m_metrics.rowHeight + frame};
+}
+
+// ---- words -----------------------------------------------------------------------------
+
+SequenceView::Shape SequenceView::shapeOf(const trace::TraceEvent &event) const
+{
+    const bool arrow = travels(event.kind) && event.from != event.to && laneOf(event.from) >= 0 &&
+                       laneOf(event.to) >= 0;
+    return arrow ? Shape::Arrow : Shape::Marker;
+}
+
+bool SequenceView::isQuiet(std::size_t eventIndex) const
+{
+    return eventIndex < m_rows && isQuietKind(m_controller.trace().at(eventIndex).kind);
+}
+
+QString SequenceView::labelFor(std::size_t eventIndex) const
+{
+    if (eventIndex >= m_rows)
+        return {};
+    const trace::TraceLog &log = m_controller.trace();
+    const trace::TraceEvent &e = log.at(eventIndex);
+    switch (e.kind) {
+    case EventKind::SmtpCommand:
+        return QString::fromUtf8(firstLine(e.data)); // exactly as sent, without CR LF
+    case EventKind::SmtpReply: {
+        QString text = QString::fromUtf8(firstLine(e.data));
+        // On the wire "250-" says that more lines follow; the label says it with "…".
+        if (text.size() > 3 && text[3] == QLatin1Char('-'))
+            text[3] = QLatin1Char(' ');
+        if (hasMoreLines(e.data))
+            text += QStringLiteral(" …");
+        const int cls = TraceModel::replyClass(e.code);
+        if (cls == 0)
+            return text;
+        return QStringLiteral("%1 %2 · %3")
+            .arg(replyClassSymbol(cls), QStringLiteral("%1xx").arg(cls), text);
+    }
+    case EventKind::SmtpData:
+        return tr("message (%1 bytes) … .").arg(e.data.size());
+    case EventKind::TcpSyn:
+        return QStringLiteral("SYN") + portSuffix(e.code);
+    case EventKind::TcpSynAck:
+        return QStringLiteral("SYN-ACK") + portSuffix(e.code);
+    case EventKind::TcpAck:
+        return QStringLiteral("ACK") + portSuffix(e.code);
+    case EventKind::TcpRefused:
+        return QStringLiteral("RST") + portSuffix(e.code);
+    case EventKind::TcpFin:
+        return QStringLiteral("FIN") + portSuffix(e.code);
+    case EventKind::DnsQuery:
+        return dnsQueryLabel(e.data);
+    case EventKind::DnsAnswer:
+        return dnsAnswerLabel(e);
+    default:
+        return trace::summarize(log, eventIndex);
+    }
+}
+
+QString SequenceView::explanationFor(std::size_t eventIndex) const
+{
+    if (eventIndex >= m_rows)
+        return {};
+    const QString why = trace::explainInFull(m_controller.trace(), eventIndex);
+    return why.isEmpty() ? trace::summarize(m_controller.trace(), eventIndex) : why;
+}
+
+QString SequenceView::toolTipAt(QPoint viewportPos) const
+{
+    const trace::TraceLog &log = m_controller.trace();
+    if (viewportPos.y() < m_metrics.headerHeight) {
+        const int lane = laneAtX(viewportPos.x());
+        if (lane < 0)
+            return {};
+        const trace::Actor &a = log.actor(m_lanes[lane]);
+        return QStringLiteral("<p><b>%1</b></p><p>%2 · %3 · %4</p>")
+            .arg(a.label.toHtmlEscaped(), a.name.toHtmlEscaped(), a.address.toHtmlEscaped(),
+                 roleWords(a.role));
+    }
+    const std::optional<std::size_t> row = eventAt(viewportPos);
+    if (!row)
+        return {};
+    const trace::TraceEvent &e = log.at(*row);
+    QString where = log.actorName(e.from);
+    if (e.to >= 0 && e.to != e.from)
+        where += QStringLiteral(" → ") + log.actorName(e.to);
+    QString tip = QStringLiteral("<p><b>%1</b></p><p>%2 · %3 · %4</p><p>%5</p>")
+                      .arg(labelFor(*row).toHtmlEscaped(), trace::TextFormatter::formatTime(e.time),
+                           tr("stage %1").arg(e.stage), where.toHtmlEscaped(),
+                           explanationFor(*row).toHtmlEscaped());
+    if (e.kind == EventKind::SmtpData)
+        tip += QStringLiteral("<p><i>%1</i></p>").arg(tr("Click to open the message."));
+    return tip;
+}
+
+// ---- painting --------------------------------------------------------------------------
+
+void SequenceView::paintEvent(QPaintEvent *event)
+{
+    QPainter p(viewport());
+    const QPalette &pal = palette();
+    const Metrics &m = m_metrics;
+    const QRect clip = event->rect();
+    p.fillRect(clip, pal.color(QPalette::Base));
+
+    const int top = m.headerHeight;
+    const int width = viewport()->width();
+    const int body = viewport()->height() - top;
+    if (body > 0) {
+        p.save();
+        p.setClipRect(QRect(0, top, width, body) & clip);
+
+        // Only the rows that cross the area to paint.
+        std::size_t first = 0;
+        std::size_t last = 0;
+        const qint64 scroll = verticalScrollBar()->value();
+        const qint64 y0 = scroll + std::max(clip.top(), top) - top;
+        const qint64 y1 = scroll + clip.bottom() - top;
+        if (m_rows > 0 && y1 >= 0) {
+            first = static_cast<std::size_t>(std::max<qint64>(0, y0) / m.rowHeight);
+            last = std::min(m_rows, static_cast<std::size_t>(y1 / m.rowHeight) + 1);
+        }
+
+        if (m_rows > 0 && m_rows - 1 >= first && m_rows - 1 < last) {
+            QColor band = style::activeColor(pal);
+            band.setAlpha(style::isDark(pal) ? 80 : 48);
+            p.fillRect(rowRect(m_rows - 1), band);
+        }
+        if (m_selected && *m_selected >= first && *m_selected < last) {
+            p.setPen(QPen(style::activeColor(pal), m.lineWidth));
+            p.setBrush(Qt::NoBrush);
+            p.drawRect(rowRect(*m_selected).adjusted(0, 0, -1, -1));
+        }
+
+        // Lifelines: there, but fainter than anything drawn across them.
+        QColor lifeline = style::quietColor(pal);
+        lifeline.setAlpha(110);
+        p.setPen(QPen(lifeline, m.lineWidth));
+        for (int lane = 0; lane < laneCount(); ++lane) {
+            const int x = laneCenterX(lane);
+            p.drawLine(x, top, x, top + body);
+        }
+
+        for (std::size_t i = first; i < last; ++i)
+            paintRow(p, i, rowRect(i).top());
+        p.restore();
+    }
+    paintHeader(p);
+}
+
+void SequenceView::paintRow(QPainter &p, std::size_t index, int top) const
+{
+    const trace::TraceEvent &e = m_controller.trace().at(index);
+    const QPalette &pal = palette();
+    const Metrics &m = m_metrics;
+    const bool quiet = isQuietKind(e.kind);
+
+    QFont f = font();
+    if (quiet) {
+        f = scaledFont(f, 0.9);
+        f.setItalic(true);
+    }
+    if (index + 1 == m_rows)
+        f.setBold(true); // the current event
+    QColor colour = quiet ? style::quietColor(pal) : pal.color(QPalette::Text);
+    QColor textColour = colour;
+    if (e.kind == EventKind::SmtpReply) {
+        const QColor cls = style::replyClassColor(TraceModel::replyClass(e.code), pal);
+        if (cls.isValid())
+            colour = textColour = cls;
+    } else if (e.kind == EventKind::SmtpData) {
+        textColour = pal.color(QPalette::Link); // it can be clicked: it looks like a link
+        f.setUnderline(true);
+    }
+    const QFontMetrics fm(f);
+    const QString label = labelFor(index);
+    p.setRenderHint(QPainter::Antialiasing, false); // crisp one-pixel lines in the exact colour
+
+    if (shapeOf(e) == Shape::Arrow) {
+        const int x1 = laneCenterX(laneOf(e.from));
+        const int x2 = laneCenterX(laneOf(e.to));
+        const int dir = x2 > x1 ? 1 : -1;
+        const int y = top + m.pad + m.lineSpacing + (m.rowHeight - m.pad - m.lineSpacing) / 2;
+        int penWidth = m.lineWidth;
+        if (e.kind == EventKind::SmtpData)
+            penWidth = m.lineWidth * 2; // the message itself: the heaviest arrow
+        p.setPen(QPen(colour, penWidth, quiet ? Qt::DashLine : Qt::SolidLine, Qt::FlatCap));
+        p.drawLine(x1, y, x2 - dir * m.arrowHead, y);
+
+        const int h = quiet ? m.arrowHead * 3 / 4 : m.arrowHead;
+        const QPolygon head(
+            {QPoint(x2, y), QPoint(x2 - dir * h, y - h / 2), QPoint(x2 - dir * h, y + h / 2)});
+        p.setRenderHint(QPainter::Antialiasing, true);
+        p.setPen(Qt::NoPen);
+        p.setBrush(colour);
+        p.drawPolygon(head);
+        p.setRenderHint(QPainter::Antialiasing, false);
+
+        const QRect textRect(std::min(x1, x2) + m.pad, top + m.pad / 2,
+                             std::abs(x2 - x1) - 2 * m.pad, m.lineSpacing);
+        p.setFont(f);
+        p.setPen(textColour);
+        p.drawText(textRect, Qt::AlignHCenter | Qt::AlignBottom | Qt::TextSingleLine,
+                   fm.elidedText(label, Qt::ElideRight, std::max(0, textRect.width())));
+        return;
+    }
+
+    // Something that happens inside one host: a marker on its lane, the label beside it.
+    int lane = laneOf(e.from);
+    if (lane < 0)
+        lane = laneOf(e.to);
+    const int cy = top + m.rowHeight / 2;
+    const int textTop = cy - m.lineSpacing / 2;
+    p.setFont(f);
+    if (lane < 0) { // an event of nobody in particular: its words at the left edge
+        p.setPen(textColour);
+        const QRect r(m.pad - horizontalScrollBar()->value(), textTop, contentWidth() - 2 * m.pad,
+                      m.lineSpacing);
+        p.drawText(r, Qt::AlignLeft | Qt::AlignVCenter | Qt::TextSingleLine,
+                   fm.elidedText(label, Qt::ElideRight, r.width()));
+        return;
+    }
+    QColor markerColour = colour;
+    if (e.kind == EventKind::Bounce)
+        markerColour = style::replyClassColor(5, pal); // the words say "bounce" beside it
+    else if (e.kind == EventKind::QueueDefer)
+        markerColour = style::replyClassColor(4, pal);
+    const int x = laneCenterX(lane);
+    const int s = m.markerSize;
+    p.setPen(QPen(markerColour, m.lineWidth, Qt::SolidLine, Qt::SquareCap, Qt::MiterJoin));
+    p.setBrush(pal.color(QPalette::Base));
+    p.drawRect(QRect(x - s / 2, cy - s / 2, s, s));
+
+    const int room = int(laneWidth()) - s / 2 - 2 * m.pad;
+    const bool leftOfMarker = lane == laneCount() - 1 && laneCount() > 1; // no lane to the right
+    const QRect textRect = leftOfMarker
+                               ? QRect(x - s / 2 - m.pad - room, textTop, room, m.lineSpacing)
+                               : QRect(x + s / 2 + m.pad, textTop, room, m.lineSpacing);
+    p.setPen(textColour);
+    p.drawText(textRect,
+               (leftOfMarker ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignVCenter |
+                   Qt::TextSingleLine,
+               fm.elidedText(label, Qt::ElideRight, std::max(0, room)));
+}
+
+void SequenceView::paintHeader(QPainter &p) const
+{
+    const QPalette &pal = palette();
+    const Metrics &m = m_metrics;
+    const int width = viewport()->width();
+    p.fillRect(QRect(0, 0, width, m.headerHeight), pal.color(QPalette::Window));
+    p.setPen(QPen(pal.color(QPalette::Mid), m.lineWidth));
+    p.drawLine(0, m.headerHeight - 1, width, m.headerHeight - 1);
+
+    // The hosts of the current event get a bar under their name.
+    trace::ActorId activeFrom = -1;
+    trace::ActorId activeTo = -1;
+    if (m_rows > 0) {
+        const trace::TraceEvent &current = m_controller.trace().at(m_rows - 1);
+        activeFrom = current.from;
+        activeTo = current.to;
+    }
+
+    const trace::TraceLog &log = m_controller.trace();
+    QFont titleFont = font();
+    titleFont.setBold(true);
+    const QFont hostFont = scaledFont(font(), 0.9);
+    const QFontMetrics titleMetrics(titleFont);
+    const QFontMetrics hostMetrics(hostFont);
+    const int lw = int(laneWidth());
+    for (int lane = 0; lane < laneCount(); ++lane) {
+        const trace::ActorId actor = m_lanes[lane];
+        const trace::Actor &a = log.actor(actor);
+        const int x = laneCenterX(lane);
+        const QRect title(x - lw / 2 + m.pad, m.pad, lw - 2 * m.pad, m.lineSpacing);
+        const QRect host(title.left(), title.bottom() + 1 + m.pad / 2, title.width(),
+                         m.lineSpacing);
+        p.setFont(titleFont);
+        p.setPen(pal.color(QPalette::WindowText));
+        p.drawText(title, Qt::AlignHCenter | Qt::AlignVCenter | Qt::TextSingleLine,
+                   titleMetrics.elidedText(a.label.isEmpty() ? a.name : a.label, Qt::ElideRight,
+                                           title.width()));
+        p.setFont(hostFont);
+        p.setPen(style::quietColor(pal));
+        p.drawText(host, Qt::AlignHCenter | Qt::AlignVCenter | Qt::TextSingleLine,
+                   hostMetrics.elidedText(a.name, Qt::ElideMiddle, host.width()));
+        if (actor == activeFrom || actor == activeTo) {
+            const int barWidth =
+                std::min(title.width(),
+                         titleMetrics.horizontalAdvance(a.label.isEmpty() ? a.name : a.label));
+            p.fillRect(
+                QRect(x - barWidth / 2, m.headerHeight - m.pad, barWidth, std::max(2, m.pad / 2)),
+                style::activeColor(pal));
+        }
+    }
+}
+
+// ---- events ----------------------------------------------------------------------------
+
+void SequenceView::resizeEvent(QResizeEvent *event)
+{
+    QAbstractScrollArea::resizeEvent(event);
+    updateScrollBars();
+}
+
+void SequenceView::scrollContentsBy(int, int)
+{
+    // The header is pinned and lanes span the width: everything moves, so repaint it all.
+    viewport()->update();
+}
+
+void SequenceView::changeEvent(QEvent *event)
+{
+    QAbstractScrollArea::changeEvent(event);
+    switch (event->type()) {
+    case QEvent::FontChange:
+        updateMetrics();
+        updateScrollBars();
+        if (m_rows > 0)
+            ensureEventVisible(m_rows - 1);
+        updateGeometry();
+        viewport()->update();
+        break;
+    case QEvent::PaletteChange:
+    case QEvent::StyleChange:
+        viewport()->update();
+        break;
+    default:
+        break;
+    }
+}
+
+bool SequenceView::viewportEvent(QEvent *event)
+{
+    if (event->type() == QEvent::ToolTip) {
+        const auto *help = static_cast<QHelpEvent *>(event);
+        const QString tip = toolTipAt(help->pos());
+        if (tip.isEmpty()) {
+            QToolTip::hideText();
+            event->ignore();
+        } else {
+            QToolTip::showText(help->globalPos(), tip, viewport());
+        }
+        return true;
+    }
+    return QAbstractScrollArea::viewportEvent(event);
+}
+
+void SequenceView::mousePressEvent(QMouseEvent *event)
+{
+    if (event->button() != Qt::LeftButton) {
+        QAbstractScrollArea::mousePressEvent(event);
+        return;
+    }
+    const std::optional<std::size_t> row = eventAt(event->position().toPoint());
+    if (!row) {
+        QAbstractScrollArea::mousePressEvent(event);
+        return;
+    }
+    m_selected = row;
+    viewport()->update();
+    Q_EMIT eventSelected(*row);
+    // The whole row answers, not only the arrow: a bigger target for a class at a projector.
+    if (m_controller.trace().at(*row).kind == EventKind::SmtpData)
+        Q_EMIT messageRequested(*row);
+    event->accept();
+}
+
+void SequenceView::mouseMoveEvent(QMouseEvent *event)
+{
+    const std::optional<std::size_t> row = eventAt(event->position().toPoint());
+    if (row && m_controller.trace().at(*row).kind == EventKind::SmtpData)
+        viewport()->setCursor(Qt::PointingHandCursor);
+    else
+        viewport()->unsetCursor();
+    QAbstractScrollArea::mouseMoveEvent(event);
+}
+
+void SequenceView::selectEvent(std::size_t eventIndex)
+{
+    if (eventIndex >= m_rows)
+        return;
+    m_selected = eventIndex;
+    ensureEventVisible(eventIndex);
+    viewport()->update();
+}
+
+} // namespace mailsim::gui
