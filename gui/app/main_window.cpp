@@ -4,12 +4,16 @@
 #include "models/server_state_model.h"
 #include "models/trace_filter_model.h"
 #include "models/trace_model.h"
+#include "panels/expectations_panel.h"
+#include "panels/message_inspector.h"
 #include "panels/stage_bar.h"
 #include "scenario/built_in.h"
 #include "scenario/scenario_loader.h"
 #include "scenario/scenario_writer.h"
 #include "trace/explainer.h"
 #include "trace/text_formatter.h"
+#include "views/sequence_view.h"
+#include "views/topology_view.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -94,6 +98,9 @@ MainWindow::MainWindow(QWidget *parent, bool persistent)
 
     connect(m_controller, &SimulationController::cursorChanged, this, [this] { updateView(); });
     connect(m_controller, &SimulationController::worldReplaced, this, [this] {
+        m_inspector->clear();
+        m_inspected.reset();
+        m_wasAtEnd = false;
         rebuildActorFilter();
         updateView();
         for (int column = 0; column < m_serverModel->columnCount(); ++column)
@@ -128,13 +135,30 @@ QDockWidget *MainWindow::addPanel(const QString &title, const QString &name, QWi
 
 void MainWindow::buildPanels()
 {
-    auto *central = new QWidget(this);
-    auto *layout = new QVBoxLayout(central);
-    layout->setContentsMargins(4, 4, 4, 4);
-    m_stageBar = new StageBar(central);
-    layout->addWidget(m_stageBar);
-    layout->addStretch(1);
-    setCentralWidget(central);
+    // The stage strip spans the window's width above everything else; it has no title bar
+    // of its own (it is the title of what happens).
+    m_stageBar = new StageBar(this);
+    m_stagesDock = addPanel(tr("Stages"), QStringLiteral("stagesDock"), m_stageBar);
+    m_stagesDock->setTitleBarWidget(new QWidget(m_stagesDock));
+    m_stagesDock->setFeatures(QDockWidget::NoDockWidgetFeatures);
+
+    m_topology = new TopologyView(*m_controller, *m_serverModel, this);
+    m_topology->setObjectName(QStringLiteral("topology"));
+    setCentralWidget(m_topology);
+
+    m_sequence = new SequenceView(*m_controller, this);
+    m_sequenceDock = addPanel(tr("Protocol"), QStringLiteral("sequenceDock"), m_sequence);
+    // Choosing a row in the diagram explains it without moving the simulation; a message
+    // opens in the inspector.
+    connect(m_sequence, &SequenceView::eventSelected, this, [this](std::size_t i) { showEventExplanation(i, true); });
+    connect(m_sequence, &SequenceView::messageRequested, this, [this](std::size_t i) { inspectMessage(i, true); });
+
+    m_inspector = new MessageInspector(this);
+    m_inspector->setObjectName(QStringLiteral("messageInspector"));
+    m_messageDock = addPanel(tr("Message"), QStringLiteral("messageDock"), m_inspector);
+    m_expectations = new ExpectationsPanel(*m_controller, this);
+    m_expectations->setObjectName(QStringLiteral("expectations"));
+    m_expectationsDock = addPanel(tr("Expectations"), QStringLiteral("expectationsDock"), m_expectations);
 
     // The event being shown: when, what, why, and its exact bytes.
     m_eventText = new QPlainTextEdit(this);
@@ -161,8 +185,10 @@ void MainWindow::buildPanels()
     m_eventTable->horizontalHeader()->setStretchLastSection(true);
     connect(m_eventTable, &QTableView::clicked, this, [this](const QModelIndex &index) {
         const QVariant event = index.data(TraceModel::EventIndexRole);
-        if (event.isValid())
-            m_controller->seek(event.value<qulonglong>() + 1);
+        if (!event.isValid())
+            return;
+        m_controller->seek(event.value<qulonglong>() + 1);
+        inspectMessage(event.value<qulonglong>(), false);
     });
     eventsLayout->addWidget(m_eventTable, 1);
     m_eventsDock = addPanel(tr("Events"), QStringLiteral("eventsDock"), events);
@@ -172,6 +198,13 @@ void MainWindow::buildPanels()
     m_serverTree->setModel(m_serverModel);
     m_serverTree->setFocusPolicy(Qt::NoFocus);
     m_serverTree->setUniformRowHeights(true);
+    // A message or a queue entry opens in the inspector.
+    connect(m_serverTree, &QTreeView::clicked, this, [this](const QModelIndex &index) {
+        const auto type = ServerStateModel::NodeType(index.data(ServerStateModel::NodeTypeRole).toInt());
+        const int event = index.data(ServerStateModel::EventIndexRole).toInt();
+        if ((type == ServerStateModel::NodeType::Message || type == ServerStateModel::NodeType::QueueEntry) && event >= 0)
+            inspectMessage(std::size_t(event), true);
+    });
     m_serversDock = addPanel(tr("Queues and mailboxes"), QStringLiteral("serversDock"), m_serverTree);
 
     m_position = new QLabel(this);
@@ -180,18 +213,45 @@ void MainWindow::buildPanels()
 
 void MainWindow::resetLayout()
 {
-    // Right: what happened, in order. Bottom: what it did to the servers, and why.
-    for (QDockWidget *dock : {m_eventsDock, m_explanationDock, m_serversDock}) {
+    // Stages across the top; the network in the middle; the protocol and the event list on
+    // the right, full height; what happened and what it changed below the network. Wide
+    // screens get the event list beside the diagram, narrower ones (a 1280x720 projector)
+    // as a tab behind it.
+    const QList<QDockWidget *> docks{m_stagesDock, m_sequenceDock, m_eventsDock, m_explanationDock,
+                                     m_expectationsDock, m_serversDock, m_messageDock};
+    for (QDockWidget *dock : docks) {
         dock->setFloating(false);
-        dock->show();
+        removeDockWidget(dock);
     }
-    addDockWidget(Qt::RightDockWidgetArea, m_eventsDock);
+    setCorner(Qt::TopLeftCorner, Qt::TopDockWidgetArea);
+    setCorner(Qt::TopRightCorner, Qt::TopDockWidgetArea);
+    setCorner(Qt::BottomRightCorner, Qt::RightDockWidgetArea);
+    setCorner(Qt::BottomLeftCorner, Qt::BottomDockWidgetArea);
+    addDockWidget(Qt::TopDockWidgetArea, m_stagesDock);
+    addDockWidget(Qt::RightDockWidgetArea, m_sequenceDock);
+    const bool wide = width() >= 1700;
+    if (wide)
+        splitDockWidget(m_sequenceDock, m_eventsDock, Qt::Horizontal);
+    else
+        tabifyDockWidget(m_sequenceDock, m_eventsDock);
     addDockWidget(Qt::BottomDockWidgetArea, m_explanationDock);
-    addDockWidget(Qt::BottomDockWidgetArea, m_serversDock);
     splitDockWidget(m_explanationDock, m_serversDock, Qt::Horizontal);
-    resizeDocks({m_eventsDock}, {width() * 45 / 100}, Qt::Horizontal);
-    resizeDocks({m_explanationDock, m_serversDock}, {width() * 40 / 100, width() * 60 / 100}, Qt::Horizontal);
-    resizeDocks({m_explanationDock}, {height() * 35 / 100}, Qt::Vertical);
+    tabifyDockWidget(m_explanationDock, m_expectationsDock);
+    tabifyDockWidget(m_serversDock, m_messageDock);
+    for (QDockWidget *dock : docks)
+        dock->show();
+    m_sequenceDock->raise();
+    m_explanationDock->raise();
+    m_serversDock->raise();
+
+    const int w = std::max(width(), 800);
+    const int h = std::max(height(), 600);
+    resizeDocks({m_sequenceDock}, {wide ? w * 30 / 100 : w * 48 / 100}, Qt::Horizontal);
+    if (wide)
+        resizeDocks({m_eventsDock}, {w * 25 / 100}, Qt::Horizontal);
+    resizeDocks({m_explanationDock, m_serversDock}, {w * 22 / 100, w * 30 / 100}, Qt::Horizontal);
+    resizeDocks({m_explanationDock}, {h * 36 / 100}, Qt::Vertical);
+    resizeDocks({m_stagesDock}, {m_stageBar->sizeHint().height()}, Qt::Vertical);
 }
 
 void MainWindow::buildFilterBar(QWidget *parent, QVBoxLayout *layout)
@@ -359,6 +419,7 @@ void MainWindow::buildControls()
     auto speedChanged = [this](int value) {
         m_speedLabel->setText(tr(" %1 events/s").arg(kSpeeds[value]));
         m_playTimer->setInterval(1000 / kSpeeds[value]);
+        m_topology->setAnimationDuration(animationDuration());
     };
     connect(m_speed, &QSlider::valueChanged, this, speedChanged);
     speedChanged(m_speed->value());
@@ -458,6 +519,14 @@ void MainWindow::setTheme(style::Theme theme)
     // Models give colours for the palette they see; make the views ask again.
     m_eventTable->viewport()->update();
     m_serverTree->viewport()->update();
+}
+
+int MainWindow::animationDuration() const
+{
+    // Three quarters of the time between two events, so the envelope arrives before the
+    // next event is shown; above 8 events/s the eye cannot follow, so none.
+    const int eventsPerSecond = kSpeeds[m_speed->value()];
+    return eventsPerSecond > 8 ? 0 : 750 / eventsPerSecond;
 }
 
 bool MainWindow::isPlaying() const
@@ -606,19 +675,37 @@ void MainWindow::dropEvent(QDropEvent *event)
     QTimer::singleShot(0, this, [this, path] { openFile(path); });
 }
 
-void MainWindow::showEventExplanation(std::size_t index)
+void MainWindow::showEventExplanation(std::size_t index, bool selectedOnly)
 {
     const trace::TraceLog &log = m_controller->trace();
     const trace::TraceEvent &e = log.at(index);
     QString text = QStringLiteral("%1   %2\n\n%3\n")
                        .arg(trace::TextFormatter::formatTime(e.time), trace::summarize(log, index),
-                            trace::explain(log, index));
+                            trace::explainInFull(log, index));
+    if (selectedOnly && index + 1 != m_controller->cursor())
+        text.prepend(tr("Event %1, chosen in the diagram (the simulation stays at event %2; "
+                        "Step goes on from there).\n\n")
+                         .arg(index + 1)
+                         .arg(m_controller->cursor()));
     if (!e.data.isEmpty()) {
         QString bytes = QString::fromUtf8(e.data);
         bytes.replace(QStringLiteral("\r\n"), QStringLiteral("\n"));
         text += QStringLiteral("\n%1").arg(bytes);
     }
     m_eventText->setPlainText(text);
+}
+
+void MainWindow::inspectMessage(std::size_t eventIndex, bool raise)
+{
+    if (eventIndex >= m_controller->cursor())
+        return; // not happened yet, as far as the student has seen
+    if (!m_inspector->showTraceEvent(m_controller->trace(), eventIndex))
+        return;
+    m_inspected = eventIndex;
+    if (raise) {
+        m_messageDock->show();
+        m_messageDock->raise();
+    }
 }
 
 void MainWindow::showCurrentEvent()
@@ -635,6 +722,20 @@ void MainWindow::showCurrentEvent()
 
 void MainWindow::updateView()
 {
+    // Reaching the end shows the verdict on the scenario's expectations.
+    const bool atEnd = m_controller->atEnd();
+    if (atEnd && !m_wasAtEnd && !m_controller->scenario().expectations.empty()) {
+        m_expectationsDock->show();
+        m_expectationsDock->raise();
+    } else if (!atEnd && m_wasAtEnd) {
+        m_explanationDock->raise();
+    }
+    m_wasAtEnd = atEnd;
+    // Back before the message shown in the inspector: it has not happened yet.
+    if (m_inspected && *m_inspected >= m_controller->cursor()) {
+        m_inspector->clear();
+        m_inspected.reset();
+    }
     m_stageBar->setStage(m_controller->currentStage());
     showCurrentEvent();
     // The trace is simulated as far as it is shown, so its length is known only at the end.

@@ -9,6 +9,8 @@
 
 #include <QMainWindow>
 
+#include <optional>
+
 class QAction;
 class QActionGroup;
 class QComboBox;
@@ -29,8 +31,12 @@ struct Scenario;
 
 namespace mailsim::gui {
 
+class ExpectationsPanel;
+class MessageInspector;
+class SequenceView;
 class SimulationController;
 class StageBar;
+class TopologyView;
 class TraceModel;
 class TraceFilterModel;
 class ServerStateModel;
@@ -57,6 +63,8 @@ public:
     bool reload(QStringList *errors = nullptr);
     [[nodiscard]] QString scenarioSource() const { return m_source; }
     [[nodiscard]] SimulationController &controller() { return *m_controller; }
+    // Milliseconds an envelope takes along a link at the chosen playback speed (0: none).
+    [[nodiscard]] int animationDuration() const;
 
     // Presenter zoom, in percent of the normal text size: text and drawings scale together.
     void setZoom(int percent);
@@ -85,7 +93,8 @@ private:
     void updateView();
     void setPlaying(bool playing);
     void showCurrentEvent();
-    void showEventExplanation(std::size_t eventIndex);
+    void showEventExplanation(std::size_t eventIndex, bool selectedOnly = false);
+    void inspectMessage(std::size_t eventIndex, bool raise);
     void rebuildActorFilter();
     void applyKindFilter();
     void addRecentFile(const QString &path);
@@ -99,6 +108,10 @@ private:
     ServerStateModel *m_serverModel = nullptr;
 
     StageBar *m_stageBar = nullptr;
+    TopologyView *m_topology = nullptr;
+    SequenceView *m_sequence = nullptr;
+    MessageInspector *m_inspector = nullptr;
+    ExpectationsPanel *m_expectations = nullptr;
     QLabel *m_position = nullptr;
     QPlainTextEdit *m_eventText = nullptr;
     QTableView *m_eventTable = nullptr;
@@ -112,7 +125,11 @@ private:
     QMenu *m_kindMenu = nullptr;
     QActionGroup *m_themeGroup = nullptr;
 
+    QDockWidget *m_stagesDock = nullptr;
+    QDockWidget *m_sequenceDock = nullptr;
     QDockWidget *m_eventsDock = nullptr;
+    QDockWidget *m_messageDock = nullptr;
+    QDockWidget *m_expectationsDock = nullptr;
     QDockWidget *m_explanationDock = nullptr;
     QDockWidget *m_serversDock = nullptr;
 
@@ -120,6 +137,8 @@ private:
     QAction *m_reloadAction = nullptr;
     QString m_source;
     QByteArray m_sourceBytes;
+    bool m_wasAtEnd = false;
+    std::optional<std::size_t> m_inspected; // the event whose message the inspector shows
     QFont m_baseFont;
     int m_zoom = 100;
     bool m_persistent = true;

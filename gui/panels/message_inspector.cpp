@@ -283,7 +283,7 @@ void MessageInspector::showMessage(const QByteArray &bytes, const QString &title
     render();
 }
 
-bool MessageInspector::showEvent(const trace::TraceLog &log, std::size_t eventIndex)
+bool MessageInspector::showTraceEvent(const trace::TraceLog &log, std::size_t eventIndex)
 {
     if (eventIndex >= log.size())
         return false;

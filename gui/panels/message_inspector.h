@@ -60,7 +60,7 @@ public:
     // message of its queue entry (from the queue-add before it), since a queue row of
     // ServerStateModel points at the event that last changed it. False (and nothing changes)
     // for any other event or an index out of range.
-    bool showEvent(const trace::TraceLog &log, std::size_t eventIndex);
+    bool showTraceEvent(const trace::TraceLog &log, std::size_t eventIndex);
     // Nothing shown; the view tells how to pick a message.
     void clear();
 
@@ -85,9 +85,6 @@ public:
     static constexpr QStringView kBareLfText = u"<LF>";
 
 protected:
-    // showEvent(TraceLog, index) above hides QWidget's show-event handler by name; bring it
-    // back, so the two overloads live side by side.
-    using QWidget::showEvent;
     void changeEvent(QEvent *event) override;
 
 private:

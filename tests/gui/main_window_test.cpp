@@ -25,6 +25,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
+#include <QTreeView>
 #include <QUrl>
 
 #include <gtest/gtest.h>
@@ -140,9 +141,10 @@ TEST_F(WindowFixture, ZoomScalesTheTextOfEveryPanelTogether)
 TEST_F(WindowFixture, DarkThemeChangesThePaletteAndTheStageColours)
 {
     QTest::keyClick(&window, Qt::Key_Right);
-    auto *table = window.findChild<QTableView *>(QStringLiteral("eventTable"));
-    // Below the one row: the table's background, which is the palette's base colour.
-    const QPoint inTable = table->viewport()->mapTo(&window, QPoint(table->viewport()->width() / 2, table->viewport()->height() - 5));
+    auto *tree = window.findChild<QTreeView *>(QStringLiteral("serverTree"));
+    ASSERT_TRUE(tree->isVisible());
+    // Below the last row: the tree's background, which is the palette's base colour.
+    const QPoint inTable = tree->viewport()->mapTo(&window, QPoint(tree->viewport()->width() / 2, tree->viewport()->height() - 5));
     window.setTheme(gui::style::Theme::Dark);
     QCoreApplication::processEvents(); // the palette reaches the widgets through posted events
     EXPECT_TRUE(gui::style::isDark(QApplication::palette()));

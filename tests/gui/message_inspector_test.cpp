@@ -197,7 +197,7 @@ TEST_F(InspectorFixture, PicksTheKindFromTheTraceEvent)
                  {EventKind::MailboxRead, Kind::Read}};
     for (const auto &c : cases) {
         const std::size_t index = firstEvent(log, c.event);
-        ASSERT_TRUE(inspector.showEvent(log, index)) << trace::toString(c.event);
+        ASSERT_TRUE(inspector.showTraceEvent(log, index)) << trace::toString(c.event);
         EXPECT_EQ(inspector.kind(), c.kind);
         EXPECT_EQ(inspector.originText(), MessageInspector::originText(c.kind));
         EXPECT_FALSE(inspector.title().isEmpty());
@@ -210,17 +210,17 @@ TEST_F(InspectorFixture, PicksTheKindFromTheTraceEvent)
 
     // A queue row may point at the event that removed or deferred its entry: the message
     // shown is the one that was queued.
-    ASSERT_TRUE(inspector.showEvent(log, firstEvent(log, EventKind::QueueAdd)));
+    ASSERT_TRUE(inspector.showTraceEvent(log, firstEvent(log, EventKind::QueueAdd)));
     const QString queued = inspector.wireText();
-    ASSERT_TRUE(inspector.showEvent(log, firstEvent(log, EventKind::QueueRemove)));
+    ASSERT_TRUE(inspector.showTraceEvent(log, firstEvent(log, EventKind::QueueRemove)));
     EXPECT_EQ(inspector.kind(), Kind::Queued);
     EXPECT_EQ(inspector.wireText(), queued);
 
-    inspector.showEvent(log, firstEvent(log, EventKind::Compose));
+    inspector.showTraceEvent(log, firstEvent(log, EventKind::Compose));
     const QString composed = inspector.wireText();
-    EXPECT_FALSE(inspector.showEvent(log, firstEvent(log, EventKind::SmtpReply)));
-    EXPECT_FALSE(inspector.showEvent(log, firstEvent(log, EventKind::DnsQuery)));
-    EXPECT_FALSE(inspector.showEvent(log, log.size()));
+    EXPECT_FALSE(inspector.showTraceEvent(log, firstEvent(log, EventKind::SmtpReply)));
+    EXPECT_FALSE(inspector.showTraceEvent(log, firstEvent(log, EventKind::DnsQuery)));
+    EXPECT_FALSE(inspector.showTraceEvent(log, log.size()));
     EXPECT_EQ(inspector.wireText(), composed) << "an event without a message changes nothing";
 }
 
