@@ -33,11 +33,11 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
-#include <QPlainTextEdit>
 #include <QSaveFile>
 #include <QSettings>
 #include <QSlider>
 #include <QStatusBar>
+#include <QTextBrowser>
 #include <QTableView>
 #include <QTimer>
 #include <QToolBar>
@@ -161,8 +161,7 @@ void MainWindow::buildPanels()
     m_expectationsDock = addPanel(tr("Expectations"), QStringLiteral("expectationsDock"), m_expectations);
 
     // The event being shown: when, what, why, and its exact bytes.
-    m_eventText = new QPlainTextEdit(this);
-    m_eventText->setReadOnly(true);
+    m_eventText = new QTextBrowser(this);
     m_eventText->setObjectName(QStringLiteral("currentEvent"));
     // The arrow keys belong to the controls (step, back), not to a text cursor.
     m_eventText->setFocusPolicy(Qt::NoFocus);
@@ -249,7 +248,7 @@ void MainWindow::resetLayout()
     resizeDocks({m_sequenceDock}, {wide ? w * 30 / 100 : w * 48 / 100}, Qt::Horizontal);
     if (wide)
         resizeDocks({m_eventsDock}, {w * 25 / 100}, Qt::Horizontal);
-    resizeDocks({m_explanationDock, m_serversDock}, {w * 22 / 100, w * 30 / 100}, Qt::Horizontal);
+    resizeDocks({m_explanationDock, m_serversDock}, {w * 24 / 100, w * 28 / 100}, Qt::Horizontal);
     resizeDocks({m_explanationDock}, {h * 36 / 100}, Qt::Vertical);
     resizeDocks({m_stagesDock}, {m_stageBar->sizeHint().height()}, Qt::Vertical);
 }
@@ -489,11 +488,6 @@ void MainWindow::applyFonts()
     menuBar()->setFont(font);
     statusBar()->setFont(font);
 
-    QFont mono(QStringLiteral("Monospace"));
-    mono.setStyleHint(QFont::TypeWriter);
-    mono.setPointSizeF(font.pointSizeF() * 1.1);
-    m_eventText->setFont(mono);
-
     const QFontMetrics metrics(font);
     m_eventTable->verticalHeader()->setDefaultSectionSize(metrics.height() + metrics.height() / 2);
     // Widths set from the font (no resize-to-contents: the table may hold 100,000 rows).
@@ -677,22 +671,33 @@ void MainWindow::dropEvent(QDropEvent *event)
 
 void MainWindow::showEventExplanation(std::size_t index, bool selectedOnly)
 {
+    // Words in the window's font, the bytes as sent in a fixed-width block below them.
+    constexpr int kMaxLines = 40; // a whole message belongs in the message panel
     const trace::TraceLog &log = m_controller->trace();
     const trace::TraceEvent &e = log.at(index);
-    QString text = QStringLiteral("%1   %2\n\n%3\n")
-                       .arg(trace::TextFormatter::formatTime(e.time), trace::summarize(log, index),
-                            trace::explainInFull(log, index));
+    QString html;
     if (selectedOnly && index + 1 != m_controller->cursor())
-        text.prepend(tr("Event %1, chosen in the diagram (the simulation stays at event %2; "
-                        "Step goes on from there).\n\n")
-                         .arg(index + 1)
-                         .arg(m_controller->cursor()));
+        html += tr("<p><i>Event %1, chosen in the diagram. The simulation stays at event %2; "
+                   "Step goes on from there.</i></p>")
+                    .arg(index + 1)
+                    .arg(m_controller->cursor());
+    html += QStringLiteral("<p><b>%1 &nbsp; %2</b></p><p>%3</p>")
+                .arg(trace::TextFormatter::formatTime(e.time), trace::summarize(log, index).toHtmlEscaped(),
+                     trace::explainInFull(log, index).toHtmlEscaped());
     if (!e.data.isEmpty()) {
-        QString bytes = QString::fromUtf8(e.data);
-        bytes.replace(QStringLiteral("\r\n"), QStringLiteral("\n"));
-        text += QStringLiteral("\n%1").arg(bytes);
+        QStringList lines = QString::fromUtf8(e.data).split(QStringLiteral("\r\n"));
+        if (lines.size() > 1 && lines.back().isEmpty())
+            lines.removeLast();
+        QString more;
+        if (lines.size() > kMaxLines) {
+            more = tr("<p>… and %1 more lines: the whole message is in the Message panel "
+                      "(click the message in the diagram or in a mailbox).</p>")
+                       .arg(lines.size() - kMaxLines);
+            lines = lines.mid(0, kMaxLines);
+        }
+        html += QStringLiteral("<pre>%1</pre>%2").arg(lines.join(QLatin1Char('\n')).toHtmlEscaped(), more);
     }
-    m_eventText->setPlainText(text);
+    m_eventText->setHtml(html);
 }
 
 void MainWindow::inspectMessage(std::size_t eventIndex, bool raise)
@@ -712,9 +717,10 @@ void MainWindow::showCurrentEvent()
 {
     const std::size_t cursor = m_controller->cursor();
     if (cursor == 0) {
-        m_eventText->setPlainText(tr("%1\n\n%2")
-                                      .arg(m_controller->scenario().world.title,
-                                           m_controller->scenario().world.description));
+        m_eventText->setHtml(QStringLiteral("<p><b>%1</b></p><p>%2</p><p>%3</p>")
+                                 .arg(m_controller->scenario().world.title.toHtmlEscaped(),
+                                      m_controller->scenario().world.description.toHtmlEscaped(),
+                                      tr("Press Step (→) or Play (Space) to start.")));
         return;
     }
     showEventExplanation(cursor - 1);

@@ -18,11 +18,11 @@
 #include <QHeaderView>
 #include <QMenu>
 #include <QMimeData>
-#include <QPlainTextEdit>
 #include <QProcess>
 #include <QSet>
 #include <QTableView>
 #include <QTemporaryDir>
+#include <QTextBrowser>
 #include <QTest>
 #include <QToolButton>
 #include <QTreeView>
@@ -46,7 +46,7 @@ struct WindowFixture : ::testing::Test
     }
     QString currentEventText()
     {
-        return window.findChild<QPlainTextEdit *>(QStringLiteral("currentEvent"))->toPlainText();
+        return window.findChild<QTextBrowser *>(QStringLiteral("currentEvent"))->toPlainText();
     }
 };
 
@@ -117,7 +117,7 @@ TEST_F(WindowFixture, ZoomScalesTheTextOfEveryPanelTogether)
     ASSERT_NE(stageBar, nullptr);
     const qreal windowPoints = window.font().pointSizeF();
     const qreal tablePoints = table->font().pointSizeF();
-    const qreal textPoints = window.findChild<QPlainTextEdit *>(QStringLiteral("currentEvent"))->font().pointSizeF();
+    const qreal textPoints = window.findChild<QTextBrowser *>(QStringLiteral("currentEvent"))->font().pointSizeF();
     const int rowHeight = table->verticalHeader()->defaultSectionSize();
     const QSize stageHint = stageBar->sizeHint();
 
@@ -125,7 +125,7 @@ TEST_F(WindowFixture, ZoomScalesTheTextOfEveryPanelTogether)
     EXPECT_GT(window.zoom(), 100);
     EXPECT_GT(window.font().pointSizeF(), windowPoints);
     EXPECT_GT(table->font().pointSizeF(), tablePoints) << "the table follows the window's font";
-    EXPECT_GT(window.findChild<QPlainTextEdit *>(QStringLiteral("currentEvent"))->font().pointSizeF(), textPoints);
+    EXPECT_GT(window.findChild<QTextBrowser *>(QStringLiteral("currentEvent"))->font().pointSizeF(), textPoints);
     EXPECT_GT(table->verticalHeader()->defaultSectionSize(), rowHeight) << "rows grow with their text";
     EXPECT_GT(stageBar->sizeHint().height(), stageHint.height());
 
