@@ -5,6 +5,7 @@
 #include "style/theme.h"
 
 #include <QEvent>
+#include <QFontInfo>
 #include <QFontMetricsF>
 #include <QHelpEvent>
 #include <QPainter>
@@ -29,15 +30,33 @@ using trace::EventKind;
 
 // Sizes are multiples of the font's line height (see TopologyView::unit), so that the
 // window's zoom, which changes the font, scales the whole drawing.
-constexpr double kPadding = 0.45;     // inside a box
-constexpr double kGlyph = 2.2;        // side of the role glyph
-constexpr double kLabelWidth = 11.0;  // labels wider than this wrap
-constexpr double kGapAlong = 4.0;     // between columns, left to right: room for a port label
-constexpr double kGapAlongRows = 2.4; // between rows when the drawing runs top to bottom
-constexpr double kGapAcross = 0.8;    // between boxes stacked in one column
-constexpr double kGapGroups = 1.6;    // between two domains on the same side
+constexpr double kPadding = 0.45;    // inside a box
+constexpr double kGlyph = 2.2;       // side of the role glyph
+constexpr double kLabelWidth = 11.0; // labels wider than this wrap
+constexpr double kGapAlong = 4.0;    // between columns, left to right: room for a port label
+constexpr double kGapRows = 2.4;     // between rows: the same, on a link that runs down
+constexpr double kGapAcross = 0.8;   // between boxes side by side in one column or row
+constexpr double kGapGroups = 1.6;   // between two domains on the same side
 constexpr double kMargin = 0.8;
-constexpr double kMaxStretch = 3.0; // a big widget spreads the boxes, but not without limit
+// The dense and narrow styles (see ensureLayout): the gaps still hold a port label such as
+// ":25" and the envelope, with little to spare.
+constexpr double kDensePadding = 0.35;
+constexpr double kDenseGlyph = 1.8;
+constexpr double kDenseGapAlong = 3.0;
+constexpr double kDenseGapRows = 1.8;
+constexpr double kDenseGapAcross = 0.6;
+constexpr double kDenseGapGroups = 1.2;
+constexpr double kDenseMargin = 0.4;
+constexpr double kHostNameScale = 0.85;    // of the widget's font, in the dense style
+constexpr double kMinHostNamePoints = 8.0; // unless the widget's font is smaller still
+constexpr double kSameScale = 0.01;        // candidate layouts whose scales differ less are equal
+constexpr double kMaxStretch = 3.0;        // a big widget spreads the boxes, but not without limit
+
+// The size of a font in points, also when it was set in pixels.
+double pointSize(const QFont &font)
+{
+    return font.pointSizeF() > 0 ? font.pointSizeF() : QFontInfo(font).pointSizeF();
+}
 
 QString domainOf(const QString &address)
 {
@@ -295,10 +314,11 @@ void TopologyView::rebuildForWorld()
 //    level with the middle of both sides, the DNS server above it, other routers and any
 //    host not placed yet below it.
 //
-// That gives five columns: user agents, servers, network, servers, user agents. When the
-// widget is tall and narrow, the same plan is turned by a quarter: the sending side on top,
-// the other domains at the bottom, the DNS server left of the network (see arrange() and
-// ensureLayout()).
+// That gives the row: five columns, user agents, servers, network, servers, user agents.
+// The same plan can be drawn two other ways (arrange(), arrangeCompact()): turned by a
+// quarter into a column for a tall, narrow widget (the sending side on top, the DNS server
+// left of the network), or compact, in three columns with each user agent above or below
+// its server, for a wide but short one. ensureLayout() picks the one that fits.
 void TopologyView::planLayout()
 {
     m_plan = Plan{};
@@ -690,45 +710,92 @@ QPointF TopologyView::pointAlong(const std::vector<QPointF> &points, double frac
 // ---------------------------------------------------------------------------------------
 // Geometry
 
-QSizeF TopologyView::boxSize(ActorId actor) const
+TopologyView::Style TopologyView::styleFor(int density) const
 {
-    const trace::Actor &a = m_controller.trace().actor(actor);
-    const double u = unit();
-    QFont bold = font();
-    bold.setBold(true);
-    const QFontMetricsF boldMetrics(bold);
-    const QFontMetricsF metrics(font());
-    const QString label = a.label.isEmpty() ? a.name : a.label;
-    double textWidth = std::max(
-        boldMetrics.boundingRect(QRectF(0, 0, kLabelWidth * u, 1e6), Qt::TextWordWrap, label)
-            .width(),
-        metrics.horizontalAdvance(a.name));
-    int lines = 1;
-    if (a.role == ActorRole::MailServer) {
-        // Wide enough for large counts, so that the box does not grow while stepping.
-        textWidth = std::max(textWidth, metrics.horizontalAdvance(tr("queue 888 · mailboxes 888")));
-        ++lines;
+    Style style;
+    style.dense = density >= 1;
+    style.narrow = density >= 2;
+    const bool dense = style.dense;
+    style.unit = unit();
+    const double u = style.unit;
+    style.padding = (dense ? kDensePadding : kPadding) * u;
+    style.glyph = (dense ? kDenseGlyph : kGlyph) * u;
+    style.gapAlong = (dense ? kDenseGapAlong : kGapAlong) * u;
+    style.gapRows = (dense ? kDenseGapRows : kGapRows) * u;
+    style.gapAcross = (dense ? kDenseGapAcross : kGapAcross) * u;
+    style.gapGroups = (dense ? kDenseGapGroups : kGapGroups) * u;
+    style.margin = (dense ? kDenseMargin : kMargin) * u;
+    style.counts = font();
+    style.label = font();
+    style.label.setBold(true);
+    style.host = font();
+    if (dense) {
+        // The host name says again, more technically, what the label says: it is the first
+        // text to give up size, but not below what is still readable.
+        const double points = pointSize(font());
+        style.host.setPointSizeF(
+            std::min(points, std::max(points * kHostNameScale, kMinHostNamePoints)));
     }
-    textWidth = std::ceil(textWidth);
-    const double labelHeight =
-        boldMetrics.boundingRect(QRectF(0, 0, textWidth, 1e6), Qt::TextWordWrap, label).height();
-    const double textHeight = labelHeight + lines * metrics.lineSpacing();
-    const double pad = kPadding * u;
-    return {pad + kGlyph * u + pad + textWidth + pad, std::max(kGlyph * u, textHeight) + 2 * pad};
+    return style;
 }
 
-TopologyView::Geometry TopologyView::arrange(bool horizontal) const
+// The width of the text beside the glyph: the host name, the counts of a mail server, and
+// the label, wrapped. In the narrow style the counts take two lines and the label wraps to
+// the width the other lines need anyway (but never inside a word): a box is taller but
+// narrower, which suits a wide, short widget.
+double TopologyView::textWidth(ActorId actor, const Style &style) const
 {
-    const std::size_t actors = m_controller.trace().actors().size();
-    const double u = unit();
-    const double gapAlong = (horizontal ? kGapAlong : kGapAlongRows) * u;
-    const double gapAcross = kGapAcross * u;
-    const double gapGroups = kGapGroups * u;
-    const double margin = kMargin * u;
+    const trace::Actor &a = m_controller.trace().actor(actor);
+    const QFontMetricsF labelMetrics(style.label);
+    const QFontMetricsF countsMetrics(style.counts);
+    const QString label = a.label.isEmpty() ? a.name : a.label;
+    double width = QFontMetricsF(style.host).horizontalAdvance(a.name);
+    if (a.role == ActorRole::MailServer) {
+        // Wide enough for large counts, so that the box does not grow while stepping.
+        if (style.narrow)
+            width = std::max({width, countsMetrics.horizontalAdvance(tr("queue %1").arg(888)),
+                              countsMetrics.horizontalAdvance(tr("mailboxes %1").arg(888))});
+        else
+            width =
+                std::max(width, countsMetrics.horizontalAdvance(tr("queue 888 · mailboxes 888")));
+    }
+    double wrap = kLabelWidth * style.unit;
+    if (style.narrow) {
+        wrap = width;
+        for (const QString &word : label.split(QLatin1Char(' '), Qt::SkipEmptyParts))
+            wrap = std::max(wrap, labelMetrics.horizontalAdvance(word));
+    }
+    width = std::max(
+        width, labelMetrics.boundingRect(QRectF(0, 0, wrap, 1e6), Qt::TextWordWrap, label).width());
+    return std::ceil(width);
+}
 
-    std::vector<QSizeF> sizes(actors);
-    for (std::size_t a = 0; a < actors; ++a)
-        sizes[a] = boxSize(ActorId(a));
+QSizeF TopologyView::boxSize(ActorId actor, const Style &style) const
+{
+    const trace::Actor &a = m_controller.trace().actor(actor);
+    const QString label = a.label.isEmpty() ? a.name : a.label;
+    const double width = textWidth(actor, style);
+    double textHeight = QFontMetricsF(style.label)
+                            .boundingRect(QRectF(0, 0, width, 1e6), Qt::TextWordWrap, label)
+                            .height() +
+                        QFontMetricsF(style.host).lineSpacing();
+    if (a.role == ActorRole::MailServer)
+        textHeight += (style.narrow ? 2 : 1) * QFontMetricsF(style.counts).lineSpacing();
+    const double pad = style.padding;
+    return {pad + style.glyph + pad + width + pad, std::max(style.glyph, textHeight) + 2 * pad};
+}
+
+// The row (horizontal) and the column (not horizontal): five lines of boxes from the
+// sending side to the others, see planLayout.
+TopologyView::Geometry TopologyView::arrange(bool horizontal, const Style &style,
+                                             const std::vector<QSizeF> &sizes) const
+{
+    const std::size_t actors = sizes.size();
+    const double gapAlong = horizontal ? style.gapAlong : style.gapRows;
+    const double gapAcross = style.gapAcross;
+    const double gapGroups = style.gapGroups;
+    const double margin = style.margin;
+
     // "Along" runs from the sending side to the others; "across" is the other direction.
     const auto along = [&](ActorId a) {
         return horizontal ? sizes[std::size_t(a)].width() : sizes[std::size_t(a)].height();
@@ -862,10 +929,153 @@ TopologyView::Geometry TopologyView::arrange(bool horizontal) const
     return geometry;
 }
 
-// Chooses the orientation: left to right unless top to bottom lets the drawing be clearly
-// larger (a tall, narrow dock). Then fits the drawing to the widget: one that does not fit
-// is scaled down as a whole; in the room that is left, the boxes keep their size (it follows
-// the font) and their centres spread apart, up to kMaxStretch, to use the space.
+// The compact arrangement: three columns, the sending side, the network, the others. Each
+// mail server is on the middle line, level with the network, and its user agents are above
+// it (the second one below it, and so on, so that every link runs straight to the server
+// without passing another box); a user agent linked elsewhere (inner) goes on the other
+// side. Several domains on one side are stacked, the lower ones turned over so that their
+// servers, not their user agents, face the network. The DNS server is above the network,
+// in the row of the user agents; other routers and hosts below it.
+TopologyView::Geometry TopologyView::arrangeCompact(const Style &style,
+                                                    const std::vector<QSizeF> &sizes) const
+{
+    struct Row
+    {
+        std::vector<ActorId> boxes; // side by side
+        double top = 0;             // relative to the middle line
+    };
+    const auto rowWidth = [&](const std::vector<ActorId> &row) {
+        double width = 0;
+        for (const ActorId a : row)
+            width += sizes[std::size_t(a)].width();
+        return row.empty() ? 0.0 : width + style.gapAcross * double(row.size() - 1);
+    };
+    const auto rowHeight = [&](const std::vector<ActorId> &row) {
+        double height = 0;
+        for (const ActorId a : row)
+            height = std::max(height, sizes[std::size_t(a)].height());
+        return height;
+    };
+
+    enum Column
+    {
+        Sending,
+        Middle,
+        Others,
+        ColumnCount
+    };
+    std::array<std::vector<Row>, ColumnCount> columns;
+    const auto placeSide = [&](const std::vector<Group> &groups, std::vector<Row> &column) {
+        double y = 0;
+        double firstServer = 0;
+        double lastServer = 0;
+        for (std::size_t i = 0; i < groups.size(); ++i) {
+            const Group &g = groups[i];
+            std::vector<ActorId> above;
+            std::vector<ActorId> below;
+            for (std::size_t k = 0; k < g.outer.size(); ++k)
+                (k % 2 == 0 ? above : below).push_back(g.outer[k]);
+            below.insert(below.end(), g.inner.begin(), g.inner.end());
+            if (2 * i > groups.size() - 1) // in the lower half of the side
+                std::swap(above, below);
+            if (i > 0)
+                y += style.gapGroups;
+            if (!above.empty()) {
+                column.push_back({above, y});
+                y += rowHeight(above) + style.gapRows;
+            }
+            column.push_back({{g.server}, y});
+            const double server = y + sizes[std::size_t(g.server)].height() / 2;
+            if (i == 0)
+                firstServer = server;
+            lastServer = server;
+            y += sizes[std::size_t(g.server)].height();
+            if (!below.empty()) {
+                y += style.gapRows;
+                column.push_back({below, y});
+                y += rowHeight(below);
+            }
+        }
+        for (Row &row : column)
+            row.top -= (firstServer + lastServer) / 2;
+    };
+    placeSide(m_plan.sending, columns[Sending]);
+    placeSide(m_plan.others, columns[Others]);
+    std::vector<Row> &middle = columns[Middle];
+    if (m_plan.hub >= 0) {
+        const double hub = sizes[std::size_t(m_plan.hub)].height();
+        middle.push_back({{m_plan.hub}, -hub / 2});
+        if (!m_plan.beforeHub.empty())
+            middle.push_back(
+                {m_plan.beforeHub, -hub / 2 - style.gapRows - rowHeight(m_plan.beforeHub)});
+        if (!m_plan.afterHub.empty())
+            middle.push_back({m_plan.afterHub, hub / 2 + style.gapRows});
+    } else {
+        std::vector<ActorId> all = m_plan.beforeHub;
+        all.insert(all.end(), m_plan.afterHub.begin(), m_plan.afterHub.end());
+        if (!all.empty())
+            middle.push_back({all, -rowHeight(all) / 2});
+    }
+
+    std::array<double, ColumnCount> centreX{};
+    double x = style.margin;
+    bool any = false;
+    for (std::size_t c = 0; c < ColumnCount; ++c) {
+        double width = 0;
+        for (const Row &row : columns[c])
+            width = std::max(width, rowWidth(row.boxes));
+        if (width <= 0)
+            continue;
+        if (any)
+            x += style.gapAlong;
+        centreX[c] = x + width / 2;
+        x += width;
+        any = true;
+    }
+    double top = 0;
+    double bottom = 0;
+    for (const auto &column : columns)
+        for (const Row &row : column) {
+            top = std::min(top, row.top);
+            bottom = std::max(bottom, row.top + rowHeight(row.boxes));
+        }
+
+    Geometry geometry;
+    geometry.rects.assign(sizes.size(), QRectF());
+    for (std::size_t c = 0; c < ColumnCount; ++c)
+        for (const Row &row : columns[c]) {
+            double left = centreX[c] - rowWidth(row.boxes) / 2;
+            const double centreY = style.margin - top + row.top + rowHeight(row.boxes) / 2;
+            for (const ActorId a : row.boxes) {
+                const QSizeF s = sizes[std::size_t(a)];
+                geometry.rects[std::size_t(a)] = QRectF(QPointF(left, centreY - s.height() / 2), s);
+                left += s.width() + style.gapAcross;
+            }
+        }
+    geometry.size = QSizeF(x + style.margin, bottom - top + 2 * style.margin);
+    return geometry;
+}
+
+// The layout planner: the boxes are drawn at the widget's font, so that the text stays
+// readable on a projector, and the arrangement is chosen to fit the widget rather than the
+// text shrunk to fit the arrangement. Each arrangement (Row, Compact, Column, in this order
+// of preference: the row is the picture of the lessons, mail going left to right) is
+// measured in three styles, again in order of preference:
+//
+//   normal: as the font gives it;
+//   dense:  host names in a smaller font (0.85 of the widget's, not below 8 pt; the box
+//           labels keep the widget's font), less room inside and between the boxes;
+//   narrow: dense, and the labels wrap to the width of the host name and a mail server's
+//           counts take two lines: narrower, taller boxes.
+//
+// Each of these nine candidates gets the scale at which its natural size fits the widget
+// (at most 1). The largest scale wins; candidates within 1% of it count as equal, and of
+// those the first in the order wins. So the row is kept as long as it fits in some style,
+// host names shrink before the drawing does, and only when no candidate fits at scale 1 is
+// the whole drawing scaled down, the least possible (it is always whole, without
+// scrolling). In the room that is left, the boxes keep their size and their centres spread
+// apart, up to kMaxStretch, to use the space. Nothing else goes in: the same world, font
+// and widget size always give the same picture.
 void TopologyView::ensureLayout() const
 {
     // The size is compared as well: a hidden widget gets its resize event only when shown.
@@ -873,8 +1083,6 @@ void TopologyView::ensureLayout() const
         return;
     m_layoutDirty = false;
     m_layoutSize = size();
-    const Geometry wide = arrange(true);
-    const Geometry tall = arrange(false);
     const double width = std::max(1, this->width());
     const double height = std::max(1, this->height());
     const auto fit = [&](const Geometry &g) {
@@ -882,16 +1090,53 @@ void TopologyView::ensureLayout() const
             return 1.0;
         return std::min({1.0, width / g.size.width(), height / g.size.height()});
     };
-    const Geometry &chosen = fit(wide) * 1.1 >= fit(tall) ? wide : tall;
-    const double scale = fit(chosen);
-    m_rects = chosen.rects;
+
+    struct Candidate
+    {
+        Arrangement arrangement;
+        Style style;
+        Geometry geometry;
+        double scale;
+    };
+    std::vector<Candidate> candidates;
+    const std::size_t actors = m_controller.trace().actors().size();
+    std::array<Style, 3> styles;
+    std::array<std::vector<QSizeF>, 3> sizes;
+    for (std::size_t density = 0; density < styles.size(); ++density) {
+        styles[density] = styleFor(int(density));
+        sizes[density].resize(actors);
+        for (std::size_t a = 0; a < actors; ++a)
+            sizes[density][a] = boxSize(ActorId(a), styles[density]);
+    }
+    for (const Arrangement arrangement :
+         {Arrangement::Row, Arrangement::Compact, Arrangement::Column}) {
+        for (std::size_t density = 0; density < styles.size(); ++density) {
+            Geometry g =
+                arrangement == Arrangement::Compact
+                    ? arrangeCompact(styles[density], sizes[density])
+                    : arrange(arrangement == Arrangement::Row, styles[density], sizes[density]);
+            const double scale = fit(g);
+            candidates.push_back({arrangement, styles[density], std::move(g), scale});
+        }
+    }
+    double best = 0;
+    for (const Candidate &c : candidates)
+        best = std::max(best, c.scale);
+    const Candidate &chosen =
+        *std::find_if(candidates.begin(), candidates.end(),
+                      [best](const Candidate &c) { return c.scale >= best * (1 - kSameScale); });
+    const double scale = chosen.scale;
+    m_arrangement = chosen.arrangement;
+    m_style = chosen.style;
+    m_scale = scale;
+    m_rects = chosen.geometry.rects;
 
     // Spread the centres away from the drawing's centre by a factor per direction, in the
     // room the widget has at this scale. Every box keeps its size, so boxes that did not
     // overlap still do not.
     const QSizeF room(width / scale, height / scale);
-    const double margin = kMargin * unit();
-    const QPointF centre(chosen.size.width() / 2, chosen.size.height() / 2);
+    const double margin = m_style.margin;
+    const QPointF centre(chosen.geometry.size.width() / 2, chosen.geometry.size.height() / 2);
     double stretchX = kMaxStretch;
     double stretchY = kMaxStretch;
     for (const QRectF &r : m_rects) {
@@ -915,6 +1160,24 @@ void TopologyView::ensureLayout() const
                              room.height() / 2 + offset.y() * stretchY));
     }
     m_toWidget = QTransform::fromScale(scale, scale);
+}
+
+TopologyView::Arrangement TopologyView::arrangement() const
+{
+    ensureLayout();
+    return m_arrangement;
+}
+
+qreal TopologyView::labelPointSize() const
+{
+    ensureLayout();
+    return pointSize(m_style.label) * m_scale;
+}
+
+qreal TopologyView::hostNamePointSize() const
+{
+    ensureLayout();
+    return pointSize(m_style.host) * m_scale;
 }
 
 QRectF TopologyView::nodeRect(ActorId actor) const
@@ -1060,9 +1323,10 @@ void TopologyView::paintNode(QPainter &p, ActorId actor) const
     const QColor text = pal.color(QPalette::Text);
     const QColor base = pal.color(QPalette::Base);
     const QColor activeColor = style::activeColor(pal);
-    const double u = unit();
+    const Style &look = m_style; // the one boxSize measured these boxes with
+    const double u = look.unit;
     const double line = std::max(1.0, u / 12);
-    const double pad = kPadding * u;
+    const double pad = look.padding;
     const bool active = actor == activeActor();
     const bool peer = actor == activePeer();
 
@@ -1081,45 +1345,48 @@ void TopologyView::paintNode(QPainter &p, ActorId actor) const
     p.setBrush(fill);
     p.drawRoundedRect(r, 0.35 * u, 0.35 * u);
 
-    const double glyph = kGlyph * u;
+    const double glyph = look.glyph;
     drawGlyph(p, a.role, QRectF(r.left() + pad, r.center().y() - glyph / 2, glyph, glyph),
               active || peer ? activeColor : text, fill, line * 1.4);
 
     const double left = r.left() + pad + glyph + pad;
-    const double width = r.right() - pad - left;
-    QFont bold = font();
-    bold.setBold(true);
-    const QFontMetricsF metrics(font());
+    // The width textWidth() gave, give or take rounding: a hair more, so that the label
+    // wraps exactly as it was measured.
+    const double width = r.right() - pad - left + 0.01;
+    const QFontMetricsF hostMetrics(look.host);
+    const QFontMetricsF countsMetrics(look.counts);
     const QString label = a.label.isEmpty() ? a.name : a.label;
-    const double labelHeight = QFontMetricsF(bold)
+    const double labelHeight = QFontMetricsF(look.label)
                                    .boundingRect(QRectF(0, 0, width, 1e6), Qt::TextWordWrap, label)
                                    .height();
-    const int lines = a.role == ActorRole::MailServer ? 2 : 1;
-    double y = r.center().y() - (labelHeight + lines * metrics.lineSpacing()) / 2;
+    const int countLines = a.role != ActorRole::MailServer ? 0 : look.narrow ? 2 : 1;
+    double y =
+        r.center().y() -
+        (labelHeight + hostMetrics.lineSpacing() + countLines * countsMetrics.lineSpacing()) / 2;
 
     p.setPen(text);
-    p.setFont(bold);
+    p.setFont(look.label);
     p.drawText(QRectF(left, y, width, labelHeight), Qt::AlignLeft | Qt::TextWordWrap, label);
     y += labelHeight;
-    p.setFont(font());
+    p.setFont(look.host);
     p.setPen(mix(text, base, 0.25));
-    p.drawText(QRectF(left, y, width, metrics.lineSpacing()), Qt::AlignLeft | Qt::AlignVCenter,
-               metrics.elidedText(a.name, Qt::ElideMiddle, width));
-    y += metrics.lineSpacing();
-    if (a.role != ActorRole::MailServer)
+    p.drawText(QRectF(left, y, width, hostMetrics.lineSpacing()), Qt::AlignLeft | Qt::AlignVCenter,
+               hostMetrics.elidedText(a.name, Qt::ElideMiddle, width));
+    y += hostMetrics.lineSpacing();
+    p.setFont(font());
+    if (countLines == 0)
         return;
 
-    // The counts: the one the last event changed is bold on a tinted background.
+    // The counts: the one the last event changed is bold on a tinted background. The narrow
+    // style puts them on two lines.
     const Counts counts = m_counts.value(actor);
-    const QString queue = tr("queue %1").arg(counts.queue);
-    const QString separator = QStringLiteral(" · ");
-    const QString stored = tr("mailboxes %1").arg(counts.stored);
+    const double lineHeight = countsMetrics.lineSpacing();
     double x = left;
     const auto part = [&](const QString &s, bool changed, const QColor &background) {
-        QFont f = font();
+        QFont f = look.counts;
         f.setBold(changed);
         const double w = QFontMetricsF(f).horizontalAdvance(s);
-        const QRectF box(x, y, w, metrics.lineSpacing());
+        const QRectF box(x, y, w, lineHeight);
         if (changed) {
             p.setPen(Qt::NoPen);
             p.setBrush(background);
@@ -1130,9 +1397,14 @@ void TopologyView::paintNode(QPainter &p, ActorId actor) const
         p.drawText(box, Qt::AlignLeft | Qt::AlignVCenter, s);
         x += w;
     };
-    part(queue, counts.queueChanged, style::changedBackground(pal));
-    part(separator, false, {});
-    part(stored, counts.storedChanged, style::addedBackground(pal));
+    part(tr("queue %1").arg(counts.queue), counts.queueChanged, style::changedBackground(pal));
+    if (look.narrow) {
+        x = left;
+        y += lineHeight;
+    } else {
+        part(QStringLiteral(" · "), false, {});
+    }
+    part(tr("mailboxes %1").arg(counts.stored), counts.storedChanged, style::addedBackground(pal));
     p.setFont(font());
 }
 
@@ -1176,7 +1448,8 @@ void TopologyView::paintEnvelope(QPainter &p) const
         return;
     const QPalette &pal = palette();
     const double u = unit();
-    const QPointF at = pointAlong(routePoints(m_envelopeRoute), m_envelopeProgress);
+    const std::vector<QPointF> points = routePoints(m_envelopeRoute);
+    const QPointF at = pointAlong(points, m_envelopeProgress);
     const QRectF envelope(at - QPointF(1.2 * u, 0.8 * u), QSizeF(2.4 * u, 1.6 * u));
     drawEnvelopeShape(p, envelope, style::activeColor(pal), pal.color(QPalette::Base),
                       std::max(1.5, u / 7));
@@ -1189,7 +1462,14 @@ void TopologyView::paintEnvelope(QPainter &p) const
     bold.setBold(true);
     const QFontMetricsF metrics(bold);
     const QSizeF size(metrics.horizontalAdvance(text) + 0.5 * u, metrics.height());
-    const QRectF box(QPointF(at.x() - size.width() / 2, envelope.bottom() + 0.1 * u), size);
+    // Below the envelope; but where it travels up or down (a user agent above its server in
+    // the compact arrangement) the caption would cover the box ahead, so it goes beside it.
+    const QPointF direction = pointAlong(points, std::min(m_envelopeProgress + 0.01, 1.0)) -
+                              pointAlong(points, std::max(m_envelopeProgress - 0.01, 0.0));
+    const bool vertical = std::abs(direction.y()) > std::abs(direction.x());
+    const QRectF box =
+        vertical ? QRectF(QPointF(envelope.right() + 0.2 * u, at.y() - size.height() / 2), size)
+                 : QRectF(QPointF(at.x() - size.width() / 2, envelope.bottom() + 0.1 * u), size);
     p.setPen(Qt::NoPen);
     p.setBrush(pal.color(QPalette::Base));
     p.drawRoundedRect(box, 0.2 * u, 0.2 * u);

@@ -9,12 +9,15 @@
 // changes comes from the trace, or from the ServerStateModel, which is itself made from the
 // trace. The World is ahead of the cursor after a step back and is never asked.
 //
-// Sizes follow the widget's font (the window zooms by changing it) and the drawing fits
-// the widget's size; the colours come from style/theme, so a theme switch only repaints.
+// Sizes follow the widget's font (the window zooms by changing it). Rather than shrink the
+// text to fit, the view picks the arrangement of the boxes that fits the widget (see
+// ensureLayout in the .cpp); the colours come from style/theme, so a theme switch only
+// repaints.
 #pragma once
 
 #include "trace/trace_event.h"
 
+#include <QFont>
 #include <QHash>
 #include <QStringList>
 #include <QTransform>
@@ -40,6 +43,24 @@ public:
     TopologyView(const SimulationController &controller, const ServerStateModel &servers,
                  QWidget *parent = nullptr);
     ~TopologyView() override;
+
+    // How the boxes are arranged (ensureLayout in the .cpp chooses):
+    //  Row: five columns left to right: user agents, servers, network, servers, user agents.
+    //  Compact: three columns: each server with its user agents above (and below) it, the
+    //           network in the middle with the DNS server above it.
+    //  Column: the row turned by a quarter, for a tall, narrow dock.
+    enum class Arrangement
+    {
+        Row,
+        Compact,
+        Column
+    };
+    [[nodiscard]] Arrangement arrangement() const;
+    // The point size the box labels are drawn at, as seen on the screen: the widget's font,
+    // unless nothing fitted and the whole drawing had to be scaled down.
+    [[nodiscard]] qreal labelPointSize() const;
+    // The same for the host names under the labels, which may be smaller than the labels.
+    [[nodiscard]] qreal hostNamePointSize() const;
 
     // How long the envelope takes from sender to receiver after a single step forward; the
     // window derives it from the playback speed. 0: no envelope at all.
@@ -96,6 +117,23 @@ private:
         std::vector<QRectF> rects; // by actor, in drawing coordinates
         QSizeF size;               // of the whole drawing, margins included
     };
+    // The fonts and spacing of one way of drawing the boxes, all from the widget's font.
+    struct Style
+    {
+        bool dense = false;   // smaller host names, less room around and between the boxes
+        bool narrow = false;  // dense, and narrower, taller boxes: see textWidth
+        double unit = 0;      // the line height of the widget's font
+        double padding = 0;   // inside a box
+        double glyph = 0;     // side of the role glyph
+        double gapAlong = 0;  // between columns: room for a port label
+        double gapRows = 0;   // between rows: room for a port label on a link that runs down
+        double gapAcross = 0; // between boxes side by side in a column or a row
+        double gapGroups = 0; // between two domains on the same side
+        double margin = 0;
+        QFont label; // bold
+        QFont host;
+        QFont counts;
+    };
     // One TCP connection, from the trace events seen so far.
     struct Connection
     {
@@ -133,8 +171,13 @@ private:
 
     void planLayout();
     void ensureLayout() const;
-    [[nodiscard]] QSizeF boxSize(trace::ActorId actor) const;
-    [[nodiscard]] Geometry arrange(bool horizontal) const;
+    [[nodiscard]] Style styleFor(int density) const; // 0 normal, 1 dense, 2 narrow
+    [[nodiscard]] double textWidth(trace::ActorId actor, const Style &style) const;
+    [[nodiscard]] QSizeF boxSize(trace::ActorId actor, const Style &style) const;
+    [[nodiscard]] Geometry arrange(bool horizontal, const Style &style,
+                                   const std::vector<QSizeF> &sizes) const;
+    [[nodiscard]] Geometry arrangeCompact(const Style &style,
+                                          const std::vector<QSizeF> &sizes) const;
     [[nodiscard]] const std::vector<trace::ActorId> &route(trace::ActorId from,
                                                            trace::ActorId to) const;
     [[nodiscard]] std::vector<QPointF> routePoints(const std::vector<trace::ActorId> &hops) const;
@@ -172,6 +215,9 @@ private:
     mutable QSize m_layoutSize;
     mutable std::vector<QRectF> m_rects; // drawing coordinates
     mutable QTransform m_toWidget;       // drawing → widget coordinates
+    mutable double m_scale = 1.0;        // of m_toWidget
+    mutable Arrangement m_arrangement = Arrangement::Row;
+    mutable Style m_style; // of the boxes in m_rects
 
     // The envelope.
     QVariantAnimation *m_animation = nullptr;

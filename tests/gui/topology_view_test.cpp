@@ -83,6 +83,12 @@ struct TopologyFixture : ::testing::Test
                     << actors[b].name.toStdString();
         }
     }
+    void setPointSize(double points)
+    {
+        QFont font = view.font();
+        font.setPointSizeF(points);
+        view.setFont(font);
+    }
     static bool near(const QRectF &rect, const QPointF &point)
     {
         return rect.adjusted(-1, -1, 1, 1).contains(point);
@@ -104,7 +110,7 @@ TEST_F(TopologyFixture, EveryHostHasABoxOfItsOwn)
     for (const char *file : {"several-recipients.yaml", "backup-mx.yaml", "relay-denied.yaml",
                              "unknown-recipient-bounce.yaml"}) {
         loadFile(file);
-        for (const QSize size : {QSize(1100, 620), QSize(420, 700)}) {
+        for (const QSize size : {QSize(1100, 620), QSize(420, 700), QSize(660, 230)}) {
             view.resize(size);
             expectBoxesApart(file);
         }
@@ -355,4 +361,101 @@ TEST_F(TopologyFixture, MovingAroundAgreesWithAFreshView)
             busiest = std::max(busiest, label.section(QStringLiteral("×"), 1).toInt());
     }
     EXPECT_GT(busiest, 1) << "the walk should meet several connections on one path";
+}
+
+// The classroom window gives the view about 660×230 pixels at a 12 pt font: the text in the
+// boxes must stay readable there, so the view arranges the boxes to fit rather than shrink
+// the drawing: servers and the network on one line, each user agent above its server.
+TEST_F(TopologyFixture, ASmallWideAreaKeepsTheTextReadable)
+{
+    setPointSize(12);
+    view.resize(660, 230);
+    EXPECT_GE(view.labelPointSize(), 0.9 * 12);
+    EXPECT_GE(view.hostNamePointSize(), 8.0);
+    EXPECT_EQ(view.arrangement(), TopologyView::Arrangement::Compact);
+    expectBoxesApart("built-in at 660×230, 12 pt");
+
+    const QRectF alicePc = view.nodeRect(actorNamed("alice-pc.example.org"));
+    const QRectF alice = view.nodeRect(actorNamed("mail.example.org"));
+    const QRectF internet = view.nodeRect(actorNamed("internet"));
+    const QRectF bob = view.nodeRect(actorNamed("mail.example.net"));
+    const QRectF bobPc = view.nodeRect(actorNamed("bob-pc.example.net"));
+    const QRectF dns = view.nodeRect(actorNamed("dns.example"));
+    // The sending side on the left, the network in the middle, the DNS server above it.
+    EXPECT_LT(alice.right(), internet.left());
+    EXPECT_LT(internet.right(), bob.left());
+    EXPECT_LT(dns.bottom(), internet.top());
+    // Each user agent in line with its own server, so that its link runs straight down.
+    EXPECT_LT(alicePc.bottom(), alice.top());
+    EXPECT_LT(bobPc.bottom(), bob.top());
+    EXPECT_TRUE(alicePc.left() < alice.center().x() && alice.center().x() < alicePc.right());
+    EXPECT_TRUE(bobPc.left() < bob.center().x() && bob.center().x() < bobPc.right());
+    // The servers level with the network.
+    EXPECT_TRUE(alice.top() < internet.center().y() && internet.center().y() < alice.bottom());
+    EXPECT_TRUE(bob.top() < internet.center().y() && internet.center().y() < bob.bottom());
+
+    // The same with the other scenarios: whatever the arrangement, whole and apart.
+    const std::pair<const char *, const char *> files[] = {
+        {"several-recipients.yaml", "mail.example.org"},
+        {"backup-mx.yaml", "mail.example.org"},
+        {"relay-denied.yaml", "mail.example.com"}, // Mallory sends first
+    };
+    for (const auto &[file, sender] : files) {
+        loadFile(file);
+        expectBoxesApart(file);
+        EXPECT_LT(view.nodeRect(actorNamed(sender)).center().x(),
+                  view.nodeRect(actorNamed("internet")).center().x())
+            << file << ": the sending side on the left";
+    }
+}
+
+// Where the row fits, it stays: it is the picture of the lessons, mail going left to right.
+TEST_F(TopologyFixture, AWideAreaKeepsTheRow)
+{
+    for (const double points : {9.0, 12.0}) {
+        setPointSize(points);
+        view.resize(1280, 420);
+        EXPECT_EQ(view.arrangement(), TopologyView::Arrangement::Row) << points << " pt";
+        EXPECT_NEAR(view.labelPointSize(), points, 0.01) << points << " pt";
+        const QRectF alicePc = view.nodeRect(actorNamed("alice-pc.example.org"));
+        const QRectF alice = view.nodeRect(actorNamed("mail.example.org"));
+        const QRectF internet = view.nodeRect(actorNamed("internet"));
+        const QRectF bob = view.nodeRect(actorNamed("mail.example.net"));
+        const QRectF bobPc = view.nodeRect(actorNamed("bob-pc.example.net"));
+        EXPECT_LT(alicePc.right(), alice.left());
+        EXPECT_LT(alice.right(), internet.left());
+        EXPECT_LT(internet.right(), bob.left());
+        EXPECT_LT(bob.right(), bobPc.left());
+        expectBoxesApart("built-in at 1280×420");
+    }
+}
+
+// A tall, narrow dock gets the column, at full size, rather than a shrunken row.
+TEST_F(TopologyFixture, ATallNarrowAreaGetsTheColumn)
+{
+    setPointSize(12);
+    view.resize(480, 900);
+    EXPECT_EQ(view.arrangement(), TopologyView::Arrangement::Column);
+    EXPECT_GE(view.labelPointSize(), 0.9 * 12);
+    expectBoxesApart("built-in at 480×900, 12 pt");
+}
+
+// When nothing fits, the whole drawing is scaled down (never cut off), and by no more than
+// it must: a larger widget never gets smaller text.
+TEST_F(TopologyFixture, TheTextShrinksOnlyWhenNothingFits)
+{
+    setPointSize(12);
+    view.resize(300, 200);
+    EXPECT_LT(view.labelPointSize(), 0.9 * 12);
+    expectBoxesApart("built-in at 300×200, 12 pt");
+
+    double previous = 0;
+    for (int width = 300; width <= 1400; width += 50) {
+        view.resize(width, 230);
+        // Candidates within 1% count as equal (the row is preferred), hence the tolerance.
+        EXPECT_GE(view.labelPointSize(), previous * 0.99 - 1e-9) << "at " << width << "×230";
+        previous = view.labelPointSize();
+        expectBoxesApart(qPrintable(QStringLiteral("built-in at %1×230").arg(width)));
+    }
+    EXPECT_NEAR(previous, 12, 0.01);
 }
