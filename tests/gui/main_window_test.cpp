@@ -2,10 +2,16 @@
 // a broken file leaves the open scenario alone.
 #include "app/main_window.h"
 #include "control/simulation_controller.h"
+#include "models/server_state_model.h"
 #include "models/trace_model.h"
+#include "panels/message_inspector.h"
 #include "panels/stage_bar.h"
+#include "protocol/smtp/smtp_reply_catalog.h"
 #include "scenario/built_in.h"
 #include "style/theme.h"
+#include "trace/stages.h"
+#include "views/sequence_view.h"
+#include "views/topology_view.h"
 #include "trace/explainer.h"
 #include "trace/text_formatter.h"
 
@@ -24,11 +30,14 @@
 #include <QTemporaryDir>
 #include <QTextBrowser>
 #include <QTest>
+#include <QToolBar>
 #include <QToolButton>
 #include <QTreeView>
 #include <QUrl>
 
 #include <gtest/gtest.h>
+
+#include <functional>
 
 using namespace mailsim;
 
@@ -40,9 +49,18 @@ struct WindowFixture : ::testing::Test
     void SetUp() override
     {
         window.loadScenario(scenario::builtInScenario(), QString());
+        window.resize(1280, 720); // a classroom projector
+        window.resetLayout();
         window.show();
         QApplication::setActiveWindow(&window);
         ASSERT_TRUE(QTest::qWaitForWindowActive(&window));
+    }
+    // The window as it looks once the envelope has arrived and pending layouts have run.
+    QImage settledImage()
+    {
+        window.findChild<gui::TopologyView *>()->finishAnimation();
+        QCoreApplication::processEvents();
+        return window.grab().toImage();
     }
     QString currentEventText()
     {
@@ -295,12 +313,12 @@ TEST_F(WindowFixture, BackThenStepShowsTheSameState)
     for (int i = 0; i < 25; ++i)
         QTest::keyClick(&window, Qt::Key_Right);
     const QString text = currentEventText();
-    const QImage before = window.grab().toImage();
+    const QImage before = settledImage();
     QTest::keyClick(&window, Qt::Key_Left);
     EXPECT_NE(currentEventText(), text);
     QTest::keyClick(&window, Qt::Key_Right);
     EXPECT_EQ(currentEventText(), text);
-    EXPECT_EQ(window.grab().toImage(), before) << "every panel looks as it did";
+    EXPECT_EQ(settledImage(), before) << "every panel looks as it did";
 }
 
 namespace {
@@ -358,4 +376,119 @@ TEST(WindowScreenshot, RefusesNonsenseOptionsWithAMessage)
     EXPECT_EQ(exitCode, 2);
     EXPECT_TRUE(screenshot({QStringLiteral(MAILSIM_TEST_DATA_DIR "/scenarios/broken/duplicate-users.yaml")}, &exitCode).isNull());
     EXPECT_EQ(exitCode, 1);
+}
+
+namespace {
+
+QToolButton *toolButton(QMainWindow &window, const QString &text)
+{
+    for (QToolBar *bar : window.findChildren<QToolBar *>())
+        for (QAction *a : bar->actions())
+            if (a->text() == text)
+                return qobject_cast<QToolButton *>(bar->widgetForAction(a));
+    return nullptr;
+}
+
+} // namespace
+
+TEST_F(WindowFixture, ClickingThroughTheSixStagesEveryPanelShowsWhatTheTraceSays)
+{
+    using trace::EventKind;
+    QToolButton *next = toolButton(window, QStringLiteral("Next stage ▶▶"));
+    ASSERT_NE(next, nullptr);
+    auto &c = window.controller();
+    auto *stageBar = window.findChild<gui::StageBar *>();
+    auto *sequence = window.findChild<gui::SequenceView *>();
+    auto *table = window.findChild<QTableView *>(QStringLiteral("eventTable"));
+    auto *tree = window.findChild<QTreeView *>(QStringLiteral("serverTree"));
+    ASSERT_TRUE(stageBar && sequence && table && tree);
+    const auto &model = *tree->model();
+
+    // Counts the rows of one node type under every server of the panel.
+    auto rowsOfType = [&](gui::ServerStateModel::NodeType type) {
+        int n = 0;
+        std::function<void(const QModelIndex &)> walk = [&](const QModelIndex &parent) {
+            for (int r = 0; r < model.rowCount(parent); ++r) {
+                const QModelIndex i = model.index(r, 0, parent);
+                if (i.data(gui::ServerStateModel::NodeTypeRole).toInt() == int(type)
+                    && i.data(gui::ServerStateModel::ChangeRole).toInt() != int(gui::ServerStateModel::Change::Removed))
+                    ++n;
+                walk(i);
+            }
+        };
+        walk({});
+        return n;
+    };
+
+    for (int stage = 1; stage <= 6; ++stage) {
+        QTest::mouseClick(next, Qt::LeftButton);
+        ASSERT_EQ(c.currentStage(), stage);
+        const trace::TraceLog &log = c.trace();
+        const std::size_t shown = c.cursor();
+        const trace::TraceEvent &last = log.at(shown - 1);
+
+        EXPECT_EQ(stageBar->stage(), stage);
+        EXPECT_TRUE(stageBar->explanationText().startsWith(QString::fromUtf8(trace::stageInfo(stage).title)));
+
+        EXPECT_EQ(sequence->rowCount(), shown);
+        if (last.kind == EventKind::SmtpCommand) {
+            EXPECT_EQ(sequence->labelFor(shown - 1), QString::fromUtf8(last.data).trimmed());
+        }
+        EXPECT_TRUE(sequence->rowRect(shown - 1).intersects(sequence->viewport()->rect())) << "the current row is in view";
+
+        EXPECT_EQ(table->model()->rowCount(), int(shown));
+        EXPECT_EQ(table->model()->index(int(shown) - 1, gui::TraceModel::TextColumn).data().toString(), trace::summarize(log, shown - 1));
+
+        int stored = 0;
+        int queued = 0;
+        for (std::size_t i = 0; i < shown; ++i) {
+            stored += log.at(i).kind == EventKind::MailboxAdd;
+            queued += log.at(i).kind == EventKind::QueueAdd;
+            queued -= log.at(i).kind == EventKind::QueueRemove;
+        }
+        EXPECT_EQ(rowsOfType(gui::ServerStateModel::NodeType::Message), stored) << "stage " << stage;
+        EXPECT_EQ(rowsOfType(gui::ServerStateModel::NodeType::QueueEntry), queued) << "stage " << stage;
+    }
+    // By stage 6 Bob's server has stored the message, and nothing is left queued.
+    EXPECT_EQ(rowsOfType(gui::ServerStateModel::NodeType::Message), 1);
+    EXPECT_EQ(rowsOfType(gui::ServerStateModel::NodeType::QueueEntry), 0);
+
+    // Back and Step with the buttons return to the very same picture (once the envelope
+    // of the step has arrived).
+    const QImage before = settledImage();
+    QTest::mouseClick(toolButton(window, QStringLiteral("◀ Back")), Qt::LeftButton);
+    EXPECT_NE(settledImage(), before);
+    QTest::mouseClick(toolButton(window, QStringLiteral("Step ▶")), Qt::LeftButton);
+    EXPECT_EQ(settledImage(), before);
+}
+
+TEST_F(WindowFixture, ChoosingAMessageShowsItInTheInspectorUntilTimeGoesBackBeforeIt)
+{
+    auto &c = window.controller();
+    auto *sequence = window.findChild<gui::SequenceView *>();
+    auto *inspector = window.findChild<gui::MessageInspector *>();
+    ASSERT_TRUE(sequence && inspector);
+    while (c.stepForward() && c.trace().at(c.cursor() - 1).kind != trace::EventKind::SmtpData) {
+    }
+    const std::size_t data = c.cursor() - 1;
+    ASSERT_EQ(c.trace().at(data).kind, trace::EventKind::SmtpData);
+    Q_EMIT sequence->messageRequested(data);
+    EXPECT_TRUE(inspector->hasMessage());
+    EXPECT_TRUE(inspector->wireText().contains(QStringLiteral("Subject: Lunch on Friday?")));
+    EXPECT_TRUE(inspector->isVisible()) << "the Message panel comes to the front";
+    c.stepForward();
+    EXPECT_TRUE(inspector->hasMessage());
+    c.stepBack();
+    c.stepBack();
+    EXPECT_FALSE(inspector->hasMessage()) << "the message has not been sent yet at this point";
+
+    // A reply chosen in the diagram is explained without moving the simulation.
+    std::size_t reply = 0;
+    while (c.trace().at(reply).kind != trace::EventKind::SmtpReply)
+        ++reply;
+    const std::size_t cursor = c.cursor();
+    Q_EMIT sequence->eventSelected(reply);
+    EXPECT_EQ(c.cursor(), cursor);
+    EXPECT_TRUE(currentEventText().contains(QString::fromUtf8(smtp::replyClassMeaning(smtp::ReplyClass::PositiveCompletion)).left(30)))
+        << currentEventText().toStdString();
 }
