@@ -26,6 +26,8 @@
 #include <QMimeData>
 #include <QProcess>
 #include <QSet>
+#include <QSlider>
+#include <QDockWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTextBrowser>
@@ -491,4 +493,34 @@ TEST_F(WindowFixture, ChoosingAMessageShowsItInTheInspectorUntilTimeGoesBackBefo
     EXPECT_EQ(c.cursor(), cursor);
     EXPECT_TRUE(currentEventText().contains(QString::fromUtf8(smtp::replyClassMeaning(smtp::ReplyClass::PositiveCompletion)).left(30)))
         << currentEventText().toStdString();
+}
+
+TEST(WindowSettings, ZoomThemeSpeedAndLayoutComeBackNextTime)
+{
+    {
+        gui::MainWindow first;
+        first.loadScenario(scenario::builtInScenario(), QString());
+        first.resize(1280, 720);
+        first.show();
+        first.setZoom(150);
+        first.setTheme(gui::style::Theme::Dark);
+        first.findChild<QSlider *>(QStringLiteral("speed"))->setValue(3);
+        first.findChild<QDockWidget *>(QStringLiteral("serversDock"))->hide();
+        first.close();
+    }
+    gui::MainWindow second;
+    EXPECT_EQ(second.zoom(), 150);
+    EXPECT_EQ(second.theme(), gui::style::Theme::Dark);
+    EXPECT_EQ(second.findChild<QSlider *>(QStringLiteral("speed"))->value(), 3);
+    EXPECT_EQ(second.animationDuration(), 750 / 8);
+    second.show();
+    EXPECT_FALSE(second.findChild<QDockWidget *>(QStringLiteral("serversDock"))->isVisible())
+        << "the dock layout is restored";
+
+    // Back to the defaults for the tests that follow.
+    second.setZoom(100);
+    second.setTheme(gui::style::Theme::Light);
+    second.findChild<QSlider *>(QStringLiteral("speed"))->setValue(0);
+    second.resetLayout();
+    second.close();
 }
