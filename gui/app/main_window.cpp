@@ -212,10 +212,10 @@ void MainWindow::buildPanels()
 
 void MainWindow::resetLayout()
 {
-    // Stages across the top; the network in the middle; the protocol and the event list on
-    // the right, full height; what happened and what it changed below the network. Wide
-    // screens get the event list beside the diagram, narrower ones (a 1280x720 projector)
-    // as a tab behind it.
+    // Stages across the top; the network in the middle with the servers' queues and
+    // mailboxes below it; on the right, full height, the protocol diagram (with the event
+    // list) above the explanation of the event shown. Wide screens get the event list beside
+    // the diagram, narrower ones (a 1280x720 projector) as a tab behind it.
     const QList<QDockWidget *> docks{m_stagesDock, m_sequenceDock, m_eventsDock, m_explanationDock,
                                      m_expectationsDock, m_serversDock, m_messageDock};
     for (QDockWidget *dock : docks) {
@@ -228,14 +228,14 @@ void MainWindow::resetLayout()
     setCorner(Qt::BottomLeftCorner, Qt::BottomDockWidgetArea);
     addDockWidget(Qt::TopDockWidgetArea, m_stagesDock);
     addDockWidget(Qt::RightDockWidgetArea, m_sequenceDock);
+    addDockWidget(Qt::RightDockWidgetArea, m_explanationDock, Qt::Vertical);
+    tabifyDockWidget(m_explanationDock, m_expectationsDock);
     const bool wide = width() >= 1700;
     if (wide)
         splitDockWidget(m_sequenceDock, m_eventsDock, Qt::Horizontal);
     else
         tabifyDockWidget(m_sequenceDock, m_eventsDock);
-    addDockWidget(Qt::BottomDockWidgetArea, m_explanationDock);
-    splitDockWidget(m_explanationDock, m_serversDock, Qt::Horizontal);
-    tabifyDockWidget(m_explanationDock, m_expectationsDock);
+    addDockWidget(Qt::BottomDockWidgetArea, m_serversDock);
     tabifyDockWidget(m_serversDock, m_messageDock);
     for (QDockWidget *dock : docks)
         dock->show();
@@ -248,8 +248,8 @@ void MainWindow::resetLayout()
     resizeDocks({m_sequenceDock}, {wide ? w * 30 / 100 : w * 48 / 100}, Qt::Horizontal);
     if (wide)
         resizeDocks({m_eventsDock}, {w * 25 / 100}, Qt::Horizontal);
-    resizeDocks({m_explanationDock, m_serversDock}, {w * 24 / 100, w * 28 / 100}, Qt::Horizontal);
-    resizeDocks({m_explanationDock}, {h * 36 / 100}, Qt::Vertical);
+    resizeDocks({m_sequenceDock, m_explanationDock}, {h * 48 / 100, h * 22 / 100}, Qt::Vertical);
+    resizeDocks({m_serversDock}, {h * 27 / 100}, Qt::Vertical);
     resizeDocks({m_stagesDock}, {m_stageBar->sizeHint().height()}, Qt::Vertical);
 }
 
