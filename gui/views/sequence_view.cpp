@@ -133,6 +133,85 @@ QString domainOf(const QString &host)
     return dot < 0 ? QString() : host.mid(dot + 1).toLower();
 }
 
+// The ways of putting an actor's label on two lines, between words.
+std::vector<QStringList> twoLineSplits(const QString &text)
+{
+    const QStringList words = text.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    std::vector<QStringList> splits;
+    for (qsizetype cut = 1; cut < words.size(); ++cut)
+        splits.push_back(
+            {words.mid(0, cut).join(QLatin1Char(' ')), words.mid(cut).join(QLatin1Char(' '))});
+    return splits;
+}
+
+int widestLine(const QStringList &lines, const QFontMetrics &fm)
+{
+    int widest = 0;
+    for (const QString &line : lines)
+        widest = std::max(widest, fm.horizontalAdvance(line));
+    return widest;
+}
+
+// The narrowest an actor's label can be on at most two lines.
+int narrowestTitle(const QString &text, const QFontMetrics &fm)
+{
+    int narrowest = fm.horizontalAdvance(text);
+    for (const QStringList &split : twoLineSplits(text))
+        narrowest = std::min(narrowest, widestLine(split, fm));
+    return narrowest;
+}
+
+// An actor's label on at most two lines of `width`: one when it fits, else the first break
+// between words after which the rest fits, so that the role stays together ("Alice's" /
+// "user agent"), else the break that keeps the wider line narrowest, elided.
+QStringList wrapTitle(const QString &text, const QFontMetrics &fm, int width)
+{
+    if (fm.horizontalAdvance(text) <= width)
+        return {text};
+    const std::vector<QStringList> splits = twoLineSplits(text);
+    if (splits.empty()) // one word
+        return {fm.elidedText(text, Qt::ElideRight, width)};
+    for (const QStringList &split : splits) {
+        if (widestLine(split, fm) <= width)
+            return split;
+    }
+    QStringList best = *std::min_element(splits.begin(), splits.end(),
+                                         [&](const QStringList &a, const QStringList &b) {
+                                             return widestLine(a, fm) < widestLine(b, fm);
+                                         });
+    for (QString &line : best)
+        line = fm.elidedText(line, Qt::ElideRight, width);
+    return best;
+}
+
+// A host name on one line of `width`, or else broken before its domain, the way long
+// addresses are broken in print: "alice-pc" / ".example.org".
+QStringList hostParts(const QString &host)
+{
+    const qsizetype dot = host.indexOf(QLatin1Char('.'));
+    if (dot <= 0 || dot + 1 >= host.size())
+        return {host};
+    return {host.left(dot), host.mid(dot)};
+}
+
+QStringList wrapHost(const QString &host, const QFontMetrics &fm, int width)
+{
+    if (fm.horizontalAdvance(host) <= width)
+        return {host};
+    QStringList lines = hostParts(host);
+    for (QString &line : lines)
+        line = fm.elidedText(line, Qt::ElideMiddle, width);
+    return lines;
+}
+
+QColor blend(const QColor &under, const QColor &over)
+{
+    const double a = over.alphaF();
+    auto mix = [a](int u, int o) { return int(std::lround(u + (o - u) * a)); };
+    return QColor(mix(under.red(), over.red()), mix(under.green(), over.green()),
+                  mix(under.blue(), over.blue()));
+}
+
 QString roleWords(trace::ActorRole role)
 {
     switch (role) {
@@ -176,6 +255,7 @@ void SequenceView::onWorldReplaced()
     m_lanes.clear();
     m_laneOfActor.assign(m_firstSeen.size(), -1);
     m_selected.reset();
+    updateLayout(); // no lanes: the headers of the last world go
     followCursor();
 }
 
@@ -191,8 +271,10 @@ void SequenceView::followCursor()
     scanUpTo(m_rows);
     if (m_selected && *m_selected >= m_rows)
         m_selected.reset();
-    updateLanes();
-    updateScrollBars();
+    if (updateLanes())
+        updateLayout();
+    else
+        updateScrollBars();
     if (m_rows > 0)
         ensureEventVisible(m_rows - 1);
     viewport()->update();
@@ -237,13 +319,13 @@ void SequenceView::scanUpTo(std::size_t cursor)
 // lands beside the sender, and the recipient's user agent to the right of the last server.
 // The order depends on the events [0, cursor) only, hence it is the same every time the
 // cursor passes the same point, and a step back removes exactly the lanes it added.
-void SequenceView::updateLanes()
+bool SequenceView::updateLanes()
 {
     std::size_t shown = 0;
     while (shown < m_appearanceOrder.size() && m_firstSeen[m_appearanceOrder[shown]] < m_rows)
         ++shown;
     if (shown == m_lanes.size())
-        return; // lanes come from a prefix of m_appearanceOrder: same length, same lanes
+        return false; // lanes come from a prefix of m_appearanceOrder: same length, same lanes
 
     const trace::TraceLog &log = m_controller.trace();
     auto isRole = [&](trace::ActorId a, trace::ActorRole role) {
@@ -292,6 +374,7 @@ void SequenceView::updateLanes()
     m_laneOfActor.assign(m_firstSeen.size(), -1);
     for (std::size_t lane = 0; lane < m_lanes.size(); ++lane)
         m_laneOfActor[m_lanes[lane]] = int(lane);
+    return true;
 }
 
 // ---- geometry --------------------------------------------------------------------------
@@ -304,25 +387,94 @@ void SequenceView::updateMetrics()
     m.pad = std::max(2, fm.height() / 5);
     // A line of label above the arrow, then room for the arrow and its head.
     m.rowHeight = m.lineSpacing + fm.height() / 2 + m.pad * 2;
-    // Two lines: the actor's label and, smaller, its host name.
+    // At least two lines, the actor's label and, smaller, its host name; updateLayout adds
+    // the lines that narrow lanes need.
     m.headerHeight = 2 * m.lineSpacing + 3 * m.pad;
-    // About the length of "MAIL FROM:<alice@example.org>"; longer labels are elided.
-    m.minLaneWidth = fm.averageCharWidth() * 22;
     m.arrowHead = std::max(6, fm.height() / 2);
     m.lineWidth = std::max(1, fm.height() / 14);
     m.markerSize = std::max(6, fm.height() * 2 / 3);
+    // Room for an arrow with its head, and for a marker with a few words beside it.
+    m.minLaneWidth = std::max(fm.averageCharWidth() * 6, 4 * m.arrowHead);
+    // About the length of "MAIL FROM:<alice@example.org>".
+    m.comfortableLaneWidth = fm.averageCharWidth() * 22;
     m_metrics = m;
+}
+
+QFont SequenceView::titleFont() const
+{
+    QFont f = font();
+    f.setBold(true);
+    return f;
+}
+
+QFont SequenceView::hostFont() const
+{
+    return scaledFont(font(), 0.9);
+}
+
+void SequenceView::updateLayout()
+{
+    const trace::TraceLog &log = m_controller.trace();
+    const QFontMetrics titleMetrics(titleFont());
+    const QFontMetrics hostMetrics(hostFont());
+    Metrics &m = m_metrics;
+    auto titleOf = [&](const trace::Actor &a) { return a.label.isEmpty() ? a.name : a.label; };
+
+    // A lane is as wide as its header on the fewest lines, at least: the actor's label on
+    // two lines, its host name broken before the domain.
+    m_minLaneWidth = m.minLaneWidth;
+    for (const trace::ActorId actor : m_lanes) {
+        const trace::Actor &a = log.actor(actor);
+        const int widest = std::max(narrowestTitle(titleOf(a), titleMetrics),
+                                    widestLine(hostParts(a.name), hostMetrics));
+        m_minLaneWidth = std::max(m_minLaneWidth, widest + 2 * m.pad);
+    }
+
+    // Each header wrapped to the lane width; the header is as tall as the tallest.
+    const int room = std::max(1, int(laneWidth()) - 2 * m.pad);
+    m_headers.assign(m_lanes.size(), {});
+    int titleLines = 1;
+    int hostLines = 1;
+    for (std::size_t lane = 0; lane < m_lanes.size(); ++lane) {
+        const trace::Actor &a = log.actor(m_lanes[lane]);
+        LaneHeader &h = m_headers[lane];
+        h.title = wrapTitle(titleOf(a), titleMetrics, room);
+        h.host = wrapHost(a.name, hostMetrics, room);
+        h.titleWidth = widestLine(h.title, titleMetrics);
+        titleLines = std::max(titleLines, int(h.title.size()));
+        hostLines = std::max(hostLines, int(h.host.size()));
+    }
+    m.headerHeight =
+        titleLines * titleMetrics.lineSpacing() + hostLines * hostMetrics.lineSpacing() + 3 * m.pad;
+    updateScrollBars();
+}
+
+QStringList SequenceView::headerLines(int lane) const
+{
+    if (lane < 0 || lane >= int(m_headers.size()))
+        return {};
+    return m_headers[lane].title + m_headers[lane].host;
 }
 
 int SequenceView::contentWidth() const
 {
-    return std::max(viewport()->width(), laneCount() * m_metrics.minLaneWidth);
+    return std::max(viewport()->width(), int(std::lround(laneCount() * laneWidth())));
 }
 
+// The lanes share the viewport when they fit in it. When they do not, and at least three fit
+// whole, they grow until a whole number of them fills the viewport, so that the view can
+// stop with no lane cut at either edge; with fewer, they keep their minimum width, which
+// keeps the two ends of an arrow over one lane closest together.
 double SequenceView::laneWidth() const
 {
-    return m_lanes.empty() ? double(contentWidth())
-                           : double(contentWidth()) / double(m_lanes.size());
+    const int width = viewport()->width();
+    if (m_lanes.empty())
+        return double(width);
+    const int n = laneCount();
+    if (n * m_minLaneWidth <= width)
+        return double(width) / n;
+    const int whole = width / m_minLaneWidth;
+    return whole >= 3 ? double(width) / whole : double(m_minLaneWidth);
 }
 
 int SequenceView::laneOf(trace::ActorId actor) const
@@ -377,7 +529,7 @@ void SequenceView::updateScrollBars()
     QScrollBar *h = horizontalScrollBar();
     h->setRange(0, std::max(0, contentWidth() - viewport()->width()));
     h->setPageStep(std::max(1, viewport()->width()));
-    h->setSingleStep(std::max(1, m_metrics.minLaneWidth / 4));
+    h->setSingleStep(std::max(1, m_minLaneWidth / 4));
 }
 
 void SequenceView::ensureEventVisible(std::size_t eventIndex)
@@ -392,36 +544,72 @@ void SequenceView::ensureEventVisible(std::size_t eventIndex)
     verticalScrollBar()->setValue(
         int(std::clamp<qint64>(value, 0, std::numeric_limits<int>::max())));
 
-    // Sideways too, when the lanes do not all fit: the lanes of the event, with half a lane
-    // either side for the label of a marker.
+    ensureLanesVisible(eventIndex);
+}
+
+// Sideways, when the lanes do not all fit: the two lanes of the event whole, or when they are
+// too far apart for that, their lifelines with room for an arrow head.
+void SequenceView::ensureLanesVisible(std::size_t eventIndex)
+{
+    QScrollBar *h = horizontalScrollBar();
+    if (h->maximum() <= 0 || eventIndex >= m_rows)
+        return;
     const trace::TraceEvent &e = m_controller.trace().at(eventIndex);
     const int a = laneOf(e.from) >= 0 ? laneOf(e.from) : laneOf(e.to);
     const int b = laneOf(e.to) >= 0 ? laneOf(e.to) : a;
     if (a < 0)
         return;
     const double lw = laneWidth();
-    const int left = int(std::min(a, b) * lw);
-    const int right = int((std::max(a, b) + 1) * lw);
+    auto edge = [lw](double lanes) { return int(std::lround(lanes * lw)); };
     const int width = viewport()->width();
-    int x = horizontalScrollBar()->value();
-    if (right > x + width)
-        x = right - width;
-    if (left < x) // wider than the viewport: its left end wins
-        x = left;
-    horizontalScrollBar()->setValue(x);
+    const int lo = std::min(a, b);
+    const int hi = std::max(a, b);
+    int left = edge(lo);
+    int right = edge(hi + 1);
+    if (right - left > width) {
+        left = edge(lo + 0.5) - 2 * m_metrics.arrowHead;
+        right = edge(hi + 0.5) + 2 * m_metrics.arrowHead;
+    }
+    // Any x in [from, to] shows them.
+    const int last = h->maximum();
+    const int from = std::max(0, right - width);
+    const int to = std::min(last, left);
+    const int x = h->value();
+    if (from > to) { // wider than the viewport even so: its left end wins
+        h->setValue(left);
+        return;
+    }
+    // Rather where a lane's edge meets the viewport's left edge, or else where the last
+    // lane's edge meets its right edge, so that no lane is left half cut when whole lanes can
+    // be shown; of those places the nearest, so that the view moves as little as it can.
+    int best = -1;
+    bool aligned = x == last;
+    for (int lane = 0; lane <= laneCount(); ++lane) {
+        const int at = edge(lane);
+        aligned = aligned || at == x;
+        if (at >= from && at <= to && (best < 0 || std::abs(at - x) < std::abs(best - x)))
+            best = at;
+    }
+    if (aligned && x >= from && x <= to)
+        return; // in sight, and cut no lane that need not be cut: no need to move
+    if (best < 0 && last >= from && last <= to)
+        best = last;
+    if (best < 0) // no such place: as little as needed
+        best = std::clamp(x, from, to);
+    h->setValue(best);
 }
 
 QSize SequenceView::sizeHint() const
 {
     const int frame = 2 * frameWidth();
-    return {std::max(4, laneCount()) * m_metrics.minLaneWidth + frame,
+    return {std::max(4, laneCount()) * m_metrics.comfortableLaneWidth + frame,
             m_metrics.headerHeight + 14 * m_metrics.rowHeight + frame};
 }
 
 QSize SequenceView::minimumSizeHint() const
 {
     const int frame = 2 * frameWidth();
-    return {2 * m_metrics.minLaneWidth + frame,
+    return {2 * m_metrics.comfortableLaneWidth + frame,
             m_metrics.headerHeight + 3 * m_metrics.rowHeight + frame};
 }
 
@@ -480,6 +668,101 @@ QString SequenceView::labelFor(std::size_t eventIndex) const
     default:
         return trace::summarize(log, eventIndex);
     }
+}
+
+QFont SequenceView::labelFont(std::size_t eventIndex) const
+{
+    const trace::TraceEvent &e = m_controller.trace().at(eventIndex);
+    QFont f = font();
+    if (isQuietKind(e.kind)) {
+        f = scaledFont(f, 0.9);
+        f.setItalic(true);
+    }
+    if (eventIndex + 1 == m_rows)
+        f.setBold(true); // the current event
+    if (e.kind == EventKind::SmtpData)
+        f.setUnderline(true); // it can be clicked: it looks like a link
+    return f;
+}
+
+// An arrow's label is centred on the arrow, a marker's beside it (on the side with room),
+// and either may use the viewport's width, less a margin, as far as the diagram reaches.
+SequenceView::LabelLayout SequenceView::layoutLabel(std::size_t index) const
+{
+    LabelLayout l;
+    if (index >= m_rows)
+        return l;
+    const trace::TraceEvent &e = m_controller.trace().at(index);
+    const Metrics &m = m_metrics;
+    l.font = labelFont(index);
+    const QFontMetrics fm(l.font);
+    const QString whole = labelFor(index);
+    const int top = rowRect(index).top();
+    const int boxPad = std::max(1, m.pad / 2);
+    const int scroll = horizontalScrollBar()->value();
+    const int minX = std::max(0, -scroll) + m.pad + boxPad;
+    const int maxX = std::min(viewport()->width(), contentWidth() - scroll) - m.pad - boxPad;
+    auto fitInto = [&](int room) {
+        l.text = fm.elidedText(whole, Qt::ElideRight, std::max(0, room));
+        return l.text.isEmpty() ? 0 : fm.horizontalAdvance(l.text);
+    };
+
+    if (shapeOf(e) == Shape::Arrow) {
+        const int x1 = laneCenterX(laneOf(e.from));
+        const int x2 = laneCenterX(laneOf(e.to));
+        const int w = fitInto(maxX - minX);
+        const int left = std::max(minX, std::min((x1 + x2) / 2 - w / 2, maxX - w));
+        l.textRect = QRect(left, top + m.pad / 2, w, m.lineSpacing);
+        l.alignment = Qt::AlignHCenter | Qt::AlignBottom;
+    } else {
+        const int textTop = top + m.rowHeight / 2 - m.lineSpacing / 2;
+        int lane = laneOf(e.from);
+        if (lane < 0)
+            lane = laneOf(e.to);
+        if (lane < 0) {
+            const int left = std::max(minX, m.pad + boxPad - scroll);
+            l.textRect = QRect(left, textTop, fitInto(maxX - left), m.lineSpacing);
+            l.alignment = Qt::AlignLeft | Qt::AlignVCenter;
+        } else {
+            // Beside the marker, or as near as the viewport allows when it is scrolled away.
+            const int x = laneCenterX(lane);
+            const int gap = m.markerSize / 2 + m.pad + boxPad;
+            const int rightStart = std::max(minX, x + gap);
+            const int leftEnd = std::min(maxX, x - gap);
+            const int rightRoom = maxX - rightStart;
+            const int leftRoom = leftEnd - minX;
+            const int needed = fm.horizontalAdvance(whole);
+            const bool right = needed <= rightRoom || (needed > leftRoom && rightRoom >= leftRoom);
+            const int w = fitInto(right ? rightRoom : leftRoom);
+            l.textRect = right ? QRect(rightStart, textTop, w, m.lineSpacing)
+                               : QRect(leftEnd - w, textTop, w, m.lineSpacing);
+            l.alignment = (right ? Qt::AlignLeft : Qt::AlignRight) | Qt::AlignVCenter;
+        }
+    }
+    if (!l.text.isEmpty())
+        l.box = l.textRect.adjusted(-boxPad, 0, boxPad, 0);
+    return l;
+}
+
+QColor SequenceView::rowBackground(std::size_t eventIndex) const
+{
+    const QPalette &pal = palette();
+    const QColor base = pal.color(QPalette::Base);
+    if (eventIndex + 1 != m_rows)
+        return base;
+    QColor band = style::activeColor(pal);
+    band.setAlpha(style::isDark(pal) ? 80 : 48);
+    return blend(base, band);
+}
+
+QString SequenceView::drawnLabel(std::size_t eventIndex) const
+{
+    return layoutLabel(eventIndex).text;
+}
+
+QRect SequenceView::labelRect(std::size_t eventIndex) const
+{
+    return layoutLabel(eventIndex).box;
 }
 
 QString SequenceView::explanationFor(std::size_t eventIndex) const
@@ -551,11 +834,6 @@ void SequenceView::paintEvent(QPaintEvent *event)
             band.setAlpha(style::isDark(pal) ? 80 : 48);
             p.fillRect(rowRect(m_rows - 1), band);
         }
-        if (m_selected && *m_selected >= first && *m_selected < last) {
-            p.setPen(QPen(style::activeColor(pal), m.lineWidth));
-            p.setBrush(Qt::NoBrush);
-            p.drawRect(rowRect(*m_selected).adjusted(0, 0, -1, -1));
-        }
 
         // Lifelines: there, but fainter than anything drawn across them.
         QColor lifeline = style::quietColor(pal);
@@ -568,6 +846,11 @@ void SequenceView::paintEvent(QPaintEvent *event)
 
         for (std::size_t i = first; i < last; ++i)
             paintRow(p, i, rowRect(i).top());
+        if (m_selected && *m_selected >= first && *m_selected < last) {
+            p.setPen(QPen(style::activeColor(pal), m.lineWidth));
+            p.setBrush(Qt::NoBrush);
+            p.drawRect(rowRect(*m_selected).adjusted(0, 0, -1, -1));
+        }
         p.restore();
     }
     paintHeader(p);
@@ -580,13 +863,6 @@ void SequenceView::paintRow(QPainter &p, std::size_t index, int top) const
     const Metrics &m = m_metrics;
     const bool quiet = isQuietKind(e.kind);
 
-    QFont f = font();
-    if (quiet) {
-        f = scaledFont(f, 0.9);
-        f.setItalic(true);
-    }
-    if (index + 1 == m_rows)
-        f.setBold(true); // the current event
     QColor colour = quiet ? style::quietColor(pal) : pal.color(QPalette::Text);
     QColor textColour = colour;
     if (e.kind == EventKind::SmtpReply) {
@@ -595,11 +871,18 @@ void SequenceView::paintRow(QPainter &p, std::size_t index, int top) const
             colour = textColour = cls;
     } else if (e.kind == EventKind::SmtpData) {
         textColour = pal.color(QPalette::Link); // it can be clicked: it looks like a link
-        f.setUnderline(true);
     }
-    const QFontMetrics fm(f);
-    const QString label = labelFor(index);
+    const LabelLayout label = layoutLabel(index);
     p.setRenderHint(QPainter::Antialiasing, false); // crisp one-pixel lines in the exact colour
+    auto drawLabel = [&] {
+        if (label.box.isEmpty())
+            return;
+        // On a box of the row's own background, so that no lifeline runs through the words.
+        p.fillRect(label.box, rowBackground(index));
+        p.setFont(label.font);
+        p.setPen(textColour);
+        p.drawText(label.textRect, label.alignment | Qt::TextSingleLine, label.text);
+    };
 
     if (shapeOf(e) == Shape::Arrow) {
         const int x1 = laneCenterX(laneOf(e.from));
@@ -620,52 +903,26 @@ void SequenceView::paintRow(QPainter &p, std::size_t index, int top) const
         p.setBrush(colour);
         p.drawPolygon(head);
         p.setRenderHint(QPainter::Antialiasing, false);
-
-        const QRect textRect(std::min(x1, x2) + m.pad, top + m.pad / 2,
-                             std::abs(x2 - x1) - 2 * m.pad, m.lineSpacing);
-        p.setFont(f);
-        p.setPen(textColour);
-        p.drawText(textRect, Qt::AlignHCenter | Qt::AlignBottom | Qt::TextSingleLine,
-                   fm.elidedText(label, Qt::ElideRight, std::max(0, textRect.width())));
+        drawLabel();
         return;
     }
 
     // Something that happens inside one host: a marker on its lane, the label beside it.
     int lane = laneOf(e.from);
-    if (lane < 0)
-        lane = laneOf(e.to);
-    const int cy = top + m.rowHeight / 2;
-    const int textTop = cy - m.lineSpacing / 2;
-    p.setFont(f);
-    if (lane < 0) { // an event of nobody in particular: its words at the left edge
-        p.setPen(textColour);
-        const QRect r(m.pad - horizontalScrollBar()->value(), textTop, contentWidth() - 2 * m.pad,
-                      m.lineSpacing);
-        p.drawText(r, Qt::AlignLeft | Qt::AlignVCenter | Qt::TextSingleLine,
-                   fm.elidedText(label, Qt::ElideRight, r.width()));
-        return;
+    if (lane >= 0 || (lane = laneOf(e.to)) >= 0) {
+        QColor markerColour = colour;
+        if (e.kind == EventKind::Bounce)
+            markerColour = style::replyClassColor(5, pal); // the words say "bounce" beside it
+        else if (e.kind == EventKind::QueueDefer)
+            markerColour = style::replyClassColor(4, pal);
+        const int x = laneCenterX(lane);
+        const int cy = top + m.rowHeight / 2;
+        const int s = m.markerSize;
+        p.setPen(QPen(markerColour, m.lineWidth, Qt::SolidLine, Qt::SquareCap, Qt::MiterJoin));
+        p.setBrush(pal.color(QPalette::Base));
+        p.drawRect(QRect(x - s / 2, cy - s / 2, s, s));
     }
-    QColor markerColour = colour;
-    if (e.kind == EventKind::Bounce)
-        markerColour = style::replyClassColor(5, pal); // the words say "bounce" beside it
-    else if (e.kind == EventKind::QueueDefer)
-        markerColour = style::replyClassColor(4, pal);
-    const int x = laneCenterX(lane);
-    const int s = m.markerSize;
-    p.setPen(QPen(markerColour, m.lineWidth, Qt::SolidLine, Qt::SquareCap, Qt::MiterJoin));
-    p.setBrush(pal.color(QPalette::Base));
-    p.drawRect(QRect(x - s / 2, cy - s / 2, s, s));
-
-    const int room = int(laneWidth()) - s / 2 - 2 * m.pad;
-    const bool leftOfMarker = lane == laneCount() - 1 && laneCount() > 1; // no lane to the right
-    const QRect textRect = leftOfMarker
-                               ? QRect(x - s / 2 - m.pad - room, textTop, room, m.lineSpacing)
-                               : QRect(x + s / 2 + m.pad, textTop, room, m.lineSpacing);
-    p.setPen(textColour);
-    p.drawText(textRect,
-               (leftOfMarker ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignVCenter |
-                   Qt::TextSingleLine,
-               fm.elidedText(label, Qt::ElideRight, std::max(0, room)));
+    drawLabel(); // an event of nobody in particular has only its words, at the left edge
 }
 
 void SequenceView::paintHeader(QPainter &p) const
@@ -686,33 +943,42 @@ void SequenceView::paintHeader(QPainter &p) const
         activeTo = current.to;
     }
 
-    const trace::TraceLog &log = m_controller.trace();
-    QFont titleFont = font();
-    titleFont.setBold(true);
-    const QFont hostFont = scaledFont(font(), 0.9);
-    const QFontMetrics titleMetrics(titleFont);
-    const QFontMetrics hostMetrics(hostFont);
+    // Titles end on one line and host names start on the next, whatever their lines.
+    const QFont title = titleFont();
+    const QFont host = hostFont();
+    const QFontMetrics titleMetrics(title);
+    const QFontMetrics hostMetrics(host);
+    int titleLines = 1;
+    for (const LaneHeader &h : m_headers)
+        titleLines = std::max(titleLines, int(h.title.size()));
+    const int titleBottom = m.pad + titleLines * titleMetrics.lineSpacing();
     const int lw = int(laneWidth());
-    for (int lane = 0; lane < laneCount(); ++lane) {
+    for (int lane = 0; lane < laneCount() && lane < int(m_headers.size()); ++lane) {
         const trace::ActorId actor = m_lanes[lane];
-        const trace::Actor &a = log.actor(actor);
+        const LaneHeader &h = m_headers[lane];
         const int x = laneCenterX(lane);
-        const QRect title(x - lw / 2 + m.pad, m.pad, lw - 2 * m.pad, m.lineSpacing);
-        const QRect host(title.left(), title.bottom() + 1 + m.pad / 2, title.width(),
-                         m.lineSpacing);
-        p.setFont(titleFont);
+        const int left = x - lw / 2 + m.pad;
+        const int room = lw - 2 * m.pad;
+        if (x + lw / 2 < 0 || x - lw / 2 > width)
+            continue; // scrolled away
+        p.setFont(title);
         p.setPen(pal.color(QPalette::WindowText));
-        p.drawText(title, Qt::AlignHCenter | Qt::AlignVCenter | Qt::TextSingleLine,
-                   titleMetrics.elidedText(a.label.isEmpty() ? a.name : a.label, Qt::ElideRight,
-                                           title.width()));
-        p.setFont(hostFont);
+        int y = titleBottom - int(h.title.size()) * titleMetrics.lineSpacing();
+        for (const QString &line : h.title) {
+            p.drawText(QRect(left, y, room, titleMetrics.lineSpacing()),
+                       Qt::AlignHCenter | Qt::AlignVCenter | Qt::TextSingleLine, line);
+            y += titleMetrics.lineSpacing();
+        }
+        p.setFont(host);
         p.setPen(style::quietColor(pal));
-        p.drawText(host, Qt::AlignHCenter | Qt::AlignVCenter | Qt::TextSingleLine,
-                   hostMetrics.elidedText(a.name, Qt::ElideMiddle, host.width()));
+        y = titleBottom + m.pad / 2;
+        for (const QString &line : h.host) {
+            p.drawText(QRect(left, y, room, hostMetrics.lineSpacing()),
+                       Qt::AlignHCenter | Qt::AlignVCenter | Qt::TextSingleLine, line);
+            y += hostMetrics.lineSpacing();
+        }
         if (actor == activeFrom || actor == activeTo) {
-            const int barWidth =
-                std::min(title.width(),
-                         titleMetrics.horizontalAdvance(a.label.isEmpty() ? a.name : a.label));
+            const int barWidth = std::min(room, h.titleWidth);
             p.fillRect(
                 QRect(x - barWidth / 2, m.headerHeight - m.pad, barWidth, std::max(2, m.pad / 2)),
                 style::activeColor(pal));
@@ -725,7 +991,10 @@ void SequenceView::paintHeader(QPainter &p) const
 void SequenceView::resizeEvent(QResizeEvent *event)
 {
     QAbstractScrollArea::resizeEvent(event);
-    updateScrollBars();
+    updateLayout(); // the lanes' width, and so the headers' lines, follow the viewport
+    // The lanes moved under the viewport: bring those of the event in view back in sight.
+    if (m_rows > 0)
+        ensureLanesVisible(m_selected.value_or(m_rows - 1));
 }
 
 void SequenceView::scrollContentsBy(int, int)
@@ -740,7 +1009,7 @@ void SequenceView::changeEvent(QEvent *event)
     switch (event->type()) {
     case QEvent::FontChange:
         updateMetrics();
-        updateScrollBars();
+        updateLayout();
         if (m_rows > 0)
             ensureEventVisible(m_rows - 1);
         updateGeometry();

@@ -10,6 +10,20 @@
 // with thin dashed lines and a smaller italic font. A reply's class is shown by colour and
 // always also by a symbol and words ("✓ 2xx", "✗ 5xx").
 //
+// A row's label is centred on its arrow but is not confined to the span between the arrow's
+// two lanes: it may use the whole width of the viewport (less a margin), drawn on a box of
+// the row's background so that lifelines do not cut through it, and is elided only when
+// even the viewport is too narrow; the tooltip always has the whole text.
+//
+// Lanes share the viewport's width. When a lane is narrow its header grows a line or two
+// instead of the diagram growing sideways: the actor's label wraps onto two lines and the
+// host name breaks before its domain; a lane is at least as wide as the widest of those
+// lines can be. Only when even that does not fit (a large zoom, a narrow dock) does the
+// view scroll sideways; the lanes then widen so that a whole number of them fills the
+// viewport (when three or more fit), and following the cursor keeps both lanes of the
+// current event in sight with a lane's edge at the viewport's left edge where it can, so
+// that no lane is left half cut for nothing.
+//
 // Every size (rows, lanes, arrow heads, margins, line widths) comes from the widget's font,
 // so zooming the window by changing its font zooms the diagram too.
 #pragma once
@@ -17,6 +31,7 @@
 #include "trace/trace_event.h"
 
 #include <QAbstractScrollArea>
+#include <QStringList>
 
 #include <optional>
 #include <vector>
@@ -38,7 +53,8 @@ public:
     // Rows shown: controller.cursor(), as last signalled.
     [[nodiscard]] std::size_t rowCount() const { return m_rows; }
     [[nodiscard]] int rowHeight() const { return m_metrics.rowHeight; }
-    // Height of the lane headers pinned at the top of the viewport.
+    // Height of the lane headers pinned at the top of the viewport: more lines when the
+    // lanes are too narrow for a header's label or host name on one line.
     [[nodiscard]] int headerHeight() const { return m_metrics.headerHeight; }
 
     // Lanes, left to right (see the .cpp for how their order is chosen).
@@ -47,6 +63,11 @@ public:
     [[nodiscard]] int laneOf(trace::ActorId actor) const;
     // x of a lane's lifeline in viewport coordinates (scrolling included).
     [[nodiscard]] int laneCenterX(int lane) const;
+    // The narrowest a lane may be: its header's widest word (or host name part) fits.
+    [[nodiscard]] int minimumLaneWidth() const { return m_minLaneWidth; }
+    // The lines drawn in a lane's header: the actor's label (one or two lines), then its
+    // host name (one line, or two broken before the domain). Empty for no such lane.
+    [[nodiscard]] QStringList headerLines(int lane) const;
 
     // The band of a row across the viewport, in viewport coordinates; it may lie outside
     // the viewport, or under the header, when the row is scrolled away.
@@ -57,6 +78,12 @@ public:
     // The whole label of a row, as drawn before eliding: e.g. the exact command line,
     // "✓ 2xx · 250 OK", "message (383 bytes) … .", "SYN :25", "DNS MX? example.net".
     [[nodiscard]] QString labelFor(std::size_t eventIndex) const;
+    // The label as drawn at the view's present width: labelFor, elided only when the
+    // viewport is too narrow for it. Empty for rows not shown.
+    [[nodiscard]] QString drawnLabel(std::size_t eventIndex) const;
+    // The box the label is drawn on, in viewport coordinates (as rowRect, it may lie outside
+    // the viewport); empty for rows not shown.
+    [[nodiscard]] QRect labelRect(std::size_t eventIndex) const;
     // What the row means for a student (trace::explainInFull): for a reply, what its class
     // digit means and then what this reply means and what the client does next. Plain text;
     // the same words as the tooltip, for the window's explanation panel.
@@ -98,8 +125,9 @@ private:
         int lineSpacing = 0;
         int pad = 0;
         int rowHeight = 1;
-        int headerHeight = 0;
-        int minLaneWidth = 1;
+        int headerHeight = 0;         // set by updateLayout: it depends on the lanes and the width
+        int minLaneWidth = 1;         // the floor, whatever the headers
+        int comfortableLaneWidth = 1; // for the size hint: a command fits between two lanes
         int arrowHead = 0;
         int lineWidth = 1;
         int markerSize = 0;
@@ -109,21 +137,49 @@ private:
         Arrow,
         Marker
     };
+    // Where and how a row's label is drawn.
+    struct LabelLayout
+    {
+        QString text; // as drawn: elided when the viewport is too narrow
+        QRect textRect;
+        QRect box; // textRect with a little room, filled with the row's background
+        QFont font;
+        int alignment = 0;
+    };
+    // The lines of a lane's header at the present lane width.
+    struct LaneHeader
+    {
+        QStringList title;
+        QStringList host;
+        int titleWidth = 0; // of the widest title line, for the bar under it
+    };
 
     void onWorldReplaced();
     void onCursorChanged();
     void followCursor();
     void scanUpTo(std::size_t cursor);
-    void updateLanes();
+    // Whether the lanes changed.
+    bool updateLanes();
     void updateMetrics();
+    // Minimum lane width, header lines and height, and scroll bars: after a change of the
+    // lanes, the font or the viewport's width.
+    void updateLayout();
     void updateScrollBars();
     // Scrolls so that the row, and the lanes it touches, are in sight.
     void ensureEventVisible(std::size_t eventIndex);
+    // Only sideways: the lanes the row touches.
+    void ensureLanesVisible(std::size_t eventIndex);
 
     [[nodiscard]] int contentWidth() const;
     [[nodiscard]] double laneWidth() const;
     [[nodiscard]] int laneAtX(int viewportX) const;
     [[nodiscard]] Shape shapeOf(const trace::TraceEvent &event) const;
+    [[nodiscard]] QFont labelFont(std::size_t eventIndex) const;
+    [[nodiscard]] LabelLayout layoutLabel(std::size_t eventIndex) const;
+    // The colour under a row's label: the base, or the band of the current row.
+    [[nodiscard]] QColor rowBackground(std::size_t eventIndex) const;
+    [[nodiscard]] QFont titleFont() const;
+    [[nodiscard]] QFont hostFont() const;
     [[nodiscard]] QString toolTipAt(QPoint viewportPos) const;
     void paintRow(QPainter &painter, std::size_t eventIndex, int top) const;
     void paintHeader(QPainter &painter) const;
@@ -141,6 +197,8 @@ private:
 
     std::vector<trace::ActorId> m_lanes; // actor of each lane, left to right
     std::vector<int> m_laneOfActor;      // per actor; -1 for none
+    std::vector<LaneHeader> m_headers;   // per lane
+    int m_minLaneWidth = 1;
     std::optional<std::size_t> m_selected;
 };
 

@@ -92,17 +92,19 @@ struct SequenceFixture : ::testing::Test
         return 0;
     }
     QImage grab() const { return view->viewport()->grab().toImage(); }
+    // Labels may reach beyond their arrow: only the ink outside the label counts.
     Ink inkInRow(const QImage &image, std::size_t row, const QColor &colour) const
     {
         const qreal dpr = image.devicePixelRatio();
         const QRect r = view->rowRect(row);
+        const QRect label = view->labelRect(row);
         Ink ink;
         ink.minX = image.width();
         int best = 0;
         for (int y = r.top(); y <= r.bottom(); ++y) {
             int inRow = 0;
             for (int x = 0; x < r.width(); ++x) {
-                if (image.pixel(int(x * dpr), int(y * dpr)) != colour.rgb())
+                if (label.contains(x, y) || image.pixel(int(x * dpr), int(y * dpr)) != colour.rgb())
                     continue;
                 ++inRow;
                 ink.minX = std::min(ink.minX, x);
@@ -157,6 +159,31 @@ struct SequenceFixture : ::testing::Test
 bool isKind(const trace::TraceEvent &e, EventKind kind)
 {
     return e.kind == kind;
+}
+
+bool isMailFrom(const trace::TraceEvent &e)
+{
+    return e.kind == EventKind::SmtpCommand && e.data.startsWith("MAIL FROM:");
+}
+
+QFont pointFont(const QFont &like, qreal points)
+{
+    QFont f = like;
+    f.setPointSizeF(points);
+    return f;
+}
+
+// The viewport's left edge meets a lane's edge, or its right edge the last lane's: no lane
+// is cut at the left for nothing.
+bool alignedOnALane(const SequenceView &view)
+{
+    const int n = view.laneCount();
+    const double spacing = double(view.laneCenterX(n - 1) - view.laneCenterX(0)) / (n - 1);
+    for (int lane = 0; lane < n; ++lane) {
+        if (std::abs(view.laneCenterX(lane) - spacing / 2) <= 1.5)
+            return true;
+    }
+    return std::abs(view.laneCenterX(n - 1) + spacing / 2 - view.viewport()->width()) <= 1.5;
 }
 
 } // namespace
@@ -455,4 +482,180 @@ TEST_F(SequenceFixture, EventsInsideAHostAreMarkersOnItsLane)
     };
     EXPECT_GT(inkAround(server), 0);
     EXPECT_EQ(inkAround(alice), 0);
+}
+
+// In the dock of the classroom window, about 610 pixels wide, at the window's 12 pt.
+struct SequenceAtDockWidth : SequenceFixture
+{
+    void SetUp() override { startAtDockWidth(scenario::builtInScenario()); }
+    void startAtDockWidth(const scenario::Scenario &s, qreal points = 12)
+    {
+        start(s, {610, 480});
+        view->setFont(pointFont(view->font(), points));
+    }
+    QString commandText(std::size_t i) const
+    {
+        QByteArray sent = event(i).data;
+        if (sent.endsWith("\r\n"))
+            sent.chop(2);
+        return QString::fromUtf8(sent);
+    }
+};
+
+TEST_F(SequenceAtDockWidth, CommandLabelsAreDrawnWholeBeyondTheirArrow)
+{
+    const std::size_t submit = stepUntil(isMailFrom); // Alice's user agent to her server
+    EXPECT_EQ(view->labelFor(submit), commandText(submit));
+    EXPECT_EQ(view->drawnLabel(submit), commandText(submit)) << "current, so bold";
+    const std::size_t relay = stepUntil(isMailFrom); // Alice's server to Bob's
+    ASSERT_EQ(view->laneOf(event(relay).from), view->laneOf(actor("mail.example.org")));
+    ASSERT_EQ(view->laneOf(event(relay).to), view->laneOf(actor("mail.example.net")));
+    EXPECT_TRUE(commandText(relay).startsWith(QStringLiteral("MAIL FROM:<alice@example.org> SI")));
+    EXPECT_EQ(view->labelFor(relay), commandText(relay));
+    EXPECT_EQ(view->drawnLabel(relay), commandText(relay));
+    const std::size_t ehlo = firstShown([&](const trace::TraceEvent &e) {
+        return e.kind == EventKind::SmtpReply && e.data.startsWith("250-mail.example.net");
+    });
+    EXPECT_EQ(view->drawnLabel(ehlo), QStringLiteral("✓ 2xx · 250 mail.example.net Hello …"));
+
+    // The label is centred on its arrow, may be wider than it, and stays in the viewport.
+    const int x1 = view->laneCenterX(view->laneOf(event(relay).from));
+    const int x2 = view->laneCenterX(view->laneOf(event(relay).to));
+    const QRect box = view->labelRect(relay);
+    EXPECT_TRUE(view->viewport()->rect().contains(box));
+    EXPECT_LE(std::abs(box.center().x() - (x1 + x2) / 2), 2);
+    const QRect row = view->rowRect(relay);
+    EXPECT_GE(box.top(), row.top());
+    EXPECT_LE(box.bottom(), row.bottom());
+
+    controller.stepForward(); // MAIL FROM no longer current: drawn in the regular weight
+    EXPECT_EQ(view->drawnLabel(relay), commandText(relay));
+    const QRect regular = view->labelRect(relay);
+    EXPECT_LT(regular.width(), box.width()) << "the bold current row is the wider";
+
+    // Drawn on a box of the row's background: no lifeline cuts through the words, although
+    // the DNS server's lane lies between the two servers.
+    const int dns = view->laneCenterX(view->laneOf(actor("dns.example")));
+    ASSERT_GT(dns, regular.left());
+    ASSERT_LT(dns, regular.right());
+    const QImage image = grab();
+    const QRgb base = view->palette().color(QPalette::Base).rgb();
+    EXPECT_NE(image.pixel(dns, regular.top() - 1), base) << "the lifeline, above the box";
+    for (int x = regular.left(); x <= regular.right(); ++x)
+        ASSERT_EQ(image.pixel(x, regular.top()), base) << "at x = " << x;
+
+    // And the tooltip has the whole command whatever the width.
+    view->resize(200, 480);
+    EXPECT_NE(view->drawnLabel(relay), commandText(relay)) << "too narrow now: elided";
+    EXPECT_TRUE(view->drawnLabel(relay).endsWith(QStringLiteral("…")));
+    view->selectEvent(relay);
+    const QPoint at = view->rowRect(relay).center();
+    QHelpEvent help(QEvent::ToolTip, at, view->viewport()->mapToGlobal(at));
+    QApplication::sendEvent(view->viewport(), &help);
+    EXPECT_TRUE(QToolTip::text().contains(commandText(relay).toHtmlEscaped()))
+        << QToolTip::text().toStdString();
+    QToolTip::hideText();
+}
+
+TEST_F(SequenceAtDockWidth, FiveLanesFitTheDockWithWrappedHeaders)
+{
+    controller.runToEnd();
+    ASSERT_EQ(view->laneCount(), 5);
+    EXPECT_EQ(view->horizontalScrollBar()->maximum(), 0);
+    EXPECT_EQ(view->horizontalScrollBar()->value(), 0);
+    const int spacing = view->laneCenterX(1) - view->laneCenterX(0);
+    EXPECT_GE(spacing, view->minimumLaneWidth());
+    EXPECT_GE(view->laneCenterX(0) - spacing / 2, -1) << "the first lane is whole";
+    EXPECT_LE(view->laneCenterX(4) + spacing / 2, view->viewport()->width() + 1);
+
+    // Nothing in the headers is elided: labels wrap, host names break before the domain.
+    const trace::TraceLog &log = controller.trace();
+    const char *hosts[] = {"alice-pc.example.org", "mail.example.org", "dns.example",
+                           "mail.example.net", "bob-pc.example.net"};
+    for (int lane = 0; lane < view->laneCount(); ++lane) {
+        ASSERT_EQ(view->laneOf(actor(hosts[lane])), lane);
+        const trace::Actor &a = log.actor(actor(hosts[lane]));
+        const QStringList lines = view->headerLines(lane);
+        ASSERT_GE(lines.size(), 2);
+        ASSERT_LE(lines.size(), 4);
+        for (const QString &line : lines)
+            EXPECT_FALSE(line.contains(QStringLiteral("…"))) << line.toStdString();
+        // Title lines, then host lines: together, the whole label and the whole host name.
+        bool found = false;
+        for (qsizetype t = 1; t < lines.size() && !found; ++t) {
+            found = lines.mid(0, t).join(QLatin1Char(' ')) == a.label &&
+                    lines.mid(t).join(QString()) == a.name;
+        }
+        EXPECT_TRUE(found) << lines.join(QLatin1Char('|')).toStdString();
+    }
+    EXPECT_EQ(view->headerLines(0).first(), QStringLiteral("Alice's"))
+        << "a narrow lane keeps the role words together: Alice's / user agent";
+    EXPECT_GT(view->headerHeight(), 2 * QFontMetrics(view->font()).lineSpacing());
+}
+
+TEST_F(SequenceAtDockWidth, AtALargeFontLanesScrollInsteadOfOverlapping)
+{
+    startAtDockWidth(scenario::builtInScenario(), 36);
+    controller.runToEnd();
+    ASSERT_EQ(view->laneCount(), 5);
+    EXPECT_GT(view->horizontalScrollBar()->maximum(), 0);
+    const int spacing = view->laneCenterX(1) - view->laneCenterX(0);
+    EXPECT_GE(spacing, view->minimumLaneWidth());
+    QFont bold = view->font();
+    bold.setBold(true);
+    EXPECT_GT(view->minimumLaneWidth(),
+              QFontMetrics(bold).horizontalAdvance(QStringLiteral("Alice's")));
+    for (int lane = 0; lane < view->laneCount(); ++lane) {
+        for (const QString &line : view->headerLines(lane))
+            EXPECT_FALSE(line.contains(QStringLiteral("…"))) << line.toStdString();
+    }
+    // Back to 12 pt, everything fits again and nothing is left scrolled.
+    view->setFont(pointFont(view->font(), 12));
+    EXPECT_EQ(view->horizontalScrollBar()->maximum(), 0);
+    EXPECT_EQ(view->horizontalScrollBar()->value(), 0);
+}
+
+TEST_F(SequenceAtDockWidth, FollowingTheCursorSidewaysCutsNoLaneForNothing)
+{
+    startAtDockWidth(scenario::builtInScenario(), 18); // the window at 150 %
+    std::size_t scrolled = 0;
+    while (controller.stepForward()) {
+        const trace::TraceEvent &e = event(controller.cursor() - 1);
+        const int width = view->viewport()->width();
+        for (const trace::ActorId a : {e.from, e.to}) {
+            const int lane = view->laneOf(a);
+            if (lane < 0)
+                continue;
+            EXPECT_GE(view->laneCenterX(lane), 0) << "event " << controller.cursor() - 1;
+            EXPECT_LE(view->laneCenterX(lane), width) << "event " << controller.cursor() - 1;
+        }
+        if (view->horizontalScrollBar()->maximum() == 0)
+            continue;
+        ++scrolled;
+        EXPECT_TRUE(alignedOnALane(*view))
+            << "event " << controller.cursor() - 1 << ": scrolled to "
+            << view->horizontalScrollBar()->value();
+    }
+    EXPECT_GT(scrolled, 0u) << "five lanes at 18 pt do not fit 610 pixels";
+
+    // Scrolled by hand to half a lane, and then the DNS query chosen, whose two lanes are
+    // in sight already: the view moves to put a lane's edge at the left.
+    const std::size_t query =
+        firstShown([](const trace::TraceEvent &e) { return isKind(e, EventKind::DnsQuery); });
+    const int spacing = view->laneCenterX(1) - view->laneCenterX(0);
+    view->horizontalScrollBar()->setValue(spacing / 2);
+    ASSERT_FALSE(alignedOnALane(*view));
+    for (const trace::ActorId a : {event(query).from, event(query).to}) {
+        ASSERT_GE(view->laneCenterX(view->laneOf(a)), 0);
+        ASSERT_LE(view->laneCenterX(view->laneOf(a)), view->viewport()->width());
+    }
+    view->selectEvent(query);
+    EXPECT_TRUE(alignedOnALane(*view)) << view->horizontalScrollBar()->value();
+    EXPECT_GE(view->laneCenterX(view->laneOf(event(query).from)), 0);
+    EXPECT_GE(view->laneCenterX(view->laneOf(event(query).to)), 0);
+
+    // A resize keeps the current event's lanes in sight, on a lane's edge.
+    view->resize(520, 480);
+    ASSERT_GT(view->horizontalScrollBar()->maximum(), 0);
+    EXPECT_TRUE(alignedOnALane(*view)) << view->horizontalScrollBar()->value();
 }
