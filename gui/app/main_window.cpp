@@ -489,6 +489,13 @@ void MainWindow::applyFonts()
     statusBar()->setFont(font);
 
     const QFontMetrics metrics(font);
+    // Panels may be squeezed to a few lines each, so that at a large zoom the window still
+    // fits a 1280x720 screen (the presenter closes or enlarges what matters); their own
+    // minimum size hints would add up to more than the screen.
+    for (QDockWidget *dock : findChildren<QDockWidget *>())
+        if (dock != m_stagesDock && dock->widget())
+            dock->widget()->setMinimumSize(metrics.height() * 8, metrics.height() * 3);
+    m_topology->setMinimumSize(metrics.height() * 8, metrics.height() * 4);
     m_eventTable->verticalHeader()->setDefaultSectionSize(metrics.height() + metrics.height() / 2);
     // Widths set from the font (no resize-to-contents: the table may hold 100,000 rows).
     const int widths[] = {metrics.horizontalAdvance(QStringLiteral("00:00.000 ")),

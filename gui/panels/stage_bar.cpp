@@ -4,6 +4,9 @@
 #include "trace/stages.h"
 
 #include <QEvent>
+#include <QResizeEvent>
+
+#include <algorithm>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QVBoxLayout>
@@ -48,13 +51,32 @@ void StageBar::changeEvent(QEvent *event)
     QWidget::changeEvent(event);
 }
 
+void StageBar::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    fitExplanation();
+}
+
+void StageBar::fitExplanation()
+{
+    // A dock does not ask its widget for height-for-width, so the wrapped explanation makes
+    // room for itself: as many lines as it needs at the current width (at least three, so
+    // that the strip does not jump between stages; the stage texts are two to four sentences).
+    // Before the bar is laid out its width means nothing; after, up to six lines.
+    const int line = QFontMetrics(m_explanation->font()).lineSpacing();
+    const int wrapped = isVisible() && m_explanation->width() > 20 * line ? m_explanation->heightForWidth(m_explanation->width()) : 0;
+    const int needed = std::clamp(wrapped, line * 3, line * 6);
+    if (m_explanation->minimumHeight() != needed)
+        m_explanation->setMinimumHeight(needed);
+}
+
 void StageBar::applyFonts()
 {
     QFont big = font();
     big.setPointSizeF(font().pointSizeF() * 1.25);
     m_explanation->setFont(big);
     const QFontMetrics metrics(big);
-    m_explanation->setMinimumHeight(metrics.lineSpacing() * 3);
+    fitExplanation();
     for (QLabel *step : m_steps) {
         QFont f = big;
         step->setFont(f);
@@ -116,6 +138,7 @@ void StageBar::refresh()
                                                                           current ? QStringLiteral(" (current)") : QString()));
     }
     m_explanation->setText(explanationText());
+    fitExplanation();
 }
 
 } // namespace mailsim::gui

@@ -26,10 +26,12 @@ public:
 
 protected:
     void changeEvent(QEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
     void refresh();
     void applyFonts();
+    void fitExplanation();
 
     std::array<QLabel *, 6> m_steps{};
     QLabel *m_explanation = nullptr;

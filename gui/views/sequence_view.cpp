@@ -610,7 +610,7 @@ QSize SequenceView::minimumSizeHint() const
 {
     const int frame = 2 * frameWidth();
     return {2 * m_metrics.comfortableLaneWidth + frame,
-            m_metrics.headerHeight + 3 * m_metrics.rowHeight + frame};
+            m_metrics.headerHeight + 2 * m_metrics.rowHeight + frame};
 }
 
 // ---- words -----------------------------------------------------------------------------

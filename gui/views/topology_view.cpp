@@ -1207,7 +1207,7 @@ QSize TopologyView::sizeHint() const
 QSize TopologyView::minimumSizeHint() const
 {
     const double u = unit();
-    return {int(12 * u), int(9 * u)};
+    return {int(10 * u), int(6 * u)}; // the drawing shrinks below its natural size if it must
 }
 
 // ---------------------------------------------------------------------------------------
