@@ -22,6 +22,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QHeaderView>
+#include <QLabel>
 #include <QMenu>
 #include <QMimeData>
 #include <QProcess>
@@ -523,4 +524,22 @@ TEST(WindowSettings, ZoomThemeSpeedAndLayoutComeBackNextTime)
     second.findChild<QSlider *>(QStringLiteral("speed"))->setValue(0);
     second.resetLayout();
     second.close();
+}
+
+TEST_F(WindowFixture, TheStageExplanationIsNeverCutOffWhenZoomed)
+{
+    window.setZoom(150);
+    while (window.controller().currentStage() < 3)
+        window.controller().nextStage();
+    QCoreApplication::processEvents();
+    auto *stageBar = window.findChild<gui::StageBar *>();
+    QLabel *explanation = nullptr;
+    for (QLabel *label : stageBar->findChildren<QLabel *>())
+        if (label->text() == stageBar->explanationText())
+            explanation = label;
+    ASSERT_NE(explanation, nullptr);
+    EXPECT_GE(explanation->height(), explanation->heightForWidth(explanation->width()))
+        << "every wrapped line of the explanation is shown";
+    EXPECT_EQ(window.size(), QSize(1280, 720)) << "and the window still fits the projector";
+    window.setZoom(100);
 }
