@@ -20,7 +20,7 @@ for stage in 1 2 3 4 5 6; do
   shot "stage-$stage" --stage "$stage"
 done
 # A moment inside stage 4, when the message itself travels after DATA.
-shot "transfer-data" --event 44
+shot "transfer-data" --event 37
 shot "dark-theme" --stage 4 --theme dark
 shot "zoomed-150" --stage 3 --zoom 150
 shot "bounce" scenarios/unknown-recipient-bounce.yaml --stage 6
