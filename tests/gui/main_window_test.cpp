@@ -24,6 +24,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QMenu>
+#include <QMessageBox>
 #include <QMimeData>
 #include <QProcess>
 #include <QSet>
@@ -542,4 +543,25 @@ TEST_F(WindowFixture, TheStageExplanationIsNeverCutOffWhenZoomed)
         << "every wrapped line of the explanation is shown";
     EXPECT_EQ(window.size(), QSize(1280, 720)) << "and the window still fits the projector";
     window.setZoom(100);
+}
+
+TEST_F(WindowFixture, ABrokenFileOpenedFromTheMenuShowsItsErrorsInADialog)
+{
+    const QString broken = QStringLiteral(MAILSIM_TEST_DATA_DIR "/scenarios/broken/duplicate-users.yaml");
+    EXPECT_FALSE(window.openFile(broken));
+    auto *box = window.findChild<QMessageBox *>(QStringLiteral("scenarioErrors"));
+    ASSERT_NE(box, nullptr);
+    EXPECT_TRUE(box->isVisible());
+    EXPECT_TRUE(box->text().contains(QStringLiteral("stays open")));
+    EXPECT_TRUE(box->detailedText().contains(QStringLiteral("duplicate-users.yaml:"))) << "file:line:column";
+    EXPECT_EQ(window.controller().scenario().world.title, scenario::builtInScenario().world.title);
+    box->close();
+}
+
+TEST_F(WindowFixture, F11TogglesFullScreen)
+{
+    QTest::keyClick(&window, Qt::Key_F11);
+    EXPECT_TRUE(window.windowState() & Qt::WindowFullScreen);
+    QTest::keyClick(&window, Qt::Key_F11);
+    EXPECT_FALSE(window.windowState() & Qt::WindowFullScreen);
 }
