@@ -99,6 +99,7 @@ smtp::ServerConfig MailServer::smtpConfig() const
     config.hostname = m_settings.hostname.toUtf8();
     config.maxMessageSize = m_settings.maxMessageSize;
     config.maxRecipients = m_settings.maxRecipients;
+    config.announce8BitMime = m_settings.eightBitMime;
     return config;
 }
 

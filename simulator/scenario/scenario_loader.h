@@ -37,8 +37,10 @@ struct LoadResult
     [[nodiscard]] bool ok() const { return scenario.has_value(); }
 };
 
-// `fileName` is only used in the errors.
-LoadResult loadScenario(QByteArrayView yamlText, const QString &fileName);
+// `fileName` names the file in the errors. Attachments given as `file:` are read from paths
+// relative to `baseDirectory`; when it is empty, to the folder of `fileName`.
+LoadResult loadScenario(QByteArrayView yamlText, const QString &fileName,
+                        const QString &baseDirectory = {});
 // Reads the file at `path`; errors name it as `path` was given.
 LoadResult loadScenarioFile(const QString &path);
 
