@@ -329,7 +329,9 @@ void MailServer::tryExchange(const QByteArray &id, std::vector<QString> exchange
         }
         smtp::ClientConfig config;
         config.heloName = m_settings.hostname.toUtf8();
-        smtp::Submission submission{e->reversePath, e->recipients, e->content};
+        // A relay has only the bytes it was given, no 7-bit form of them: to a server without
+        // 8BITMIME, 8-bit content goes as it is, and the trace says so.
+        smtp::Submission submission{e->reversePath, e->recipients, e->content, {}};
         auto done = [this, id, exchanges, index, exchange](const SmtpClientConnection::Outcome &o) {
             if (!o.connected) {
                 tryExchange(id, exchanges, index + 1, exchange.toUtf8() + ": " + o.connectError);

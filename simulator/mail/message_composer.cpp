@@ -44,6 +44,17 @@ void appendAddressField(QByteArray &out, const char *name, const QList<Mailbox82
     out += line + "\r\n";
 }
 
+// To, Cc and Bcc: Bcc recipients are in the envelope only, never in the header.
+QList<QByteArray> envelopeRecipients(const Draft &draft)
+{
+    QList<QByteArray> recipients;
+    for (const auto *list : {&draft.to, &draft.cc, &draft.bcc}) {
+        for (const Mailbox822 &r : *list)
+            recipients.push_back(r.address.toUtf8());
+    }
+    return recipients;
+}
+
 } // namespace
 
 QByteArray encodeHeaderText(const QString &text)
@@ -111,10 +122,18 @@ ComposedMessage composeMessage(const Draft &draft, const QByteArray &date,
     out += "\r\n";
     out += body;
 
-    for (const auto *list : {&draft.to, &draft.cc, &draft.bcc}) {
-        for (const Mailbox822 &r : *list)
-            m.recipients.push_back(r.address.toUtf8());
-    }
+    m.recipients = envelopeRecipients(draft);
+    return m;
+}
+
+ComposedMessage verbatimMessage(const Draft &draft)
+{
+    ComposedMessage m;
+    // Only the line ends are made what SMTP wants, so that the message stored at the end has
+    // the bytes that travelled.
+    m.content = draft.raw;
+    m.content.replace("\r\n", "\n").replace('\r', '\n').replace("\n", "\r\n");
+    m.recipients = envelopeRecipients(draft);
     return m;
 }
 

@@ -19,6 +19,13 @@ struct Mailbox822 // a mailbox as written in a header: "Display Name <local@doma
     QString address;
 };
 
+struct Attachment
+{
+    QString name;         // the file name the recipient sees
+    QByteArray mediaType; // e.g. "image/png"
+    QByteArray content;   // any bytes
+};
+
 struct Draft
 {
     Mailbox822 from;
@@ -27,6 +34,12 @@ struct Draft
     QList<Mailbox822> bcc;
     QString subject;
     QString body;
+    QByteArray charset;            // of the text parts; empty: us-ascii for ASCII text, else utf-8
+    QString html;                  // an HTML version of the body (multipart/alternative)
+    QList<Attachment> attachments; // multipart/mixed
+    // A message written by hand, sent as it is (line ends made CR LF) instead of composing
+    // one; the address lists above then only make the envelope.
+    QByteArray raw;
 };
 
 struct ComposedMessage
@@ -39,6 +52,10 @@ struct ComposedMessage
 // date: an RFC 5322 date-time; messageId: the Message-ID value, angle brackets included.
 ComposedMessage composeMessage(const Draft &draft, const QByteArray &date,
                                const QByteArray &messageId);
+
+// A draft's raw message as it is, line ends made CR LF, with the envelope recipients of its
+// address lists; messageId stays empty (the header is the teacher's).
+ComposedMessage verbatimMessage(const Draft &draft);
 
 // "Name <addr>" with the name quoted or encoded as needed; just "addr" without a name.
 QByteArray formatMailbox(const Mailbox822 &mailbox);

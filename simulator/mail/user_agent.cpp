@@ -19,8 +19,10 @@ void UserAgent::send(const Draft &draft)
 {
     const QString address = m_settings.user.address;
     const QByteArray domain = address.mid(address.lastIndexOf('@') + 1).toUtf8();
-    const QByteArray messageId = '<' + m_context.newId(16) + '@' + domain + '>';
-    const ComposedMessage message = composeMessage(draft, m_context.dateHeader(), messageId);
+    const ComposedMessage message =
+        draft.raw.isEmpty() ? composeMessage(draft, m_context.dateHeader(),
+                                             '<' + m_context.newId(16) + '@' + domain + '>')
+                            : verbatimMessage(draft);
 
     smtp::Submission submission;
     submission.reversePath = smtp::Path::fromAddress(address.toUtf8()).value_or(smtp::Path{});
