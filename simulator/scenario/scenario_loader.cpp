@@ -2730,6 +2730,11 @@ LoadResult Loader::run()
 
 } // namespace
 
+bool isValidMailAddress(const QString &address)
+{
+    return isMailAddress(address);
+}
+
 LoadResult loadScenario(QByteArrayView yamlText, const QString &fileName,
                         const QString &baseDirectory)
 {
