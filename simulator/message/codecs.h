@@ -23,7 +23,10 @@ QByteArray base64Encode(QByteArrayView bytes, int lineLength = 76);
 // the base64 alphabet, or bad padding, refuses the whole text.
 std::optional<QByteArray> base64DecodeStrict(QByteArrayView text);
 // Skips bytes outside the alphabet and decodes what it can, with a warning for each kind
-// of problem met.
+// of problem met: stray bytes, missing padding, a lone final character, data after the
+// padding (ignored, as Python's email package and most mail readers do).
+//
+// Warning offsets in this file are positions in the text given; -1 for the charset ones.
 QByteArray base64DecodeLenient(QByteArrayView text, Warnings *warnings = nullptr);
 
 // Quoted-printable. For text, CR LF line ends stay real line breaks; for binary data
@@ -31,12 +34,18 @@ QByteArray base64DecodeLenient(QByteArrayView text, Warnings *warnings = nullptr
 // breaks ("=" at the end of a line) added as needed; white space before a line end and '='
 // are always encoded.
 QByteArray quotedPrintableEncode(QByteArrayView bytes, bool binary = false);
-// Soft breaks removed, =XX decoded; a malformed escape is kept as it is, with a warning.
+// Soft breaks removed, =XX decoded (lower-case hex digits accepted), white space at the ends
+// of lines deleted as RFC 2045 asks; hard line breaks kept as they are (CR LF or LF). A
+// malformed escape is kept as it is, with a warning.
 QByteArray quotedPrintableDecode(QByteArrayView text, Warnings *warnings = nullptr);
 
-// Header text: ASCII text returned as is; anything else as RFC 2047 "B" encoded words
-// in UTF-8, each at most 75 characters, never splitting a character.
-QByteArray encodeHeaderText(const QString &text);
+// Header text: ASCII text returned as is; anything else (non-ASCII, control characters, or
+// ASCII that would read as an encoded word) as RFC 2047 encoded words in UTF-8, "B"
+// (base64) or "Q" (`encoding` 'Q': readable when the text is mostly ASCII). Each word is at
+// most 64 characters (RFC 2047 allows 75; 64 lets the first one share a line with a field
+// name), never splits a character, and the words are separated by single spaces: the
+// result is an unfolded field value, which the header writer folds.
+QByteArray encodeHeaderText(const QString &text, char encoding = 'B');
 // Decodes every encoded word ("=?charset?B|Q?...?="), joining adjacent ones across the white
 // space between them (RFC 2047 section 6.2); the rest is read as UTF-8 (falling back to
 // Latin-1 for bytes that are not UTF-8, with a warning).
