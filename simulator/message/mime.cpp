@@ -380,10 +380,12 @@ void Parser::header(MimeEntity &e, qsizetype begin, qsizetype end, qsizetype *bo
             while (pos < entry.raw.size()) {
                 qsizetype eol = entry.raw.indexOf('\n', pos);
                 eol = eol < 0 ? entry.raw.size() : eol;
-                if (eol - pos > m_limits.maxHeaderLine)
+                const qsizetype length =
+                    eol - pos - (eol > pos && entry.raw[eol - 1] == '\r' ? 1 : 0);
+                if (length > m_limits.maxHeaderLine)
                     warn(at + pos, QStringLiteral("a header line of %1 bytes, more than %2 "
                                                   "(RFC 5322 allows 998)")
-                                       .arg(eol - pos)
+                                       .arg(length)
                                        .arg(m_limits.maxHeaderLine));
                 pos = eol + 1;
             }

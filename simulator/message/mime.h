@@ -145,7 +145,9 @@ struct ParseLimits
     // with a warning. Clamped to kMaxDepthCeiling, because the tree's functions (the writer,
     // copying, destruction) recurse once per level.
     int maxDepth = 50;
-    qsizetype maxHeaderLine = 1024 * 1024; // longer lines are kept but warned about
+    // Longer header lines are kept but warned about. RFC 5322 section 2.1.1 allows 998
+    // characters (line end not counted); a line beyond that may be cut by a server on the way.
+    qsizetype maxHeaderLine = 998;
     std::size_t maxWarnings = 1000;        // then one warning says how many more there were
 };
 inline constexpr int kMaxDepthCeiling = 200;
