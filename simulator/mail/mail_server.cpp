@@ -26,15 +26,6 @@ constexpr int kStageConnect = 3;
 constexpr int kStageTransfer = 4;
 constexpr int kStageMailbox = 5;
 
-// The end of the header section: the offset of the empty line's CR LF, or -1.
-qsizetype headerEnd(const QByteArray &content)
-{
-    if (content.startsWith("\r\n"))
-        return 0;
-    const qsizetype blank = content.indexOf("\r\n\r\n");
-    return blank < 0 ? -1 : blank + 2;
-}
-
 } // namespace
 
 MailServer::MailServer(MailContext &context, MailServerSettings settings, net::HostId host)
@@ -445,7 +436,7 @@ void MailServer::bounce(const QueueEntry &entry, const std::vector<smtp::Recipie
     const QByteArray hostname = m_settings.hostname.toUtf8();
     const QByteArray id = m_context.newId();
     const QByteArray messageId = '<' + id + '@' + hostname + '>';
-    const qsizetype end = headerEnd(entry.content);
+    const qsizetype end = readHeaderSection(entry.content).end; // the empty line, if any
     QByteArray report = "Date: " + m_context.dateHeader() + "\r\n"
                         "From: Mail Delivery System <MAILER-DAEMON@" + hostname + ">\r\n"
                         "To: " + entry.reversePath.address() + "\r\n"
@@ -458,7 +449,7 @@ void MailServer::bounce(const QueueEntry &entry, const std::vector<smtp::Recipie
                         "This is the mail system at " + hostname + ".\r\n\r\n"
                         "Your message could not be delivered to the following recipients:\r\n\r\n"
                         + reasons + "\r\nThe header of your message follows.\r\n\r\n"
-                        + (end < 0 ? entry.content : entry.content.left(end));
+                        + entry.content.left(end);
     if (m_context.ledger)
         m_context.ledger->accepted(messageId, entry.reversePath.address());
     if (isLocalDomain(entry.reversePath.domain)) {

@@ -1,7 +1,7 @@
 #include "scenario/expectation_check.h"
 
-#include "mail/message_composer.h"
-#include "mail/header_fields.h"
+#include "message/codecs.h"
+#include "message/header_section.h"
 
 namespace mailsim::scenario {
 
@@ -11,9 +11,8 @@ bool subjectMatches(const QByteArray &message, const QString &subject)
 {
     if (subject.isEmpty())
         return true;
-    const QByteArray actual = mail::headerField(message, "Subject");
     // The header holds the encoded form when the subject is not ASCII (RFC 2047).
-    return actual == subject.toUtf8() || actual == mail::encodeHeaderText(subject).replace("\r\n", "");
+    return message::decodeHeaderText(message::headerField(message, "Subject")) == subject;
 }
 
 QString withSubject(const QString &subject)
@@ -112,9 +111,9 @@ ExpectationResult check(const Expectation &x, const world::World &world)
             break;
         }
         // Count the Received: fields of the header section only.
-        const qsizetype end = found->content.indexOf("\r\n\r\n");
-        const QByteArray header = "\r\n" + found->content.left(end < 0 ? found->content.size() : end);
-        const int hops = static_cast<int>(header.count("\r\nReceived:"));
+        int hops = 0;
+        for (const message::RawHeaderField &f : message::readHeaderSection(found->content).fields)
+            hops += f.isField && f.name.compare("Received", Qt::CaseInsensitive) == 0;
         r.passed = hops == x.count;
         r.actual = QStringLiteral("it has %1 Received: field%2").arg(hops).arg(hops == 1 ? "" : "s");
         break;

@@ -1,31 +1,31 @@
-#include "mail/header_fields.h"
+#include "message/header_section.h"
 
 #include <gtest/gtest.h>
 
-using mailsim::mail::findHeaderField;
-using mailsim::mail::headerField;
+using mailsim::message::findHeaderField;
+using mailsim::message::headerField;
 
-TEST(HeaderFields, FindsAFieldCaseInsensitivelyAndTrimsIt)
+TEST(HeaderSection, FindsAFieldCaseInsensitivelyAndTrimsIt)
 {
     const QByteArray m = "From: Alice <alice@example.org>\r\nSUBJECT:   Hello  \r\n\r\nSubject: body\r\n";
     EXPECT_EQ(headerField(m, "Subject"), "Hello");
     EXPECT_EQ(headerField(m, "from"), "Alice <alice@example.org>");
 }
 
-TEST(HeaderFields, UnfoldsContinuationLines)
+TEST(HeaderSection, UnfoldsContinuationLines)
 {
     const QByteArray m = "To: a@example.org,\r\n b@example.org,\r\n\tc@example.org\r\nX: y\r\n\r\n";
     EXPECT_EQ(headerField(m, "To"), "a@example.org, b@example.org,\tc@example.org");
 }
 
-TEST(HeaderFields, StopsAtTheEndOfTheHeader)
+TEST(HeaderSection, StopsAtTheEndOfTheHeader)
 {
     const QByteArray m = "From: a@example.org\r\n\r\nMessage-ID: <not-a-header@x>\r\n";
     EXPECT_FALSE(findHeaderField(m, "Message-ID").has_value());
     EXPECT_FALSE(findHeaderField("\r\nDate: x\r\n", "Date").has_value());
 }
 
-TEST(HeaderFields, TellsAnEmptyFieldFromAMissingOne)
+TEST(HeaderSection, TellsAnEmptyFieldFromAMissingOne)
 {
     const QByteArray m = "Subject:\r\nFrom: a@example.org\r\n\r\n";
     ASSERT_TRUE(findHeaderField(m, "Subject").has_value());
@@ -33,13 +33,13 @@ TEST(HeaderFields, TellsAnEmptyFieldFromAMissingOne)
     EXPECT_FALSE(findHeaderField(m, "Date").has_value());
 }
 
-TEST(HeaderFields, NeedsTheColonRightAfterTheName)
+TEST(HeaderSection, NeedsTheColonRightAfterTheName)
 {
     const QByteArray m = "Subjects: no\r\nSubject : no either\r\nSubject: yes\r\n\r\n";
     EXPECT_EQ(headerField(m, "Subject"), "yes");
 }
 
-TEST(HeaderFields, AcceptsBareLfAndAMissingFinalNewline)
+TEST(HeaderSection, AcceptsBareLfAndAMissingFinalNewline)
 {
     EXPECT_EQ(headerField("A: 1\nB: 2", "B"), "2");
     EXPECT_EQ(headerField("", "B"), "");
@@ -48,8 +48,8 @@ TEST(HeaderFields, AcceptsBareLfAndAMissingFinalNewline)
 
 // readHeaderSection: every entry of the header in order, with its lines as sent.
 
-using mailsim::mail::HeaderSection;
-using mailsim::mail::readHeaderSection;
+using mailsim::message::HeaderSection;
+using mailsim::message::readHeaderSection;
 
 namespace {
 
@@ -64,7 +64,7 @@ QByteArray joined(const HeaderSection &section)
 
 } // namespace
 
-TEST(HeaderFieldsSection, ReadsEveryFieldInOrderWithItsLines)
+TEST(HeaderSectionEntries, ReadsEveryFieldInOrderWithItsLines)
 {
     const QByteArray m = "Received: from a\r\n\tby b\r\n\tfor <c@example.net>; Mon\r\n"
                          "Subject: Hi\r\n"
@@ -87,14 +87,14 @@ TEST(HeaderFieldsSection, ReadsEveryFieldInOrderWithItsLines)
     EXPECT_EQ(joined(s), m.first(s.end));
 }
 
-TEST(HeaderFieldsSection, AgreesWithFindHeaderField)
+TEST(HeaderSectionEntries, AgreesWithFindHeaderField)
 {
     const QByteArray m = "From: a@example.org\r\nTo: b@example.org,\r\n c@example.org\r\nX-Empty:\r\n\r\n";
     for (const auto &field : readHeaderSection(m).fields)
         EXPECT_EQ(field.unfoldedValue(), headerField(m, field.name)) << field.name.toByteArray().constData();
 }
 
-TEST(HeaderFieldsSection, KeepsLinesThatAreNoFieldsAndSaysSo)
+TEST(HeaderSectionEntries, KeepsLinesThatAreNoFieldsAndSaysSo)
 {
     const QByteArray m = " stray continuation\r\n"
                          "no colon here\r\n"
@@ -116,7 +116,7 @@ TEST(HeaderFieldsSection, KeepsLinesThatAreNoFieldsAndSaysSo)
     EXPECT_FALSE(findHeaderField(m, "Two words").has_value());
 }
 
-TEST(HeaderFieldsSection, CopesWithMissingEmptyLineBareLfAndNoBytes)
+TEST(HeaderSectionEntries, CopesWithMissingEmptyLineBareLfAndNoBytes)
 {
     const QByteArray noBody = "A: 1\r\nB: 2";
     HeaderSection s = readHeaderSection(noBody);

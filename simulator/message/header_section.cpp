@@ -1,8 +1,8 @@
-#include "mail/header_fields.h"
+#include "message/header_section.h"
 
 #include <algorithm>
 
-namespace mailsim::mail {
+namespace mailsim::message {
 
 namespace {
 
@@ -117,4 +117,4 @@ QByteArray headerField(QByteArrayView message, QByteArrayView name)
     return findHeaderField(message, name).value_or(QByteArray());
 }
 
-} // namespace mailsim::mail
+} // namespace mailsim::message
