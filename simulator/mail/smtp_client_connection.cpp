@@ -65,10 +65,10 @@ void SmtpClientConnection::noteEightBitHandling()
     const QByteArray client = m_log.actorName(e.from).toUtf8();
     e.data = server + " did not announce 8BITMIME in its reply to EHLO, ";
     if (r.sevenBitFormSent)
-        e.data += "so it may only be sent 7-bit text (RFC 6152). The message holds text with "
-                  "bytes above 127, so " +
+        e.data += "so it may only be sent 7-bit text (RFC 6152). The message holds bytes "
+                  "above 127, so " +
                   client +
-                  " sends it with that text encoded (quoted-printable or base64): the same "
+                  " sends it with those parts encoded (quoted-printable or base64): the same "
                   "message, written in bytes below 128.";
     else
         e.data += "yet the message holds bytes above 127 and " + client +

@@ -27,6 +27,7 @@ void UserAgent::send(const Draft &draft)
     smtp::Submission submission;
     submission.reversePath = smtp::Path::fromAddress(address.toUtf8()).value_or(smtp::Path{});
     submission.content = message.content;
+    submission.sevenBitContent = message.sevenBitContent;
     QByteArray envelope = "MAIL FROM:" + submission.reversePath.bracketed() + " RCPT TO:";
     for (const QByteArray &r : message.recipients) {
         if (std::optional<smtp::Path> p = smtp::Path::fromAddress(r)) {

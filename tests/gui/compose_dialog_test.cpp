@@ -3,6 +3,7 @@
 // size, and the scenario made with the student's message plays to the end with the message
 // in the recipient's mailbox.
 #include "control/simulation_controller.h"
+#include "message/mime.h"
 #include "panels/compose_dialog.h"
 #include "scenario/built_in.h"
 
@@ -255,7 +256,14 @@ TEST(ComposeDialog, TheStudentsMessageTravelsToTheEnd)
         ASSERT_EQ(box->size(), 1u) << who;
         const QByteArray &content = box->messages()[0].content;
         EXPECT_TRUE(content.contains("Subject: My own message\r\n")) << who;
-        EXPECT_TRUE(content.contains("Written by a student.")) << who;
+        const message::ParsedMessage p = message::parseMessage(content);
+        EXPECT_TRUE(p.warnings.empty()) << who;
+        EXPECT_EQ(p.root.mediaType(), "multipart/mixed") << who;
+        ASSERT_EQ(p.root.parts.size(), 2u) << who;
+        EXPECT_EQ(p.root.parts[0].text(), QStringLiteral("Written by a student.\r\n")) << who;
+        EXPECT_TRUE(p.root.parts[1].isAttachment()) << who;
+        EXPECT_EQ(p.root.parts[1].filename(), QStringLiteral("photo.bin")) << who;
+        EXPECT_EQ(p.root.parts[1].decodedBody(), photo.content) << who;
     }
     int reads = 0;
     for (const trace::TraceEvent &e : controller.trace().events())

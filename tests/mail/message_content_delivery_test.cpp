@@ -1,7 +1,12 @@
-// What the user agent sends, end to end: raw messages go as written with their own envelope,
-// and a server without 8BITMIME changes what travels to it (RFC 6152), with a trace note.
+// What the user agents and relays send, end to end: raw messages go as written with their own
+// envelope, and a server without 8BITMIME changes what travels to it (RFC 6152), with a
+// trace note.
+#include "message/codecs.h"
+#include "message/mime.h"
 #include "scenario/built_in.h"
 #include "world/world.h"
+
+#include <algorithm>
 
 #include <gtest/gtest.h>
 
@@ -132,8 +137,94 @@ TEST(MessageContentDelivery, RawEightBitTextToAnOldServerIsSentAsItIsWithANote)
     }
     EXPECT_EQ(mailCommands, 2);
     ASSERT_EQ(w.mailboxOf(QStringLiteral("bob@example.net"))->size(), 1u);
-    EXPECT_TRUE(w.mailboxOf(QStringLiteral("bob@example.net"))
-                    ->messages()[0]
-                    .content.endsWith("\r\n\r\nGr\xc3\xbc\xc3\x9f"
-                                      "e\r\n"));
+    const QByteArray stored = w.mailboxOf(QStringLiteral("bob@example.net"))->messages()[0].content;
+    EXPECT_TRUE(stored.endsWith("\r\n\r\nGr\xc3\xbc\xc3\x9f\x65\r\n")) << "the bytes as written";
+}
+
+// The user agent composes text that is not ASCII as 8bit, and its 7-bit form besides; the
+// EHLO reply decides which travels.
+TEST(MessageContentDelivery, TheUserAgentEncodesEightBitTextForAServerWithout8BitMime)
+{
+    for (const bool oldServer : {false, true}) {
+        SCOPED_TRACE(oldServer ? "old server" : "modern server");
+        world::WorldSpec spec = aliceToBob();
+        spec.servers[0].settings.eightBitMime = !oldServer; // Alice's own server
+        world::SendSpec s;
+        s.from = QStringLiteral("alice@example.org");
+        s.to = QStringList{QStringLiteral("bob@example.net")};
+        s.subject = QStringLiteral("Grüße");
+        s.body = QStringLiteral("Viele Grüße aus Köln!\n");
+        spec.sends.push_back(s);
+        world::World w(spec);
+        w.runToEnd();
+
+        const auto composed = eventsOf(w, EventKind::Compose);
+        ASSERT_EQ(composed.size(), 1u);
+        EXPECT_TRUE(composed[0]->data.contains("Content-Transfer-Encoding: 8bit\r\n"))
+            << "composed before the server is known";
+        const auto data = eventsOf(w, EventKind::SmtpData);
+        ASSERT_EQ(data.size(), 2u); // submission, relay
+        EXPECT_EQ(data[0]->data.contains("Content-Transfer-Encoding: quoted-printable\r\n"),
+                  oldServer);
+        EXPECT_EQ(data[0]->data.contains("Viele Gr=C3=BC=C3=9Fe aus K=C3=B6ln!\r\n"), oldServer);
+        const std::vector<QByteArray> texts = notes(w);
+        ASSERT_EQ(texts.size(), oldServer ? 1u : 0u);
+        if (oldServer) {
+            EXPECT_TRUE(texts[0].contains("sends it with those parts encoded")) << texts[0].data();
+        }
+
+        ASSERT_EQ(w.mailboxOf(QStringLiteral("bob@example.net"))->size(), 1u);
+        const message::MimeEntity stored =
+            message::parseMessage(
+                w.mailboxOf(QStringLiteral("bob@example.net"))->messages()[0].content)
+                .root;
+        EXPECT_EQ(stored.text(), QStringLiteral("Viele Grüße aus Köln!\r\n"))
+            << "the same text either way";
+    }
+}
+
+// A relay has no composer's second form: it re-encodes the 8-bit parts of what it received
+// for a next server without 8BITMIME, attachments and multiparts included.
+TEST(MessageContentDelivery, ARelayEncodesEightBitPartsForAServerWithout8BitMime)
+{
+    world::WorldSpec spec = aliceToBob();
+    spec.servers[1].settings.eightBitMime = false; // Bob's server, behind Alice's modern one
+    world::SendSpec s;
+    s.from = QStringLiteral("alice@example.org");
+    s.to = QStringList{QStringLiteral("bob@example.net")};
+    s.subject = QStringLiteral("Ünïcödé");
+    s.body = QStringLiteral("Καλημέρα!\n");
+    s.html = QStringLiteral("<p>Grüße</p>\n");
+    s.attachments.push_back({QStringLiteral("a.bin"),
+                             QStringLiteral("application/octet-stream"),
+                             QByteArray("\x00\xff\x80", 3),
+                             {}});
+    spec.sends.push_back(s);
+    world::World w(spec);
+    w.runToEnd();
+
+    const auto data = eventsOf(w, EventKind::SmtpData);
+    ASSERT_EQ(data.size(), 2u);
+    EXPECT_TRUE(data[0]->data.contains("Content-Transfer-Encoding: 8bit\r\n"))
+        << "to Alice's server";
+    const QByteArray relayed = data[1]->data;
+    EXPECT_TRUE(std::none_of(relayed.begin(), relayed.end(),
+                             [](char c) { return static_cast<unsigned char>(c) >= 0x80; }));
+    const std::vector<QByteArray> texts = notes(w);
+    ASSERT_EQ(texts.size(), 1u);
+    EXPECT_TRUE(texts[0].startsWith("mail.example.net did not announce 8BITMIME"))
+        << texts[0].data();
+
+    const QByteArray content =
+        w.mailboxOf(QStringLiteral("bob@example.net"))->messages()[0].content;
+    const message::ParsedMessage p = message::parseMessage(content);
+    EXPECT_TRUE(p.warnings.empty());
+    ASSERT_EQ(p.root.parts.size(), 2u);
+    ASSERT_EQ(p.root.parts[0].parts.size(), 2u);
+    EXPECT_EQ(p.root.parts[0].parts[0].transferEncoding(), "base64") << "Greek: base64";
+    EXPECT_EQ(p.root.parts[0].parts[0].text(), QStringLiteral("Καλημέρα!\r\n"));
+    EXPECT_EQ(p.root.parts[0].parts[1].transferEncoding(), "quoted-printable");
+    EXPECT_EQ(p.root.parts[0].parts[1].text(), QStringLiteral("<p>Grüße</p>\r\n"));
+    EXPECT_EQ(p.root.parts[1].decodedBody(), QByteArray("\x00\xff\x80", 3));
+    EXPECT_EQ(message::decodeHeaderText(p.root.header.value("Subject")), QStringLiteral("Ünïcödé"));
 }
