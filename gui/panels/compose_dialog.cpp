@@ -280,7 +280,9 @@ scenario::Scenario ComposeDialog::withOwnMessage(const scenario::Scenario &scena
     w.sends = {own};
     result.messageIds = {QStringLiteral("own-message")};
     result.expectations.clear();
-    w.title = tr("%1 (your own message)").arg(scenario.world.title);
+    const QString suffix = tr(" (your own message)");
+    if (!w.title.endsWith(suffix)) // a second message of one's own is still one's own
+        w.title += suffix;
 
     core::SimTime readAt = core::seconds(2);
     for (const world::ReadSpec &r : w.reads)

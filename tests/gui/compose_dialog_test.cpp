@@ -2,10 +2,12 @@
 // the loader's rule before OK can be pressed, attachments of any bytes are listed with their
 // size, and the scenario made with the student's message plays to the end with the message
 // in the recipient's mailbox.
+#include "app/main_window.h"
 #include "control/simulation_controller.h"
 #include "message/mime.h"
 #include "panels/compose_dialog.h"
 #include "scenario/built_in.h"
+#include "scenario/scenario_loader.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -217,6 +219,7 @@ TEST(ComposeDialog, TheOwnMessageReplacesTheScenariosMessages)
     EXPECT_EQ(s.messageIds, std::vector<QString>{QStringLiteral("own-message")});
     EXPECT_TRUE(s.expectations.empty());
     EXPECT_EQ(s.world.title, base.world.title + QStringLiteral(" (your own message)"));
+    EXPECT_EQ(ComposeDialog::withOwnMessage(s, mine).world.title, s.world.title);
     EXPECT_EQ(s.lessonNotes, base.lessonNotes);
     EXPECT_EQ(s.world.users.size(), base.world.users.size());
     // Bob already read his mailbox at 2s; Alice and Carol now read theirs then too.
@@ -269,4 +272,37 @@ TEST(ComposeDialog, TheStudentsMessageTravelsToTheEnd)
     for (const trace::TraceEvent &e : controller.trace().events())
         reads += e.kind == trace::EventKind::MailboxRead;
     EXPECT_EQ(reads, 2) << "Bob and Carol both see it in stage 6";
+}
+
+// What the window does with the dialog's result (its "Compose your own message…" action):
+// load the scenario as one made in code. It plays, and Save As writes it with the student's
+// attachment inline, so that the saved file loads again on its own.
+TEST(ComposeDialog, TheWindowPlaysAndSavesTheOwnMessage)
+{
+    gui::MainWindow window(nullptr, false);
+    window.loadScenario(scenario::builtInScenario(), QString());
+    ComposeDialog dialog(window.controller().scenario());
+    child<QLineEdit>(dialog, "subject")->setText(QStringLiteral("Saved with the scenario"));
+    world::AttachmentSpec a;
+    a.name = QStringLiteral("bytes.bin");
+    a.mediaType = QStringLiteral("application/octet-stream");
+    a.content = QByteArray("\x01\x02\x03\xfe", 4);
+    dialog.addAttachment(a);
+    window.loadScenario(
+        ComposeDialog::withOwnMessage(window.controller().scenario(), dialog.message()), QString());
+    EXPECT_TRUE(window.windowTitle().contains(QStringLiteral("(your own message)")));
+    window.controller().runToEnd();
+    ASSERT_EQ(window.controller().world().mailboxOf(QStringLiteral("bob@example.net"))->size(), 1u);
+
+    QTemporaryDir dir;
+    ASSERT_TRUE(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("own.yaml"));
+    QString error;
+    ASSERT_TRUE(window.saveScenarioAs(path, &error)) << error.toStdString();
+    const scenario::LoadResult saved = scenario::loadScenarioFile(path);
+    ASSERT_TRUE(saved.ok()) << saved.errors.front().toString().toStdString();
+    ASSERT_EQ(saved.scenario->world.sends.size(), 1u);
+    ASSERT_EQ(saved.scenario->world.sends[0].attachments.size(), 1u);
+    EXPECT_EQ(saved.scenario->world.sends[0].attachments[0].content, a.content);
+    EXPECT_EQ(saved.scenario->world.sends[0].subject, QStringLiteral("Saved with the scenario"));
 }
