@@ -680,8 +680,11 @@ void Header::add(const QByteArray &name, const QByteArray &value)
 void Header::prepend(const QByteArray &name, const QByteArray &value)
 {
     fields.insert(fields.begin(), {name, value, {}});
+    // A stray keeps its place among the fields that were there. Lines before the first
+    // field stay first: one that starts with white space would otherwise be read as a
+    // continuation of the new field, and an mbox "From " line belongs at the top.
     for (Stray &s : strays)
-        ++s.beforeField; // a stray keeps its place among the fields that were there
+        s.beforeField += s.beforeField > 0 ? 1 : 0;
 }
 
 void Header::set(const QByteArray &name, const QByteArray &value)

@@ -60,7 +60,9 @@ public:
     [[nodiscard]] QByteArray value(QByteArrayView name) const; // first such field, "" if none
     [[nodiscard]] QList<QByteArray> values(QByteArrayView name) const;
     void add(const QByteArray &name, const QByteArray &value);     // at the end
-    void prepend(const QByteArray &name, const QByteArray &value); // e.g. Received:
+    // Before the first field (e.g. Received:); lines that are no field and were before the
+    // first field stay before it.
+    void prepend(const QByteArray &name, const QByteArray &value);
     void set(const QByteArray &name, const QByteArray &value); // replaces the first, removes the others
     void remove(QByteArrayView name);
 };

@@ -38,7 +38,7 @@ bool hasWarningWith(const Warnings &warnings, const char *words)
 
 // --- base64 -----------------------------------------------------------------------------
 
-TEST(Base64, EncodesTheTestVectorsOfRfc4648)
+TEST(CodecBase64, EncodesTheTestVectorsOfRfc4648)
 {
     EXPECT_EQ(base64Encode(""), "");
     EXPECT_EQ(base64Encode("f"), "Zg==\r\n");
@@ -49,7 +49,7 @@ TEST(Base64, EncodesTheTestVectorsOfRfc4648)
     EXPECT_EQ(base64Encode("foobar"), "Zm9vYmFy\r\n");
 }
 
-TEST(Base64, WritesLinesOfSeventySixCharactersEndedByCrLf)
+TEST(CodecBase64, WritesLinesOfSeventySixCharactersEndedByCrLf)
 {
     const QByteArray bytes(1000, 'x');
     const QByteArray text = base64Encode(bytes);
@@ -63,7 +63,7 @@ TEST(Base64, WritesLinesOfSeventySixCharactersEndedByCrLf)
     EXPECT_EQ(linesOf(base64Encode(bytes, 500)).front().size(), 77) << "at most 76";
 }
 
-TEST(Base64, StrictDecodingRefusesAnyFlaw)
+TEST(CodecBase64, StrictDecodingRefusesAnyFlaw)
 {
     EXPECT_EQ(base64DecodeStrict("Zm9vYmFy"), QByteArray("foobar"));
     EXPECT_EQ(base64DecodeStrict("Zm9v\r\nYmE=\r\n"), QByteArray("fooba"));
@@ -77,7 +77,7 @@ TEST(Base64, StrictDecodingRefusesAnyFlaw)
     EXPECT_FALSE(base64DecodeStrict("Zm9v_-==")) << "the URL-safe alphabet is another one";
 }
 
-TEST(Base64, LenientDecodingSaysWhatItOverlooked)
+TEST(CodecBase64, LenientDecodingSaysWhatItOverlooked)
 {
     Warnings w;
     EXPECT_EQ(base64DecodeLenient("Zm9v\r\nYmFy\r\n", &w), "foobar");
@@ -109,7 +109,7 @@ TEST(Base64, LenientDecodingSaysWhatItOverlooked)
     EXPECT_TRUE(w.empty());
 }
 
-TEST(Base64, RandomBytesComeBackThroughBothDecoders)
+TEST(CodecBase64, RandomBytesComeBackThroughBothDecoders)
 {
     std::mt19937 rng(20250105);
     std::uniform_int_distribution<int> size(0, 4096);
@@ -129,7 +129,7 @@ TEST(Base64, RandomBytesComeBackThroughBothDecoders)
 
 // --- quoted-printable -------------------------------------------------------------------
 
-TEST(QuotedPrintable, DecodesTheSoftBreaksOfRfc2045)
+TEST(CodecQuotedPrintable, DecodesTheSoftBreaksOfRfc2045)
 {
     // RFC 2045 section 6.7, rule 5: soft line breaks are removed.
     EXPECT_EQ(quotedPrintableDecode("Now's the time =\r\n"
@@ -144,7 +144,7 @@ TEST(QuotedPrintable, DecodesTheSoftBreaksOfRfc2045)
     EXPECT_EQ(quotedPrintableDecode("caf=C3=A9 =3D 100 =e2=82=ac"), "caf\xc3\xa9 = 100 \xe2\x82\xac");
 }
 
-TEST(QuotedPrintable, KeepsMalformedEscapesAndSaysSo)
+TEST(CodecQuotedPrintable, KeepsMalformedEscapesAndSaysSo)
 {
     Warnings w;
     EXPECT_EQ(quotedPrintableDecode("a=ZZb=4\r\n=", &w), "a=ZZb=4\r\n");
@@ -153,7 +153,7 @@ TEST(QuotedPrintable, KeepsMalformedEscapesAndSaysSo)
     EXPECT_TRUE(w[0].text.contains(QLatin1String("2 '='")));
 }
 
-TEST(QuotedPrintable, EncodesWhatRfc2045Requires)
+TEST(CodecQuotedPrintable, EncodesWhatRfc2045Requires)
 {
     EXPECT_EQ(quotedPrintableEncode("plain text"), "plain text");
     EXPECT_EQ(quotedPrintableEncode("a=b"), "a=3Db");
@@ -166,7 +166,7 @@ TEST(QuotedPrintable, EncodesWhatRfc2045Requires)
     EXPECT_EQ(quotedPrintableEncode("x\r\n", true), "x=0D=0A");
 }
 
-TEST(QuotedPrintable, BreaksLongLinesWithinSeventySixCharacters)
+TEST(CodecQuotedPrintable, BreaksLongLinesWithinSeventySixCharacters)
 {
     const QByteArray text = QByteArray(200, 'a') + "\r\n" + QByteArray(100, '\xe9') + "\r\n";
     const QByteArray encoded = quotedPrintableEncode(text);
@@ -181,7 +181,7 @@ TEST(QuotedPrintable, BreaksLongLinesWithinSeventySixCharacters)
     EXPECT_EQ(quotedPrintableDecode(encoded), text);
 }
 
-TEST(QuotedPrintable, RandomBytesComeBackAsTextAndAsBinary)
+TEST(CodecQuotedPrintable, RandomBytesComeBackAsTextAndAsBinary)
 {
     std::mt19937 rng(76);
     std::uniform_int_distribution<int> size(0, 4096);
@@ -210,7 +210,7 @@ TEST(QuotedPrintable, RandomBytesComeBackAsTextAndAsBinary)
 
 // --- encoded words ----------------------------------------------------------------------
 
-TEST(EncodedWords, DecodesTheExamplesOfRfc2047)
+TEST(CodecEncodedWords, DecodesTheExamplesOfRfc2047)
 {
     // Section 8, the examples and their displayed forms.
     EXPECT_EQ(decodeHeaderText("=?US-ASCII?Q?Keith_Moore?= <moore@cs.utk.edu>"),
@@ -237,7 +237,7 @@ TEST(EncodedWords, DecodesTheExamplesOfRfc2047)
     EXPECT_EQ(decodeHeaderText("=?US-ASCII*EN?Q?Keith_Moore?="), QStringLiteral("Keith Moore"));
 }
 
-TEST(EncodedWords, JoinsACharacterSplitBetweenWordsAndLeavesNonWordsAlone)
+TEST(CodecEncodedWords, JoinsACharacterSplitBetweenWordsAndLeavesNonWordsAlone)
 {
     // "é" (C3 A9) cut in two, which RFC 2047 forbids but encoders do.
     EXPECT_EQ(decodeHeaderText("=?UTF-8?Q?caf=C3?= =?UTF-8?Q?=A9?="), QStringLiteral("caf\u00e9"));
@@ -254,7 +254,7 @@ TEST(EncodedWords, JoinsACharacterSplitBetweenWordsAndLeavesNonWordsAlone)
     EXPECT_EQ(decodeHeaderText("Gr\xc3\xbc\xc3\x9f" "e"), QStringLiteral("Gr\u00fc\u00dfe")) << "UTF-8 header text (RFC 6532)";
 }
 
-TEST(EncodedWords, EncodesOnlyWhatNeedsIt)
+TEST(CodecEncodedWords, EncodesOnlyWhatNeedsIt)
 {
     EXPECT_EQ(encodeHeaderText(QStringLiteral("Lunch on Friday?")), "Lunch on Friday?");
     EXPECT_EQ(encodeHeaderText(QStringLiteral("caf\u00e9")), "=?UTF-8?B?Y2Fmw6k=?=");
@@ -265,7 +265,7 @@ TEST(EncodedWords, EncodesOnlyWhatNeedsIt)
     EXPECT_EQ(decodeHeaderText(encodeHeaderText(QStringLiteral("two\r\nlines"))), QStringLiteral("two\r\nlines"));
 }
 
-TEST(EncodedWords, RandomTextFitsInShortWordsAndComesBack)
+TEST(CodecEncodedWords, RandomTextFitsInShortWordsAndComesBack)
 {
     std::mt19937 rng(2047);
     const char32_t samples[] = {U'a', U' ', U'_', U'=', U'?', U'\u00e9', U'\u20ac', U'\u4e2d',
@@ -293,7 +293,7 @@ TEST(EncodedWords, RandomTextFitsInShortWordsAndComesBack)
 
 // --- character sets ---------------------------------------------------------------------
 
-TEST(Charsets, DecodeThroughQtAndSayWhatWentWrong)
+TEST(CodecCharsets, DecodeThroughQtAndSayWhatWentWrong)
 {
     EXPECT_EQ(decodeCharset("caf\xe9", "ISO-8859-1"), QStringLiteral("caf\u00e9"));
     EXPECT_EQ(decodeCharset("\x80", "windows-1252"), QStringLiteral("\u20ac"));
@@ -315,7 +315,7 @@ TEST(Charsets, DecodeThroughQtAndSayWhatWentWrong)
     EXPECT_TRUE(hasWarningWith(w, "US-ASCII holds 8-bit bytes; read as UTF-8"));
 }
 
-TEST(Charsets, EncodeOnlyWhatFits)
+TEST(CodecCharsets, EncodeOnlyWhatFits)
 {
     EXPECT_EQ(encodeCharset(QStringLiteral("caf\u00e9"), "iso-8859-1"), QByteArray("caf\xe9"));
     EXPECT_EQ(encodeCharset(QStringLiteral("\u20ac"), "windows-1252"), QByteArray("\x80"));

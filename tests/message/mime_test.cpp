@@ -82,6 +82,19 @@ TEST(MimeHeader, ChangesAreWrittenCanonicallyAndTheRestAsRead)
         << "the line that is no field stays before the field it was before";
 }
 
+TEST(MimeHeader, LinesBeforeTheFirstFieldStayFirstWhenAFieldIsPrepended)
+{
+    // An mbox separator, then a line that starts with white space: put after a new first
+    // field, the second would be read as its continuation.
+    const QByteArray m = "From alice Mon Jan  1 00:00:00 2024\r\n\tindented\r\nSubject: x\r\n\r\n";
+    ParsedMessage p = read(m);
+    p.root.header.prepend("Received", "from a");
+    const QByteArray written = serialize(p.root);
+    EXPECT_EQ(written, "From alice Mon Jan  1 00:00:00 2024\r\n\tindented\r\nReceived: from a\r\n"
+                       "Subject: x\r\n\r\n");
+    EXPECT_EQ(parseMessage(written).root.header.value("Received"), "from a");
+}
+
 TEST(MimeHeader, AFieldAddedToAHeaderWithoutEmptyLineStartsALine)
 {
     ParsedMessage p = read("A: 1\r\nB: 2");
