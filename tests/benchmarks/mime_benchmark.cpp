@@ -18,8 +18,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
 #include <functional>
 #include <random>
 #include <vector>
@@ -47,7 +47,8 @@ std::pair<double, double> measure(int rounds, const std::function<void()> &work)
     for (int i = 0; i < rounds; ++i) {
         const auto start = std::chrono::steady_clock::now();
         work();
-        times.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        times.push_back(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     }
     std::sort(times.begin(), times.end());
     return {times[times.size() / 2], times.front()};
@@ -95,13 +96,14 @@ int main(int argc, char **argv)
                                "some more words to make it a line of a usual length.\n")
                     .arg(i);
     alternatives.push_back(makeTextPart(text));
-    alternatives.push_back(makeTextPart(QStringLiteral("<p>") + text.left(20000) + QStringLiteral("</p>"), "html"));
+    alternatives.push_back(
+        makeTextPart(QStringLiteral("<p>") + text.left(20000) + QStringLiteral("</p>"), "html"));
     std::vector<MimeEntity> parts;
     parts.push_back(makeMultipart("alternative", std::move(alternatives)));
     for (std::size_t i = 0; i < std::size(sizes); ++i) {
         originals.push_back(randomBytes(rng, sizes[i]));
-        parts.push_back(makeAttachment(QStringLiteral("file%1.bin").arg(i), "application/octet-stream",
-                                       originals.back()));
+        parts.push_back(makeAttachment(QStringLiteral("file%1.bin").arg(i),
+                                       "application/octet-stream", originals.back()));
     }
     MimeEntity root = makeMultipart("mixed", std::move(parts));
     root.header.prepend("MIME-Version", "1.0");
@@ -136,10 +138,10 @@ int main(int argc, char **argv)
                 double(message.size()) / 1e6, leaves.size(), double(base64Size) / 1e6,
                 base64Bodies.size(), rounds);
     qsizetype sink = 0; // keeps the optimiser from dropping the work
-    report("parse", message.size(), measure(rounds, [&] {
-               sink += parseMessage(message).root.parts.size();
-           }));
-    report("serialize", message.size(), measure(rounds, [&] { sink += serialize(parsed.root).size(); }));
+    report("parse", message.size(),
+           measure(rounds, [&] { sink += parseMessage(message).root.parts.size(); }));
+    report("serialize", message.size(),
+           measure(rounds, [&] { sink += serialize(parsed.root).size(); }));
     report("decode (all leaves)", message.size(), measure(rounds, [&] {
                for (const MimeEntity *leaf : leaves)
                    sink += leaf->decodedBody().size();

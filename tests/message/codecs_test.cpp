@@ -84,7 +84,10 @@ TEST(CodecBase64, LenientDecodingSaysWhatItOverlooked)
     EXPECT_TRUE(w.empty());
 
     w.clear();
-    EXPECT_EQ(base64DecodeLenient("Zm9v!Ym\xff" "Fy", &w), "foobar");
+    EXPECT_EQ(base64DecodeLenient("Zm9v!Ym\xff"
+                                  "Fy",
+                                  &w),
+              "foobar");
     ASSERT_EQ(w.size(), 1u);
     EXPECT_EQ(w[0].offset, 4);
     EXPECT_TRUE(w[0].text.contains(QLatin1String("2 characters outside")));
@@ -141,7 +144,8 @@ TEST(CodecQuotedPrintable, DecodesTheSoftBreaksOfRfc2045)
     EXPECT_EQ(quotedPrintableDecode("a  \r\nb=  \r\nc\t"), "a\r\nbc");
     // Hard line breaks stay as they are.
     EXPECT_EQ(quotedPrintableDecode("one\ntwo\r\n"), "one\ntwo\r\n");
-    EXPECT_EQ(quotedPrintableDecode("caf=C3=A9 =3D 100 =e2=82=ac"), "caf\xc3\xa9 = 100 \xe2\x82\xac");
+    EXPECT_EQ(quotedPrintableDecode("caf=C3=A9 =3D 100 =e2=82=ac"),
+              "caf\xc3\xa9 = 100 \xe2\x82\xac");
 }
 
 TEST(CodecQuotedPrintable, KeepsMalformedEscapesAndSaysSo)
@@ -245,31 +249,40 @@ TEST(CodecEncodedWords, JoinsACharacterSplitBetweenWordsAndLeavesNonWordsAlone)
     EXPECT_EQ(decodeHeaderText("=?UTF-8?X?abc?="), QStringLiteral("=?UTF-8?X?abc?="));
     EXPECT_EQ(decodeHeaderText("=?utf-8?b?w6k?="), QStringLiteral("\u00e9")) << "no padding";
     Warnings w;
-    EXPECT_EQ(decodeHeaderText("Gr\xfc\xdf" "e", &w), QStringLiteral("Gr\u00fc\u00dfe"));
+    EXPECT_EQ(decodeHeaderText("Gr\xfc\xdf"
+                               "e",
+                               &w),
+              QStringLiteral("Gr\u00fc\u00dfe"));
     ASSERT_EQ(w.size(), 1u);
     EXPECT_TRUE(w[0].text.contains(QLatin1String("Latin-1")));
     w.clear();
     EXPECT_EQ(decodeHeaderText("=?x-unknown?Q?abc?=", &w), QStringLiteral("abc"));
     EXPECT_TRUE(hasWarningWith(w, "unknown character set"));
-    EXPECT_EQ(decodeHeaderText("Gr\xc3\xbc\xc3\x9f" "e"), QStringLiteral("Gr\u00fc\u00dfe")) << "UTF-8 header text (RFC 6532)";
+    EXPECT_EQ(decodeHeaderText("Gr\xc3\xbc\xc3\x9f"
+                               "e"),
+              QStringLiteral("Gr\u00fc\u00dfe"))
+        << "UTF-8 header text (RFC 6532)";
 }
 
 TEST(CodecEncodedWords, EncodesOnlyWhatNeedsIt)
 {
     EXPECT_EQ(encodeHeaderText(QStringLiteral("Lunch on Friday?")), "Lunch on Friday?");
     EXPECT_EQ(encodeHeaderText(QStringLiteral("caf\u00e9")), "=?UTF-8?B?Y2Fmw6k=?=");
-    EXPECT_EQ(encodeHeaderText(QStringLiteral("caf\u00e9 au lait"), 'Q'), "=?UTF-8?Q?caf=C3=A9_au_lait?=");
+    EXPECT_EQ(encodeHeaderText(QStringLiteral("caf\u00e9 au lait"), 'Q'),
+              "=?UTF-8?Q?caf=C3=A9_au_lait?=");
     // ASCII that a decoder would take for an encoded word, and control characters.
     EXPECT_NE(encodeHeaderText(QStringLiteral("=?UTF-8?Q?x?=")), "=?UTF-8?Q?x?=");
-    EXPECT_EQ(decodeHeaderText(encodeHeaderText(QStringLiteral("=?UTF-8?Q?x?="))), QStringLiteral("=?UTF-8?Q?x?="));
-    EXPECT_EQ(decodeHeaderText(encodeHeaderText(QStringLiteral("two\r\nlines"))), QStringLiteral("two\r\nlines"));
+    EXPECT_EQ(decodeHeaderText(encodeHeaderText(QStringLiteral("=?UTF-8?Q?x?="))),
+              QStringLiteral("=?UTF-8?Q?x?="));
+    EXPECT_EQ(decodeHeaderText(encodeHeaderText(QStringLiteral("two\r\nlines"))),
+              QStringLiteral("two\r\nlines"));
 }
 
 TEST(CodecEncodedWords, RandomTextFitsInShortWordsAndComesBack)
 {
     std::mt19937 rng(2047);
-    const char32_t samples[] = {U'a', U' ', U'_', U'=', U'?', U'\u00e9', U'\u20ac', U'\u4e2d',
-                                U'\U0001F600', U'\t', U'Z', U'.'};
+    const char32_t samples[] = {U'a',      U' ',      U'_',          U'=',  U'?', U'\u00e9',
+                                U'\u20ac', U'\u4e2d', U'\U0001F600', U'\t', U'Z', U'.'};
     std::uniform_int_distribution<int> pick(0, int(std::size(samples)) - 1);
     std::uniform_int_distribution<int> length(1, 200);
     for (int round = 0; round < 400; ++round) {
@@ -306,7 +319,10 @@ TEST(CodecCharsets, DecodeThroughQtAndSayWhatWentWrong)
     EXPECT_TRUE(w[0].text.contains(QLatin1String("unknown character set")));
 
     w.clear();
-    EXPECT_EQ(decodeCharset("a\xff" "b", "utf-8", &w), QStringLiteral("a\ufffdb"));
+    EXPECT_EQ(decodeCharset("a\xff"
+                            "b",
+                            "utf-8", &w),
+              QStringLiteral("a\ufffdb"));
     ASSERT_EQ(w.size(), 1u);
     EXPECT_TRUE(w[0].text.contains(QLatin1String("U+FFFD")));
 
