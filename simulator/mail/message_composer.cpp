@@ -1,5 +1,8 @@
 #include "mail/message_composer.h"
 
+#include "message/codecs.h"
+#include "message/mime.h"
+
 namespace mailsim::mail {
 
 namespace {
@@ -46,28 +49,6 @@ void appendAddressField(QByteArray &out, const char *name, const QList<Mailbox82
 
 } // namespace
 
-QByteArray encodeHeaderText(const QString &text)
-{
-    const QByteArray utf8 = text.toUtf8();
-    if (isAscii(utf8))
-        return utf8;
-    // An encoded word may be at most 75 characters (RFC 2047 section 2); "=?UTF-8?B?" and
-    // "?=" take 12, leaving 63 characters of base64, i.e. 45 bytes. Words are cut only
-    // between UTF-8 sequences, never inside a character (section 5, rule 3).
-    QByteArray out;
-    qsizetype start = 0;
-    while (start < utf8.size()) {
-        qsizetype end = std::min<qsizetype>(start + 45, utf8.size());
-        while (end < utf8.size() && end > start && (static_cast<unsigned char>(utf8[end]) & 0xC0) == 0x80)
-            --end;
-        if (!out.isEmpty())
-            out += "\r\n ";
-        out += "=?UTF-8?B?" + utf8.mid(start, end - start).toBase64() + "?=";
-        start = end;
-    }
-    return out;
-}
-
 QByteArray formatMailbox(const Mailbox822 &mailbox)
 {
     const QByteArray address = mailbox.address.toUtf8();
@@ -76,7 +57,7 @@ QByteArray formatMailbox(const Mailbox822 &mailbox)
     const QByteArray name = mailbox.displayName.toUtf8();
     QByteArray phrase;
     if (!isAscii(name)) {
-        phrase = encodeHeaderText(mailbox.displayName);
+        phrase = message::encodeHeaderText(mailbox.displayName);
     } else if (isPhraseSafe(name)) {
         phrase = name;
     } else {
@@ -95,7 +76,7 @@ ComposedMessage composeMessage(const Draft &draft, const QByteArray &date,
     appendAddressField(out, "From", {draft.from});
     appendAddressField(out, "To", draft.to);
     appendAddressField(out, "Cc", draft.cc);
-    out += "Subject: " + encodeHeaderText(draft.subject) + "\r\n";
+    out += message::foldField("Subject", message::encodeHeaderText(draft.subject));
     out += "Message-ID: " + messageId + "\r\n";
 
     // Body: every line break becomes CR LF; the body always ends with one.

@@ -41,8 +41,7 @@ ComposedMessage composeMessage(const Draft &draft, const QByteArray &date,
                                const QByteArray &messageId);
 
 // "Name <addr>" with the name quoted or encoded as needed; just "addr" without a name.
+// Encoded words come from message::encodeHeaderText (message/codecs.h).
 QByteArray formatMailbox(const Mailbox822 &mailbox);
-// RFC 2047 "B" encoded words for non-ASCII text; ASCII text is returned unchanged.
-QByteArray encodeHeaderText(const QString &text);
 
 } // namespace mailsim::mail
