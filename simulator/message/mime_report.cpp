@@ -11,7 +11,7 @@ namespace {
 
 QString bytes(qsizetype n)
 {
-    return QLocale::c().toString(qlonglong(n)) + QStringLiteral(n == 1 ? " byte" : " bytes");
+    return QLocale::c().toString(qlonglong(n)) + (n == 1 ? QStringLiteral(" byte") : QStringLiteral(" bytes"));
 }
 
 QString typeLine(const MimeEntity &e)
@@ -49,8 +49,8 @@ void describe(const MimeEntity &e, int depth, const ReportOptions &options, QStr
         return;
     }
     const QByteArray encoding = e.transferEncoding();
-    Warnings ignored;
-    const QByteArray decoded = e.decodedBody(&ignored);
+    Warnings decoding; // what undoing the transfer encoding and the charset ran into
+    const QByteArray decoded = e.decodedBody(&decoding);
     line += QStringLiteral("  %1, %2").arg(QString::fromLatin1(encoding), bytes(e.body.size()));
     if (decoded.size() != e.body.size()) {
         const double overhead = decoded.isEmpty() ? 0.0 : 100.0 * double(e.body.size() - decoded.size()) / double(decoded.size());
@@ -62,9 +62,19 @@ void describe(const MimeEntity &e, int depth, const ReportOptions &options, QStr
         line += QStringLiteral("  %1 \"%2\"").arg(e.isAttachment() ? QStringLiteral("attachment") : QStringLiteral("inline"),
                                                  e.filename());
     lines << line;
-    if (!options.showText || !e.mediaType().startsWith("text/"))
+    const auto listWarnings = [&] {
+        for (const Warning &w : decoding)
+            lines << indent + QStringLiteral("  ! ") + w.text;
+    };
+    if (!options.showText || !e.mediaType().startsWith("text/")) {
+        listWarnings();
         return;
-    const QStringList text = e.text(&ignored).split(QLatin1Char('\n'));
+    }
+    decoding.clear(); // text() decodes again, charset included
+    QStringList text = e.text(&decoding).split(QLatin1Char('\n'));
+    if (text.size() > 1 && text.back().isEmpty())
+        text.removeLast(); // the line end of the last line, not a line of its own
+    listWarnings();
     const int shown = std::min<int>(int(text.size()), options.maxTextLines);
     for (int i = 0; i < shown; ++i) {
         QString textLine = text[i];
