@@ -524,7 +524,7 @@ MessageInspector::MessageInspector(QWidget *parent) : QWidget(parent)
         tr("base64 writes 4 characters for every 3 bytes, and ends a line (2 more bytes) "
            "after 76 of them: about 37 % more. Quoted-printable writes 3 characters (=XX) "
            "for each byte that is not printable ASCII: little more for mostly English "
-           "text, up to three times as much for binary data."));
+           "text, about three times as much for binary data."));
     partLayout->addWidget(m_overhead);
 
     auto *sides = new QSplitter(Qt::Horizontal, part);
@@ -957,6 +957,8 @@ void MessageInspector::updateMimeLayout()
     // Message dock of a 1280x720 window is about 150 pixels high) puts the tree to the
     // left of the part instead, where it has room for its rows; its columns then keep their
     // width and it scrolls sideways, so that the part's type and name are not cut short.
+    if (!m_mime)
+        return; // a font change while the constructor runs
     const bool low = m_mime->height() < 10 * fontMetrics().lineSpacing();
     const Qt::Orientation wanted = low ? Qt::Horizontal : Qt::Vertical;
     if (m_mime->orientation() == wanted)
@@ -1333,9 +1335,10 @@ void MessageInspector::applyColours()
 void MessageInspector::changeEvent(QEvent *event)
 {
     QWidget::changeEvent(event);
-    if (event->type() == QEvent::FontChange)
+    if (event->type() == QEvent::FontChange) {
         applyMonospaceFont();
-    else if (event->type() == QEvent::PaletteChange)
+        updateMimeLayout(); // "ten lines" is a different height now
+    } else if (event->type() == QEvent::PaletteChange)
         applyColours();
 }
 

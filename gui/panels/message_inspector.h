@@ -1,8 +1,8 @@
 // The message inspector, a dock panel: one message as it is on the wire, so that students
-// see what a mail really is. The header, the empty line that ends it, and the body, in a
-// monospace read-only view; a line says where the message was taken from (sent after DATA,
-// queued, stored, composed), since each place shows it a little differently (dot-stuffing,
-// Received: fields). Below, the header fields as a table (HeaderFieldModel).
+// see what a mail really is. In the first tab, "Wire", the header, the empty line that ends
+// it, and the body, in a monospace read-only view; a line says where the message was taken from
+// (sent after DATA, queued, stored, composed), since each place shows it a little differently
+// (dot-stuffing, Received: fields). Below, the header fields as a table (HeaderFieldModel).
 //
 // The view adds nothing to the bytes but what is needed to see them: the header lines have
 // a quiet background and the empty line carries a painted note "end of the header" that is
@@ -16,11 +16,14 @@
 // understands it: the tree of its MIME entities (MimeTreeModel), and for the part selected
 // there its bytes as they are in the message (its header lines, the empty line, the body
 // still encoded, e.g. base64 lines) beside its decoded form: text in its charset, an image
-// previewed, other bytes as a hex dump. A sentence gives the overhead of the encoding, a
-// list the reader's warnings with their offsets, and "Save attachment..." writes a part's
-// decoded bytes to a file. These two views show at most kPartViewLimit bytes of a part and
-// say how much more there is: the Wire tab has the whole message, the saved file the whole
-// part.
+// previewed, other bytes as a hex dump. A sentence gives the overhead of the encoding, and
+// "Save attachment..." writes a part's decoded bytes to a file. These two views show at most
+// kPartViewLimit bytes of a part and say how much more there is: the Wire tab has the whole
+// message, the saved file the whole part. A third tab lists the reader's warnings with
+// their offsets.
+//
+// Tabs, because the dock is often a low strip; for the same reason the MIME tab puts the
+// tree beside the part instead of above it when it is less than about ten lines high.
 #pragma once
 
 #include "models/header_field_model.h"
@@ -121,8 +124,6 @@ public:
     [[nodiscard]] bool mimeTabShown() const;
     // True when the MIME tab has the tree beside the part rather than above it (a low dock).
     [[nodiscard]] bool mimeTabSideBySide() const;
-    // Each warning of the reader is listed in a third tab, "2 warnings" (disabled, "No
-    // warnings", when there are none); clicking one selects its part in the MIME tab.
     // Selects a part by its path ("1.2", see MimeTreeModel::path()); false if there is none.
     bool selectPart(const QString &path);
     [[nodiscard]] QString selectedPartPath() const;
@@ -134,7 +135,9 @@ public:
     [[nodiscard]] QImage previewImage() const; // null unless DecodedForm::Image
     // The sentence with the size overhead of the selected part's encoding.
     [[nodiscard]] QString overheadText() const;
-    // The warnings as listed: "byte 120, part 1.2: <text>".
+    // The reader's warnings as the third tab lists them, "byte 120, part 1.2: <text>". The
+    // tab says "2 warnings" (disabled, "No warnings", when there are none); clicking a
+    // warning selects its part in the MIME tab.
     [[nodiscard]] QStringList warningTexts() const;
     // Writes the decoded bytes of the selected part to `path` (atomically, QSaveFile). False
     // with the reason in *error when no part or a multipart is selected or writing fails.
