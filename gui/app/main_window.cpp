@@ -362,6 +362,18 @@ void MainWindow::buildFileMenu()
     }
     examples->setToolTipsVisible(true);
 
+    QAction *openMessage = file->addAction(tr("Open &message…"), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open a message"), QString(),
+                                                          tr("Messages (*.eml *.txt);;All files (*)"));
+        if (path.isEmpty())
+            return;
+        QString error;
+        if (!openMessageFile(path, &error))
+            QMessageBox::warning(this, tr("Open message"), error);
+    });
+    openMessage->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    file->addSeparator();
+
     m_reloadAction = file->addAction(tr("Re&load"), this, [this] { reload(); });
     m_reloadAction->setShortcut(QKeySequence::Refresh);
     QAction *saveAs = file->addAction(tr("Save scenario &as…"), this, [this] {
@@ -705,6 +717,17 @@ void MainWindow::showEventExplanation(std::size_t index, bool selectedOnly)
         html += QStringLiteral("<pre>%1</pre>%2").arg(lines.join(QLatin1Char('\n')).toHtmlEscaped(), more);
     }
     m_eventText->setHtml(html);
+}
+
+bool MainWindow::openMessageFile(const QString &path, QString *error)
+{
+    if (!m_inspector->showMessageFile(path, error))
+        return false;
+    m_inspected.reset(); // not a trace event: stepping back leaves it alone
+    m_messageDock->show();
+    m_messageDock->raise();
+    m_inspector->showMimeTab();
+    return true;
 }
 
 void MainWindow::inspectMessage(std::size_t eventIndex, bool raise)

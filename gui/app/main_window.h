@@ -59,6 +59,9 @@ public:
     bool openFile(const QString &path, QStringList *errors = nullptr);
     // Writes the open scenario to `path` atomically (QSaveFile). False, with *error set, on failure.
     bool saveScenarioAs(const QString &path, QString *error = nullptr);
+    // Shows any message file (e.g. a .eml saved from a mail program) in the Message panel,
+    // with its MIME tree. False, with *error set, if it cannot be read.
+    bool openMessageFile(const QString &path, QString *error = nullptr);
     // Reads the open scenario's file again (after the teacher edited it); false if it has errors.
     bool reload(QStringList *errors = nullptr);
     [[nodiscard]] QString scenarioSource() const { return m_source; }

@@ -565,3 +565,20 @@ TEST_F(WindowFixture, F11TogglesFullScreen)
     QTest::keyClick(&window, Qt::Key_F11);
     EXPECT_FALSE(window.windowState() & Qt::WindowFullScreen);
 }
+
+TEST_F(WindowFixture, OpenMessageShowsAnEmlFileWithItsMimeTree)
+{
+    auto *inspector = window.findChild<gui::MessageInspector *>();
+    QString error;
+    ASSERT_TRUE(window.openMessageFile(QStringLiteral(MAILSIM_TEST_DATA_DIR "/messages/lecture-mixed.eml"), &error))
+        << error.toStdString();
+    EXPECT_TRUE(inspector->isVisible()) << "the Message panel comes to the front";
+    EXPECT_TRUE(inspector->wireText().contains(QStringLiteral("Content-Type: multipart/mixed")));
+    // Stepping does not take the file away: it is no event of the simulation.
+    QTest::keyClick(&window, Qt::Key_Right);
+    QTest::keyClick(&window, Qt::Key_Left);
+    EXPECT_TRUE(inspector->hasMessage());
+    EXPECT_FALSE(window.openMessageFile(QStringLiteral(MAILSIM_TEST_DATA_DIR "/messages/no-such.eml"), &error));
+    EXPECT_FALSE(error.isEmpty());
+    EXPECT_TRUE(inspector->wireText().contains(QStringLiteral("Content-Type: multipart/mixed"))) << "a failed open changes nothing";
+}
