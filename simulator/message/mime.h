@@ -2,7 +2,7 @@
 // types, encodings and multiparts, RFC 2183 and 2231 for dispositions and parameters).
 //
 // One reader and one writer for every message in the project: the mail servers, the user
-// agents' composer, the CLI's "mime" command and the window's inspector all use these.
+// agents' composer, and the CLI's "mime" command and the window's inspector to come.
 // Header lines are read by readHeaderSection (header_section.h), the reader the servers use.
 //
 // Reading is best effort and loses nothing: every byte of the input belongs to some entity
