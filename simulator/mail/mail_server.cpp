@@ -2,6 +2,7 @@
 
 #include "mail/delivery_ledger.h"
 #include "mail/header_fields.h"
+#include "mail/message_composer.h"
 #include "mail/smtp_client_connection.h"
 #include "mail/smtp_server_connection.h"
 
@@ -90,6 +91,7 @@ smtp::ServerConfig MailServer::smtpConfig() const
     config.hostname = m_settings.hostname.toUtf8();
     config.maxMessageSize = m_settings.maxMessageSize;
     config.maxRecipients = m_settings.maxRecipients;
+    config.announce8BitMime = m_settings.eightBitMime;
     return config;
 }
 
@@ -319,7 +321,11 @@ void MailServer::tryExchange(const QByteArray &id, std::vector<QString> exchange
         }
         smtp::ClientConfig config;
         config.heloName = m_settings.hostname.toUtf8();
-        smtp::Submission submission{e->reversePath, e->recipients, e->content};
+        // A relay has only the bytes it was given; for a next server without 8BITMIME it
+        // re-encodes their 8-bit parts (RFC 6152 section 3 allows that conversion). What
+        // cannot be converted (an 8-bit header) goes as it is, and the trace says so.
+        smtp::Submission submission{e->reversePath, e->recipients, e->content,
+                                    sevenBitForm(e->content)};
         auto done = [this, id, exchanges, index, exchange](const SmtpClientConnection::Outcome &o) {
             if (!o.connected) {
                 tryExchange(id, exchanges, index + 1, exchange.toUtf8() + ": " + o.connectError);

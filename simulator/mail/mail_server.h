@@ -41,6 +41,9 @@ struct MailServerSettings
     core::SimTime queuePickupDelay = core::milliseconds(50); // new mail to the queue manager
     core::SimTime retryInterval = core::minutes(5);
     core::SimTime maxQueueLifetime = core::seconds(5 * 24 * 3600); // then bounce
+    // Whether EHLO announces 8BITMIME (RFC 6152). Off, the server behaves like an old one that
+    // only takes 7-bit text: clients must encode 8-bit bodies before sending to it.
+    bool eightBitMime = true;
 };
 
 class MailServer

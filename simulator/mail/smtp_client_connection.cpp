@@ -17,11 +17,13 @@ SmtpClientConnection::SmtpClientConnection(trace::TraceLog &log, smtp::ClientCon
 
 void SmtpClientConnection::handle(const protocol::EngineOutput &output)
 {
-    if (m_transactionStage > 0 && !output.sent.empty()
-        && output.sent.front().kind == protocol::Transmission::Kind::Command
-        && output.sent.front().bytes.startsWith("MAIL ")
-        && connection()->stage() < m_transactionStage)
+    const bool startsTransaction =
+        !output.sent.empty() && output.sent.front().kind == protocol::Transmission::Kind::Command &&
+        output.sent.front().bytes.startsWith("MAIL ");
+    if (startsTransaction && m_transactionStage > 0 && connection()->stage() < m_transactionStage)
         connection()->setStage(m_transactionStage);
+    if (startsTransaction)
+        noteEightBitHandling();
     transmitSmtp(*this, m_log, output);
     if (m_progress)
         m_progress(m_session.state());
@@ -40,6 +42,39 @@ void SmtpClientConnection::handle(const protocol::EngineOutput &output)
         m_done = nullptr;
         done(outcome);
     }
+}
+
+// The session decided, just before MAIL FROM, what to do with 8-bit content for a server that
+// did not announce 8BITMIME. The wire alone would not tell a student why the message now
+// looks different, or why it is sent although it should not be: the trace says it here.
+void SmtpClientConnection::noteEightBitHandling()
+{
+    const smtp::ClientResult &r = m_session.result();
+    if (!r.sevenBitFormSent && !r.eightBitWithout8BitMime)
+        return;
+    using Side = net::StreamConnection::Side;
+    net::StreamConnection &c = *connection();
+    trace::TraceEvent e;
+    e.time = c.now();
+    e.kind = trace::EventKind::Note;
+    e.stage = static_cast<quint8>(c.stage());
+    e.from = c.actor(Side::Client);
+    e.to = c.actor(Side::Server);
+    e.connection = c.id();
+    const QByteArray server = m_log.actorName(e.to).toUtf8();
+    const QByteArray client = m_log.actorName(e.from).toUtf8();
+    e.data = server + " did not announce 8BITMIME in its reply to EHLO, ";
+    if (r.sevenBitFormSent)
+        e.data += "so it may only be sent 7-bit text (RFC 6152). The message holds bytes "
+                  "above 127, so " +
+                  client +
+                  " sends it with those parts encoded (quoted-printable or base64): the same "
+                  "message, written in bytes below 128.";
+    else
+        e.data += "yet the message holds bytes above 127 and " + client +
+                  " has no 7-bit form of it: it is sent as it is. RFC 6152 asks the sender to "
+                  "encode such a message first, or to return it; an old server may damage it.";
+    m_log.append(std::move(e));
 }
 
 bool SmtpClientConnection::allDecided() const

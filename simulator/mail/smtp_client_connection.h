@@ -40,6 +40,7 @@ public:
 private:
     void handle(const protocol::EngineOutput &output);
     bool allDecided() const;
+    void noteEightBitHandling();
 
     trace::TraceLog &m_log;
     smtp::SmtpClientSession m_session;

@@ -19,12 +19,15 @@ void UserAgent::send(const Draft &draft)
 {
     const QString address = m_settings.user.address;
     const QByteArray domain = address.mid(address.lastIndexOf('@') + 1).toUtf8();
-    const QByteArray messageId = '<' + m_context.newId(16) + '@' + domain + '>';
-    const ComposedMessage message = composeMessage(draft, m_context.dateHeader(), messageId);
+    const ComposedMessage message =
+        draft.raw.isEmpty() ? composeMessage(draft, m_context.dateHeader(),
+                                             '<' + m_context.newId(16) + '@' + domain + '>')
+                            : verbatimMessage(draft);
 
     smtp::Submission submission;
     submission.reversePath = smtp::Path::fromAddress(address.toUtf8()).value_or(smtp::Path{});
     submission.content = message.content;
+    submission.sevenBitContent = message.sevenBitContent;
     QByteArray envelope = "MAIL FROM:" + submission.reversePath.bracketed() + " RCPT TO:";
     for (const QByteArray &r : message.recipients) {
         if (std::optional<smtp::Path> p = smtp::Path::fromAddress(r)) {

@@ -2,6 +2,9 @@
 
 #include "message/codecs.h"
 #include "message/header_section.h"
+#include "message/mime.h"
+
+#include <algorithm>
 
 namespace mailsim::scenario {
 
@@ -15,9 +18,31 @@ bool subjectMatches(const QByteArray &message, const QString &subject)
     return message::decodeHeaderText(message::headerField(message, "Subject")) == subject;
 }
 
+// Whether some part of the message, at any depth of its multiparts, is a file called `name`
+// (its Content-Disposition filename, else its Content-Type name, as mail programs show it).
+// The parts of a forwarded message (message/rfc822) are that message's, not this one's.
+bool carriesFile(const message::MimeEntity &entity, const QString &name)
+{
+    if (entity.isMultipart())
+        return std::any_of(entity.parts.begin(), entity.parts.end(),
+                           [&](const message::MimeEntity &p) { return carriesFile(p, name); });
+    return entity.filename() == name;
+}
+
+bool attachmentMatches(const QByteArray &message, const QString &name)
+{
+    return name.isEmpty() || carriesFile(message::parseMessage(message).root, name);
+}
+
 QString withSubject(const QString &subject)
 {
     return subject.isEmpty() ? QString() : QStringLiteral(" with Subject \"%1\"").arg(subject);
+}
+
+QString withAttachment(const QString &name)
+{
+    return name.isEmpty() ? QString()
+                          : QStringLiteral(" with an attachment named \"%1\"").arg(name);
 }
 
 const mail::MailServer *findServer(const world::World &world, const QString &name)
@@ -36,8 +61,10 @@ QString describeExpectation(const Expectation &x)
 {
     switch (x.kind) {
     case Expectation::Kind::MailboxCount:
-        return QStringLiteral("%1's mailbox holds %2 message%3%4")
-            .arg(x.user).arg(x.count).arg(x.count == 1 ? "" : "s", withSubject(x.subject));
+        return QStringLiteral("%1's mailbox holds %2 message%3%4%5")
+            .arg(x.user)
+            .arg(x.count)
+            .arg(x.count == 1 ? "" : "s", withSubject(x.subject), withAttachment(x.attachment));
     case Expectation::Kind::ReplySeen:
         return QStringLiteral("a %1 reply is sent").arg(x.code);
     case Expectation::Kind::ReplyNotSeen:
@@ -67,7 +94,7 @@ ExpectationResult check(const Expectation &x, const world::World &world)
         }
         int n = 0;
         for (const mail::StoredMessage &m : box->messages())
-            n += subjectMatches(m.content, x.subject);
+            n += subjectMatches(m.content, x.subject) && attachmentMatches(m.content, x.attachment);
         r.passed = n == x.count;
         r.actual = QStringLiteral("it holds %1").arg(n);
         break;

@@ -23,7 +23,8 @@ struct Expectation
 {
     enum class Kind {
         MailboxCount, // `user`'s mailbox holds `count` messages (only those whose Subject is
-                      // `subject`, when subject is set)
+                      // `subject`, when subject is set, and that carry an attachment named
+                      // `attachment`, when that is set)
         ReplySeen,    // some server sent the reply `code` during the run
         ReplyNotSeen, // no server sent the reply `code`
         QueueEmpty,   // the outgoing queue of `server` (host name or domain) is empty
@@ -34,6 +35,7 @@ struct Expectation
     QString user;
     QString server;
     QString subject;
+    QString attachment; // a file name (MailboxCount only)
     int count = 0;
     int code = 0;
     SourceLocation where;

@@ -5,6 +5,7 @@
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
+#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QHash>
@@ -51,6 +52,19 @@ const QString kSizeExpected = QStringLiteral("a size such as 10MB, 512KB or 2048
 const QString kIdExpected = QStringLiteral(
     "a message id such as lunch (letters, digits, '.', '-' and '_', starting with a letter "
     "or digit)");
+const QString kBooleanExpected = QStringLiteral("true or false");
+const QString kMediaTypeExpected =
+    QStringLiteral("a media type such as text/plain, image/png or application/pdf");
+const QString kFileNameExpected =
+    QStringLiteral("a file name such as timetable.txt (without folders)");
+
+// The character sets a scenario may ask for: those every Qt build can encode, so that a
+// file plays the same everywhere.
+const QStringList kCharsets = {QStringLiteral("us-ascii"), QStringLiteral("utf-8"),
+                               QStringLiteral("iso-8859-1")};
+// Attachments are held in memory several times over (queue, trace, mailbox): a limit keeps a
+// mistaken reference to a huge file from stalling the program.
+constexpr qint64 kMaxAttachmentSize = qint64(64) * 1024 * 1024;
 
 // ----------------------------------------------------------------------------------------
 // The text of the file: lines, and yaml-cpp's marks (0-based, columns in bytes) turned
@@ -258,6 +272,94 @@ bool isIpv4(const QString &address)
 bool isMailAddress(const QString &address)
 {
     return smtp::Path::fromAddress(address.toUtf8()).has_value();
+}
+
+bool isMediaType(const QString &type)
+{
+    // RFC 6838 section 4.2: type "/" subtype, each a restricted name.
+    static const QRegularExpression re(QStringLiteral(
+        R"(^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}$)"));
+    return re.match(type).hasMatch();
+}
+
+bool isFileName(const QString &name)
+{
+    if (name.trimmed().isEmpty() || name.size() > 255 || name == QLatin1String(".") ||
+        name == QLatin1String(".."))
+        return false;
+    return std::none_of(name.begin(), name.end(), [](QChar c) {
+        return c.unicode() < 0x20 || c.unicode() == 0x7f || c == QLatin1Char('/') ||
+               c == QLatin1Char('\\');
+    });
+}
+
+// The first character of `text` that `charset` (one of kCharsets) cannot hold, or 0.
+char32_t firstCharOutside(const QString &text, const QString &charset)
+{
+    const char32_t limit = charset == QLatin1String("us-ascii")     ? 0x7f
+                           : charset == QLatin1String("iso-8859-1") ? 0xff
+                                                                    : 0x10ffff;
+    for (const char32_t u : text.toUcs4()) {
+        if (u > limit)
+            return u;
+    }
+    return 0;
+}
+
+// Strict base64 (RFC 4648 section 4) as a scenario file may write it: line breaks and blanks
+// between the characters are allowed, anything else outside the alphabet is refused, and so
+// is padding that is not at the very end. On failure, *badIndex is the index in `text` of
+// the offending character (-1 when the problem is the length as a whole) and *problem says
+// what is wrong.
+std::optional<QByteArray> decodeBase64Strictly(const QString &text, qsizetype *badIndex,
+                                               QString *problem)
+{
+    QByteArray compact;
+    qsizetype padding = 0;
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const QChar c = text[i];
+        if (c == QLatin1Char(' ') || c == QLatin1Char('\n') || c == QLatin1Char('\r') ||
+            c == QLatin1Char('\t'))
+            continue;
+        const bool alphabet =
+            c.unicode() < 0x80 &&
+            (c.isLetterOrNumber() || c == QLatin1Char('+') || c == QLatin1Char('/'));
+        if (c == QLatin1Char('=')) {
+            if (++padding > 2) {
+                *badIndex = i;
+                *problem = QStringLiteral("at most two '=' end a base64 text");
+                return std::nullopt;
+            }
+        } else if (!alphabet) {
+            *badIndex = i;
+            *problem = QStringLiteral("'%1' is not a base64 character (base64 uses A-Z, a-z, "
+                                      "0-9, '+' and '/', and '=' at the end)")
+                           .arg(c);
+            return std::nullopt;
+        } else if (padding > 0) {
+            *badIndex = i;
+            *problem =
+                QStringLiteral("'=' may only come at the very end, but '%1' follows it").arg(c);
+            return std::nullopt;
+        }
+        compact += static_cast<char>(c.unicode());
+    }
+    *badIndex = -1;
+    if (compact.size() % 4 != 0) {
+        *problem = QStringLiteral("base64 comes in groups of 4 characters, but this text has "
+                                  "%1 (%2 left over): a character, or the '=' at the end, is "
+                                  "missing")
+                       .arg(compact.size())
+                       .arg(compact.size() % 4);
+        return std::nullopt;
+    }
+    auto decoded = QByteArray::fromBase64Encoding(
+        compact, QByteArray::Base64Encoding | QByteArray::AbortOnBase64DecodingErrors);
+    if (!decoded) {
+        *problem = QStringLiteral("it is not valid base64");
+        return std::nullopt;
+    }
+    return std::move(decoded.decoded);
 }
 
 bool isMessageId(const QString &id)
@@ -495,7 +597,8 @@ private:
 class Loader
 {
 public:
-    Loader(QByteArrayView text, QString fileName) : m_source(text), m_fileName(std::move(fileName))
+    Loader(QByteArrayView text, QString fileName, QString baseDirectory)
+        : m_source(text), m_fileName(std::move(fileName)), m_baseDirectory(std::move(baseDirectory))
     {
     }
 
@@ -536,6 +639,9 @@ private:
     std::optional<SimTime> duration(const Fields &m, const char *key, bool allowZero);
     std::optional<qint64> size(const Fields &m, const char *key);
     std::optional<SimTime> timelineTime(const Field &f);
+    std::optional<bool> boolean(const Fields &m, const char *key);
+    // Where character `index` of a text value is in the file, as near as can be told.
+    [[nodiscard]] SourceLocation inValue(const Field &f, qsizetype index) const;
     std::vector<std::pair<QString, SourceLocation>> addressList(const Fields &m, const char *key);
 
     // The sections
@@ -552,6 +658,7 @@ private:
     void readLink(const YAML::Node &node, int index);
     void readRecord(const YAML::Node &node, int index);
     void readMessage(const YAML::Node &node, int index);
+    std::optional<world::AttachmentSpec> readAttachment(const YAML::Node &node, int index);
     void readTimelineEntry(const YAML::Node &node, int index);
     void readExpectation(const YAML::Node &node, int index);
     template <typename Fn>
@@ -575,6 +682,7 @@ private:
 
     SourceText m_source;
     QString m_fileName;
+    QString m_baseDirectory; // where `file:` references start from
     std::vector<ScenarioError> m_errors;
 
     // What was read
@@ -1130,6 +1238,52 @@ std::optional<SimTime> Loader::timelineTime(const Field &f)
     return value;
 }
 
+std::optional<bool> Loader::boolean(const Fields &m, const char *key)
+{
+    const Field *f = m.get(key);
+    if (!f)
+        return std::nullopt;
+    const std::optional<QString> s = scalar(*f, kBooleanExpected);
+    if (!s)
+        return std::nullopt;
+    if (*s == QLatin1String("true"))
+        return true;
+    if (*s == QLatin1String("false"))
+        return false;
+    wrongValue(*f, kBooleanExpected);
+    return std::nullopt;
+}
+
+SourceLocation Loader::inValue(const Field &f, qsizetype index) const
+{
+    if (!f.value.IsScalar())
+        return f.valueAt;
+    const QString value = QString::fromStdString(f.value.Scalar());
+    const qsizetype lineStart = value.lastIndexOf(QLatin1Char('\n'), index - 1) + 1;
+    const int lineInValue = static_cast<int>(value.left(lineStart).count(QLatin1Char('\n')));
+    qsizetype lineEnd = value.indexOf(QLatin1Char('\n'), index);
+    if (lineEnd < 0)
+        lineEnd = value.size();
+    const QByteArray wanted = value.mid(lineStart, lineEnd - lineStart).toUtf8();
+    const qsizetype offset = index - lineStart; // in characters
+    // A literal block ('|') keeps the lines of the file: its line N is on the N-th line after
+    // the indicator. A quoted or plain text on one line starts at the value. Other texts fold
+    // their lines, and are not guessed at.
+    const YAML::Mark mark = f.value.Mark();
+    const QByteArrayView source = m_source.text();
+    const bool literal = mark.pos >= 0 && mark.pos < source.size() && source[mark.pos] == '|';
+    if (!literal && (lineInValue > 0 || value.contains(QLatin1Char('\n'))))
+        return f.valueAt;
+    const int first = mark.line + (literal ? 1 + lineInValue : 0);
+    for (int line = first; line < std::min(first + 3, m_source.lineCount()); ++line) {
+        const qsizetype at = QByteArrayView(m_source.line(line)).indexOf(wanted);
+        if (at >= 0)
+            return {line + 1,
+                    m_source.charColumn(line, static_cast<int>(at)) + static_cast<int>(offset)};
+    }
+    return f.valueAt;
+}
+
 std::vector<std::pair<QString, SourceLocation>> Loader::addressList(const Fields &m,
                                                                     const char *key)
 {
@@ -1439,6 +1593,9 @@ void Loader::readServer(const Field &f, const QString &domain)
          QStringLiteral("the retry timing, such as { interval: 5m, "
                         "give-up-after: 5d }")},
         {"queue-pickup-delay", false, kDurationExpected},
+        {"eight-bit-mime", false,
+         QStringLiteral("true or false: whether the server announces 8BITMIME; true when left "
+                        "out")},
     };
     const std::optional<Fields> m =
         fields(f.value, f.value.IsNull() ? f.keyAt : f.valueAt, QStringLiteral("'server'"),
@@ -1517,6 +1674,8 @@ void Loader::readServer(const Field &f, const QString &domain)
     }
     if (const auto v = duration(*m, "queue-pickup-delay", true))
         s.queuePickupDelay = *v;
+    if (const auto v = boolean(*m, "eight-bit-mime"))
+        s.eightBitMime = *v;
 }
 
 void Loader::readUser(const YAML::Node &node, int index)
@@ -1693,14 +1852,23 @@ void Loader::readRecord(const YAML::Node &node, int index)
 
 void Loader::readMessage(const YAML::Node &node, int index)
 {
+    const QString addresses = QStringLiteral("a list of mail addresses");
     const std::vector<KeySpec> keys = {
         {"id", true, kIdExpected},
         {"from", true, QStringLiteral("the sender, one of the users' addresses")},
-        {"to", false, QStringLiteral("a list of mail addresses")},
-        {"cc", false, QStringLiteral("a list of mail addresses")},
-        {"bcc", false, QStringLiteral("a list of mail addresses")},
+        {"to", false, addresses},
+        {"cc", false, addresses},
+        {"bcc", false, addresses},
         {"subject", false, QStringLiteral("the subject line, such as Lunch on Friday?")},
+        {"charset", false,
+         QStringLiteral("the character set of the text: us-ascii, utf-8 or iso-8859-1")},
         {"body", false, QStringLiteral("the text of the message")},
+        {"html", false, QStringLiteral("the message as an HTML page, such as <p>Hi Bob</p>")},
+        {"attachments", false,
+         QStringLiteral("a list of files, such as - { file: timetable.txt }")},
+        {"raw", false,
+         QStringLiteral("the whole message as it is sent: header lines, an empty line, the "
+                        "body")},
     };
     const std::optional<Fields> m =
         fields(node, at(node), QStringLiteral("message %1").arg(index + 1),
@@ -1736,9 +1904,181 @@ void Loader::readMessage(const YAML::Node &node, int index)
     if (!anyRecipient && m_errors.size() == errorsBefore)
         error(m->at, QStringLiteral("this message has no recipient: give at least one address "
                                     "in 'to', 'cc' or 'bcc'"));
+
+    // A raw message is sent as written: whatever describes its content would be ignored, so it
+    // is refused rather than silently dropped.
+    if (const Field *raw = m->get("raw")) {
+        decl.content.raw = text(*m, "raw", keys[10].expected, false);
+        const std::vector<std::pair<const char *, QString>> contentKeys = {
+            {"subject", QStringLiteral("write the Subject: line inside 'raw'")},
+            {"charset", QStringLiteral("write the Content-Type line inside 'raw'")},
+            {"body", QStringLiteral("the body is what follows the empty line in 'raw'")},
+            {"html", QStringLiteral("write the MIME parts inside 'raw'")},
+            {"attachments", QStringLiteral("write the MIME parts inside 'raw'")},
+        };
+        for (const auto &[key, hint] : contentKeys) {
+            if (const Field *f = m->get(key))
+                error(f->keyAt, QStringLiteral("'%1' cannot be used with 'raw' (line %2): a raw "
+                                               "message is sent exactly as written; %3")
+                                    .arg(f->name)
+                                    .arg(raw->keyAt.line)
+                                    .arg(hint));
+        }
+        m_messages.push_back(decl);
+        return;
+    }
+
     decl.content.subject = text(*m, "subject", keys[5].expected, true);
-    decl.content.body = text(*m, "body", keys[6].expected, true);
+    decl.content.body = text(*m, "body", keys[7].expected, true);
+    decl.content.html = text(*m, "html", keys[8].expected, true);
+    if (const Field *charset = m->get("charset")) {
+        if (const std::optional<QString> s = scalar(*charset, keys[6].expected)) {
+            const QString name = s->toLower();
+            if (!kCharsets.contains(name)) {
+                wrongValue(*charset, keys[6].expected);
+                const QString suggestion = closest(*s, kCharsets);
+                if (!suggestion.isEmpty())
+                    m_errors.back().message +=
+                        QStringLiteral("; did you mean '%1'?").arg(suggestion);
+            } else {
+                decl.content.charset = name;
+                const std::pair<QString, QString> texts[] = {
+                    {QStringLiteral("body"), decl.content.body},
+                    {QStringLiteral("html"), decl.content.html}};
+                for (const auto &[what, value] : texts) {
+                    if (const char32_t u = firstCharOutside(value, name)) {
+                        error(charset->valueAt,
+                              QStringLiteral("'charset': the %1 has the character '%2', which "
+                                             "%3 cannot hold; use utf-8, or leave 'charset' out "
+                                             "to let the user agent choose")
+                                  .arg(what, QString::fromUcs4(&u, 1), name));
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    forEachItem(*m, "attachments", keys[9].expected, [&](const YAML::Node &item, int i) {
+        if (std::optional<world::AttachmentSpec> a = readAttachment(item, i))
+            decl.content.attachments.push_back(std::move(*a));
+    });
     m_messages.push_back(decl);
+}
+
+std::optional<world::AttachmentSpec> Loader::readAttachment(const YAML::Node &node, int index)
+{
+    const std::vector<KeySpec> keys = {
+        {"name", false, kFileNameExpected},
+        {"type", false, kMediaTypeExpected},
+        {"file", false, QStringLiteral("the path of a file, from the folder of the scenario file")},
+        {"base64", false, QStringLiteral("the bytes of the file in base64")},
+    };
+    const std::optional<Fields> m =
+        fields(node, at(node), QStringLiteral("attachment %1").arg(index + 1),
+               QStringLiteral("an attachment such as { file: timetable.txt } or { name: a.txt, "
+                              "base64: SGVsbG8= }"),
+               QStringLiteral("in this attachment"), keys);
+    if (!m)
+        return std::nullopt;
+    const Field *file = m->get("file");
+    const Field *base64 = m->get("base64");
+    if (file && base64) {
+        error(base64->keyAt, QStringLiteral("this attachment has both 'file' and 'base64'; keep "
+                                            "one"));
+        return std::nullopt;
+    }
+    if (!file && !base64) {
+        error(m->at, QStringLiteral("this attachment needs its bytes: 'file' (a file, its path "
+                                    "taken from the folder of the scenario file) or 'base64' "
+                                    "(the bytes written in base64)"));
+        return std::nullopt;
+    }
+    world::AttachmentSpec a;
+    bool ok = true;
+    if (const Field *name = m->get("name")) {
+        const std::optional<QString> s = scalar(*name, kFileNameExpected);
+        a.name = s.value_or(QString());
+        if (s && !isFileName(*s))
+            wrongValue(*name, kFileNameExpected);
+        ok = s && isFileName(*s);
+    } else if (base64) {
+        error(m->at, QStringLiteral("missing 'name' in this attachment: expected the file name "
+                                    "the recipient sees, such as timetable.txt"));
+        ok = false;
+    }
+    a.mediaType = QStringLiteral("application/octet-stream");
+    if (const Field *type = m->get("type")) {
+        const std::optional<QString> s = scalar(*type, kMediaTypeExpected);
+        if (s && isMediaType(*s))
+            a.mediaType = s->toLower();
+        else if (s)
+            wrongValue(*type, kMediaTypeExpected);
+        ok = ok && s && isMediaType(*s);
+    }
+
+    if (base64) {
+        if (base64->value.IsNull()) {
+            error(base64->keyAt, QStringLiteral("'base64' is empty: expected the bytes of the "
+                                                "file in base64; write \"\" for an empty file"));
+            return std::nullopt;
+        }
+        const std::optional<QString> s = scalar(*base64, keys[3].expected);
+        if (!s)
+            return std::nullopt;
+        qsizetype bad = -1;
+        QString problem;
+        std::optional<QByteArray> bytes = decodeBase64Strictly(*s, &bad, &problem);
+        if (!bytes) {
+            error(bad < 0 ? base64->valueAt : inValue(*base64, bad),
+                  QStringLiteral("'base64': %1").arg(problem));
+            return std::nullopt;
+        }
+        a.content = std::move(*bytes);
+        return ok ? std::optional(a) : std::nullopt;
+    }
+
+    const std::optional<QString> path = scalar(*file, keys[2].expected);
+    if (!path)
+        return std::nullopt;
+    if (path->trimmed().isEmpty()) {
+        error(file->keyAt, QStringLiteral("'file' is empty: expected %1").arg(keys[2].expected));
+        return std::nullopt;
+    }
+    a.sourceFile = *path;
+    if (!m->get("name"))
+        a.name = QFileInfo(*path).fileName();
+    const QFileInfo info(QDir(m_baseDirectory), *path);
+    if (info.isDir()) {
+        error(file->valueAt,
+              QStringLiteral("'file': '%1' is a folder; expected a file").arg(*path));
+        return std::nullopt;
+    }
+    if (!info.exists()) {
+        error(file->valueAt, QStringLiteral("'file': there is no file '%1' (the path is taken "
+                                            "from the folder of the scenario file)")
+                                 .arg(*path));
+        return std::nullopt;
+    }
+    if (info.size() > kMaxAttachmentSize) {
+        error(file->valueAt, QStringLiteral("'file': '%1' is larger than the %2MB an attachment "
+                                            "may have")
+                                 .arg(*path)
+                                 .arg(kMaxAttachmentSize / 1024 / 1024));
+        return std::nullopt;
+    }
+    QFile f(info.filePath());
+    if (!f.open(QIODevice::ReadOnly)) {
+        error(file->valueAt,
+              QStringLiteral("'file': cannot read '%1': %2").arg(*path, f.errorString()));
+        return std::nullopt;
+    }
+    a.content = f.readAll();
+    if (!isFileName(a.name)) {
+        error(file->valueAt,
+              QStringLiteral("'file': '%1' does not end in a file name; add 'name'").arg(*path));
+        return std::nullopt;
+    }
+    return ok ? std::optional(a) : std::nullopt;
 }
 
 void Loader::readTimelineEntry(const YAML::Node &node, int index)
@@ -1813,7 +2153,9 @@ void Loader::readExpectation(const YAML::Node &node, int index)
     if (kind == QLatin1String("mailbox")) {
         keys = {{"mailbox", true, userExpected},
                 {"count", true, QStringLiteral("the number of messages, 0 or more")},
-                {"subject", false, QStringLiteral("the subject of the messages to count")}};
+                {"subject", false, QStringLiteral("the subject of the messages to count")},
+                {"attachment", false,
+                 QStringLiteral("the file name of an attachment the messages to count carry")}};
     } else if (kind == QLatin1String("hops")) {
         keys = {{"hops", true, userExpected},
                 {"servers", true,
@@ -1825,9 +2167,10 @@ void Loader::readExpectation(const YAML::Node &node, int index)
         keys = {
             {"queue-empty", true, QStringLiteral("the host name or the domain of a mail server")}};
     } else {
-        keys = {{"mailbox", false, {}},        {"count", false, {}},      {"subject", false, {}},
-                {"hops", false, {}},           {"servers", false, {}},    {"reply-seen", false, {}},
-                {"reply-not-seen", false, {}}, {"queue-empty", false, {}}};
+        keys = {
+            {"mailbox", false, {}},    {"count", false, {}},          {"subject", false, {}},
+            {"attachment", false, {}}, {"hops", false, {}},           {"servers", false, {}},
+            {"reply-seen", false, {}}, {"reply-not-seen", false, {}}, {"queue-empty", false, {}}};
     }
     const std::optional<Fields> m = fields(node, at(node), subject, expected, context, keys);
     if (!m)
@@ -1861,6 +2204,12 @@ void Loader::readExpectation(const YAML::Node &node, int index)
                                              : QStringLiteral("a whole number of 1 or more"))
                                  .value_or(0));
         e.subject = subjectOf();
+        if (const Field *a = m->get("attachment")) {
+            const std::optional<QString> s = scalar(*a, kFileNameExpected);
+            if (s && !isFileName(*s))
+                wrongValue(*a, kFileNameExpected);
+            e.attachment = s.value_or(QString());
+        }
     } else if (kind == QLatin1String("queue-empty")) {
         e.kind = Expectation::Kind::QueueEmpty;
         e.server = hostName(*m, "queue-empty", &decl.serverAt);
@@ -2381,11 +2730,18 @@ LoadResult Loader::run()
 
 } // namespace
 
-LoadResult loadScenario(QByteArrayView yamlText, const QString &fileName)
+bool isValidMailAddress(const QString &address)
+{
+    return isMailAddress(address);
+}
+
+LoadResult loadScenario(QByteArrayView yamlText, const QString &fileName,
+                        const QString &baseDirectory)
 {
     if (yamlText.startsWith("\xEF\xBB\xBF"))
         yamlText = yamlText.sliced(3); // a byte order mark is not part of the first line
-    Loader loader(yamlText, fileName);
+    Loader loader(yamlText, fileName,
+                  baseDirectory.isEmpty() ? QFileInfo(fileName).path() : baseDirectory);
     return loader.run();
 }
 

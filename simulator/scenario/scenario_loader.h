@@ -37,8 +37,15 @@ struct LoadResult
     [[nodiscard]] bool ok() const { return scenario.has_value(); }
 };
 
-// `fileName` is only used in the errors.
-LoadResult loadScenario(QByteArrayView yamlText, const QString &fileName);
+// Whether `address` is a mail address as scenario files accept it: the RFC 5321 form SMTP
+// carries in MAIL FROM and RCPT TO (local-part@domain, US-ASCII). The one rule for every
+// place a user types an address (the compose dialog uses it too).
+[[nodiscard]] bool isValidMailAddress(const QString &address);
+
+// `fileName` names the file in the errors. Attachments given as `file:` are read from paths
+// relative to `baseDirectory`; when it is empty, to the folder of `fileName`.
+LoadResult loadScenario(QByteArrayView yamlText, const QString &fileName,
+                        const QString &baseDirectory = {});
 // Reads the file at `path`; errors name it as `path` was given.
 LoadResult loadScenarioFile(const QString &path);
 

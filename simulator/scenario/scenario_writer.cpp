@@ -1,5 +1,6 @@
 #include "scenario/scenario_writer.h"
 
+#include <QFileInfo>
 #include <QRegularExpression>
 
 #include <set>
@@ -228,8 +229,11 @@ QByteArray list(const QStringList &items)
 bool sameContent(const world::SendSpec &a, const world::SendSpec &b)
 {
     return a.from == b.from && a.to == b.to && a.cc == b.cc && a.bcc == b.bcc &&
-           a.subject == b.subject && a.body == b.body;
+           a.subject == b.subject && a.body == b.body && a.charset == b.charset &&
+           a.html == b.html && a.attachments == b.attachments && a.raw == b.raw;
 }
+
+const QString kDefaultMediaType = QStringLiteral("application/octet-stream");
 
 bool isMessageId(const QString &id)
 {
@@ -259,6 +263,7 @@ private:
 
     void writeServers(const world::WorldSpec &w);
     void writeMessagesAndTimeline(const Scenario &scenario);
+    void writeAttachments(const world::SendSpec &message);
     void writeExpectations(const Scenario &scenario);
 
     QByteArray m_out;
@@ -331,6 +336,8 @@ void Writer::writeServers(const world::WorldSpec &w)
                                     .str());
         if (s.queuePickupDelay != defaults.queuePickupDelay)
             line(6, "queue-pickup-delay: " + duration(s.queuePickupDelay));
+        if (s.eightBitMime != defaults.eightBitMime)
+            line(6, QByteArray("eight-bit-mime: ") + (s.eightBitMime ? "true" : "false"));
 
         std::vector<const world::MxSpec *> mx;
         for (const world::MxSpec &record : w.mx) {
@@ -397,10 +404,19 @@ void Writer::writeMessagesAndTimeline(const Scenario &scenario)
                 line(4, "cc: " + list(m->cc));
             if (!m->bcc.isEmpty())
                 line(4, "bcc: " + list(m->bcc));
+            if (!m->raw.isEmpty()) {
+                textField(4, "raw", m->raw);
+                continue; // a raw message has no other content
+            }
             if (!m->subject.isEmpty())
                 textField(4, "subject", m->subject);
+            if (!m->charset.isEmpty())
+                line(4, "charset: " + scalar(m->charset));
             if (!m->body.isEmpty())
                 textField(4, "body", m->body);
+            if (!m->html.isEmpty())
+                textField(4, "html", m->html);
+            writeAttachments(*m);
         }
     }
 
@@ -423,6 +439,46 @@ void Writer::writeMessagesAndTimeline(const Scenario &scenario)
     }
 }
 
+void Writer::writeAttachments(const world::SendSpec &message)
+{
+    if (message.attachments.empty())
+        return;
+    line(4, "attachments:");
+    for (const world::AttachmentSpec &a : message.attachments) {
+        // The name is left out when the file's own name says it, the type when it is the
+        // default: what is left is what the teacher had to write.
+        Flow f;
+        if (!a.sourceFile.isEmpty()) {
+            f.text("file", a.sourceFile);
+            if (a.name != QFileInfo(a.sourceFile).fileName())
+                f.text("name", a.name);
+        } else {
+            f.text("name", a.name);
+        }
+        if (a.mediaType != kDefaultMediaType && !a.mediaType.isEmpty())
+            f.text("type", a.mediaType);
+        if (!a.sourceFile.isEmpty()) {
+            line(6, "- " + f.str());
+            continue;
+        }
+        // Inline bytes: short ones on the line, longer ones as a block of 76-character lines,
+        // as base64 is written in mail.
+        const QByteArray encoded = a.content.toBase64();
+        if (encoded.size() <= 60) {
+            line(6, "- " + f.add("base64", encoded.isEmpty() ? QByteArray("\"\"")
+                                                             : scalar(QString::fromLatin1(encoded)))
+                               .str());
+            continue;
+        }
+        line(6, "- name: " + scalar(a.name));
+        if (a.mediaType != kDefaultMediaType && !a.mediaType.isEmpty())
+            line(8, "type: " + scalar(a.mediaType));
+        line(8, "base64: |-");
+        for (qsizetype i = 0; i < encoded.size(); i += 76)
+            line(10, encoded.mid(i, 76));
+    }
+}
+
 void Writer::writeExpectations(const Scenario &scenario)
 {
     if (scenario.expectations.empty())
@@ -434,6 +490,7 @@ void Writer::writeExpectations(const Scenario &scenario)
         case Expectation::Kind::MailboxCount:
             f.text("mailbox", e.user).add("count", QByteArray::number(e.count));
             f.optionalText("subject", e.subject);
+            f.optionalText("attachment", e.attachment);
             break;
         case Expectation::Kind::Hops:
             f.text("hops", e.user).add("servers", QByteArray::number(e.count));

@@ -1,6 +1,7 @@
 #include "trace/explainer.h"
 
 #include "mail/header_fields.h"
+#include "message/codecs.h"
 #include "protocol/smtp/smtp_reply.h"
 #include "protocol/smtp/smtp_reply_catalog.h"
 
@@ -132,11 +133,15 @@ QString summarize(const TraceLog &log, std::size_t index)
     switch (e.kind) {
     case EventKind::Compose:
     case EventKind::MailboxRead: {
-        const QString subject = QString::fromUtf8(mail::headerField(e.data, "Subject"));
+        // As a mail program shows them: encoded words (RFC 2047) decoded.
+        auto field = [&e](QByteArrayView name) {
+            return message::decodeHeaderText(mail::headerField(e.data, name));
+        };
+        const QString subject = field("Subject");
         if (e.kind == EventKind::Compose)
-            return QStringLiteral("composes \"%1\" to %2").arg(subject, QString::fromUtf8(mail::headerField(e.data, "To")));
+            return QStringLiteral("composes \"%1\" to %2").arg(subject, field("To"));
         return QStringLiteral("reads message %1 in %2's mailbox: \"%3\" from %4")
-            .arg(e.code).arg(QString::fromUtf8(e.detail), subject, QString::fromUtf8(mail::headerField(e.data, "From")));
+            .arg(e.code).arg(QString::fromUtf8(e.detail), subject, field("From"));
     }
     case EventKind::TcpSyn: return QStringLiteral("TCP SYN to port %1").arg(e.code);
     case EventKind::TcpSynAck: return QStringLiteral("TCP SYN-ACK from port %1").arg(e.code);

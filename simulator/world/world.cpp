@@ -192,6 +192,11 @@ void World::build()
         draft.bcc = mailboxes(send.bcc);
         draft.subject = send.subject;
         draft.body = send.body;
+        draft.charset = send.charset.toLatin1();
+        draft.html = send.html;
+        for (const AttachmentSpec &a : send.attachments)
+            draft.attachments.push_back({a.name, a.mediaType.toLatin1(), a.content});
+        draft.raw = send.raw.toUtf8();
         s.timeline.emplace_back(send.at, [agent, draft] { agent->send(draft); });
     }
     for (const ReadSpec &read : m_spec.reads) {

@@ -8,6 +8,7 @@
 #include "core/sim_time.h"
 #include "mail/mail_server.h"
 
+#include <QByteArray>
 #include <QDateTime>
 #include <QString>
 #include <QStringList>
@@ -64,6 +65,19 @@ struct AddressRecordSpec
     QString address;
 };
 
+// A file sent with a message.
+struct AttachmentSpec
+{
+    QString name;       // the file name the recipient sees, e.g. "timetable.txt"
+    QString mediaType;  // e.g. "image/png"; "application/octet-stream" when nothing is known
+    QByteArray content; // the bytes, any bytes
+    // The path as a scenario file gave it (relative to that file), so that saving the scenario
+    // writes the same reference rather than the bytes; empty when the bytes were given inline.
+    QString sourceFile;
+
+    bool operator==(const AttachmentSpec &) const = default;
+};
+
 struct SendSpec
 {
     core::SimTime at = 0;
@@ -73,6 +87,16 @@ struct SendSpec
     QStringList bcc;
     QString subject;
     QString body;
+    // The character set of the text parts (body and html); empty: the user agent chooses,
+    // us-ascii when the text is ASCII and utf-8 otherwise.
+    QString charset;
+    QString html; // an HTML version of the body: with it the message is multipart/alternative
+    std::vector<AttachmentSpec> attachments; // with any: multipart/mixed
+    // A whole message written out by hand (header lines, an empty line, the body). When it is
+    // set, the user agent sends exactly these bytes, line breaks made CR LF, and the content
+    // fields above stay empty; from, to, cc and bcc then only make the envelope (MAIL FROM
+    // and RCPT TO), whatever the header inside says: the way to show that the two differ.
+    QString raw;
 };
 
 struct ReadSpec

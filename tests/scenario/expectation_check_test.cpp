@@ -55,5 +55,48 @@ TEST(ExpectationCheck, DescribesEachKind)
               QStringLiteral("the outgoing queue of mail.example.org is empty"));
 }
 
+// "A message with an attachment named X": the file name as the recipient's program shows it,
+// at any depth of the multiparts, together with the subject when both are given.
+TEST(ExpectationCheck, CountsMessagesCarryingAnAttachmentOfAGivenName)
+{
+    Scenario s = builtInScenario();
+    world::SendSpec second = s.world.sends[0];
+    second.subject = QStringLiteral("Photos");
+    second.html = QStringLiteral("<p>Photos</p>");
+    second.attachments.push_back(
+        {QStringLiteral("Köln.jpg"), QStringLiteral("image/jpeg"), QByteArray(300, '\xff'), {}});
+    second.attachments.push_back(
+        {QStringLiteral("notes.txt"), QStringLiteral("text/plain"), QByteArray("notes"), {}});
+    s.world.sends.push_back(second);
+    world::World world(s.world);
+    world.runToEnd();
+
+    Expectation x;
+    x.kind = Expectation::Kind::MailboxCount;
+    x.user = QStringLiteral("bob@example.net");
+    x.count = 1;
+    auto passes = [&](const QString &attachment, const QString &subject) {
+        x.attachment = attachment;
+        x.subject = subject;
+        return checkExpectations({x}, world).front().passed;
+    };
+    EXPECT_TRUE(passes(QStringLiteral("Köln.jpg"), QString()));
+    EXPECT_TRUE(passes(QStringLiteral("notes.txt"), QStringLiteral("Photos")));
+    EXPECT_FALSE(passes(QStringLiteral("notes.txt"), QStringLiteral("Lunch on Friday?")));
+    EXPECT_FALSE(passes(QStringLiteral("koln.jpg"), QString())) << "names are compared exactly";
+    x.count = 0;
+    EXPECT_TRUE(passes(QStringLiteral("missing.pdf"), QString()));
+
+    x.count = 1;
+    x.attachment = QStringLiteral("notes.txt");
+    x.subject.clear();
+    EXPECT_EQ(describeExpectation(x), QStringLiteral("bob@example.net's mailbox holds 1 message "
+                                                     "with an attachment named \"notes.txt\""));
+    x.subject = QStringLiteral("Photos");
+    EXPECT_EQ(checkExpectations({x}, world).front().description,
+              QStringLiteral("bob@example.net's mailbox holds 1 message with Subject \"Photos\" "
+                             "with an attachment named \"notes.txt\""));
+}
+
 } // namespace
 } // namespace mailsim::scenario::test

@@ -42,7 +42,8 @@ TEST_P(ScenarioBroken, ReportsExactlyTheExpectedErrors)
     QStringList expected = expectedText.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
     ASSERT_FALSE(expected.isEmpty()) << "no expected errors for " << GetParam();
 
-    const LoadResult result = loadScenario(yaml, name + QStringLiteral(".yaml"));
+    // Attachments given as files are looked for next to the broken files.
+    const LoadResult result = loadScenario(yaml, name + QStringLiteral(".yaml"), brokenDir());
     EXPECT_FALSE(result.ok());
     EXPECT_FALSE(result.scenario.has_value()) << "all or nothing: no scenario with errors";
     QStringList actual;

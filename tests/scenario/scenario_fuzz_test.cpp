@@ -87,12 +87,13 @@ TEST(ScenarioFuzz, MutatedExamplesNeverCrashTheLoader)
         Mutator mutator(20250303);
         for (int i = 0; i < 1500; ++i) {
             const QByteArray text = mutator.mutate(original);
-            const LoadResult r = loadScenario(text, file);
+            const LoadResult r = loadScenario(text, file, dir.path());
             if (r.ok()) {
                 ++loaded;
                 ASSERT_TRUE(r.errors.empty());
                 const QByteArray written = writeScenario(*r.scenario);
-                const LoadResult again = loadScenario(written, QStringLiteral("written.yaml"));
+                const LoadResult again =
+                    loadScenario(written, QStringLiteral("written.yaml"), dir.path());
                 ASSERT_TRUE(again.ok()) << "written from mutation " << i << ":\n"
                                         << text.toStdString() << "\n---\n"
                                         << written.toStdString() << "\n"

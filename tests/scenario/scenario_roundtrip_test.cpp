@@ -17,14 +17,16 @@ namespace mailsim::scenario::test {
 namespace {
 
 // Loads `yaml`, writes it, loads that; both loads must agree, and writing the second gives
-// the same bytes as the first write.
-void expectRoundTrip(const QByteArray &yaml, const QString &name)
+// the same bytes as the first write. Attachment files are looked for in `baseDirectory`, for
+// the written file as for the original (it is written as if saved in the same place).
+void expectRoundTrip(const QByteArray &yaml, const QString &name,
+                     const QString &baseDirectory = QString())
 {
     SCOPED_TRACE(name.toStdString());
-    const LoadResult first = loadScenario(yaml, name);
+    const LoadResult first = loadScenario(yaml, name, baseDirectory);
     ASSERT_TRUE(first.ok()) << errorsText(first).toStdString();
     const QByteArray written = writeScenario(*first.scenario);
-    const LoadResult second = loadScenario(written, QStringLiteral("written.yaml"));
+    const LoadResult second = loadScenario(written, QStringLiteral("written.yaml"), baseDirectory);
     ASSERT_TRUE(second.ok()) << errorsText(second).toStdString() << "\n" << written.toStdString();
     expectSameScenario(*first.scenario, *second.scenario);
     EXPECT_EQ(writeScenario(*second.scenario).toStdString(), written.toStdString());
@@ -46,7 +48,7 @@ TEST(ScenarioRoundTrip, EveryExampleFile)
     const QStringList files = dir.entryList({QStringLiteral("*.yaml")}, QDir::Files, QDir::Name);
     ASSERT_FALSE(files.isEmpty());
     for (const QString &file : files)
-        expectRoundTrip(readAll(dir.filePath(file)), file);
+        expectRoundTrip(readAll(dir.filePath(file)), file, dir.path());
 }
 
 // Every key of the format at least once, most with values other than the defaults.

@@ -66,6 +66,7 @@ inline void expectSameSettings(const mail::MailServerSettings &a, const mail::Ma
     EXPECT_EQ(a.queuePickupDelay, b.queuePickupDelay);
     EXPECT_EQ(a.retryInterval, b.retryInterval);
     EXPECT_EQ(a.maxQueueLifetime, b.maxQueueLifetime);
+    EXPECT_EQ(a.eightBitMime, b.eightBitMime);
 }
 
 // Every field of two worlds, one by one.
@@ -135,6 +136,19 @@ inline void expectSameWorld(const world::WorldSpec &a, const world::WorldSpec &b
         EXPECT_EQ(a.sends[i].bcc, b.sends[i].bcc);
         EXPECT_EQ(a.sends[i].subject, b.sends[i].subject);
         EXPECT_EQ(a.sends[i].body, b.sends[i].body);
+        EXPECT_EQ(a.sends[i].charset, b.sends[i].charset);
+        EXPECT_EQ(a.sends[i].html, b.sends[i].html);
+        EXPECT_EQ(a.sends[i].raw, b.sends[i].raw);
+        ASSERT_EQ(a.sends[i].attachments.size(), b.sends[i].attachments.size());
+        for (std::size_t k = 0; k < a.sends[i].attachments.size(); ++k) {
+            SCOPED_TRACE("attachment " + std::to_string(k));
+            const world::AttachmentSpec &x = a.sends[i].attachments[k];
+            const world::AttachmentSpec &y = b.sends[i].attachments[k];
+            EXPECT_EQ(x.name, y.name);
+            EXPECT_EQ(x.mediaType, y.mediaType);
+            EXPECT_EQ(x.content, y.content);
+            EXPECT_EQ(x.sourceFile, y.sourceFile);
+        }
     }
 
     ASSERT_EQ(a.reads.size(), b.reads.size());
@@ -160,6 +174,7 @@ inline void expectSameScenario(const Scenario &a, const Scenario &b)
         EXPECT_EQ(x.user, y.user);
         EXPECT_EQ(x.server, y.server);
         EXPECT_EQ(x.subject, y.subject);
+        EXPECT_EQ(x.attachment, y.attachment);
         EXPECT_EQ(x.count, y.count);
         EXPECT_EQ(x.code, y.code);
     }

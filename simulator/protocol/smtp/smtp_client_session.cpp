@@ -25,15 +25,19 @@
 //    "552" reply, the code the server would have given. Retrying would not make it smaller.
 //  - SIZE= carries the size of the content as given. RFC 1870 only asks for an estimate, and
 //    the content is expected with CR LF line ends already, so it is exact in practice.
-//  - 8-bit content to a server that did not announce 8BITMIME is still sent, without BODY=
-//    (RFC 6152 would have us convert it to 7 bit first; that conversion is left to the layer
-//    that builds the message).
+//  - 8-bit content to a server that did not announce 8BITMIME: RFC 6152 asks the sender to
+//    convert it to 7 bit first. Converting means rebuilding MIME parts, which is the job of
+//    whoever built the message, so the caller may hand over a 7-bit form with the content
+//    (Submission::sevenBitContent) and it is sent instead. Without one, the content is sent
+//    as it is, without BODY=, and the result says so (ClientResult::eightBitWithout8BitMime):
+//    a teaching tool shows the mistake rather than hiding it.
 //  - A line that is not a reply (not three digits with 2..5 first, then space, dash or
 //    nothing), a continuation line whose code differs from the first line's, a line longer
 //    than maxReplyLine, or a reply of more than 100 lines (RFC 5321 sets no limit, but memory
-//    must stay bounded whatever the peer sends; a long EHLO reply has some twenty): the peer is not speaking SMTP, so answering it with QUIT would be
-//    pointless. We record the error, make the undecided recipients temporary failures and
-//    close. Reply lines ended by a bare LF are accepted: reading leniently costs nothing here.
+//    must stay bounded whatever the peer sends; a long EHLO reply has some twenty): the peer is not
+//    speaking SMTP, so answering it with QUIT would be pointless. We record the error, make the
+//    undecided recipients temporary failures and close. Reply lines ended by a bare LF are
+//    accepted: reading leniently costs nothing here.
 //  - Connection lost, timeout or garbage: the undecided recipients get a locally made "421"
 //    reply whose text says what happened. Only the final 2xx after the content makes a
 //    recipient Delivered, so a connection lost after the "." is a temporary failure even
@@ -293,11 +297,20 @@ struct SmtpClientSession::Impl
     // After EHLO or HELO: MAIL FROM, unless there is nothing (or nothing possible) to send.
     void startTransaction()
     {
-        const Submission &sub = s.m_submission;
+        Submission &sub = s.m_submission;
         if (sub.recipients.empty()) {
             quit();
             return;
         }
+        if (!s.m_extensions.eightBitMime && hasEightBitBytes(sub.content)) {
+            if (!sub.sevenBitContent.isEmpty()) {
+                sub.content = std::move(sub.sevenBitContent);
+                s.m_result.sevenBitFormSent = true;
+            } else {
+                s.m_result.eightBitWithout8BitMime = true;
+            }
+        }
+        sub.sevenBitContent.clear();
         const qint64 size = sub.content.size();
         const qint64 limit = s.m_extensions.size;
         if (limit > 0 && size > limit) {

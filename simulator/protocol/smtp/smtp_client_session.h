@@ -4,7 +4,8 @@
 // Implements RFC 5321 from the sender's side: waits for the 220 greeting; sends EHLO and
 // reads the extension list, falling back to HELO when EHLO is refused with 500/502 (4.1.4);
 // MAIL FROM (with SIZE= when the server announced SIZE, RFC 1870, and BODY=8BITMIME when the
-// content has 8-bit bytes and the server announced 8BITMIME, RFC 6152); one RCPT TO per
+// content has 8-bit bytes and the server announced 8BITMIME, RFC 6152; to a server that did
+// not, the submission's 7-bit form of the content is sent instead); one RCPT TO per
 // recipient; DATA only when at least one recipient was accepted; the content dot-stuffed
 // (4.5.2) and ended with <CRLF>.<CRLF>; QUIT. Replies may be multi-line (4.2.1) and may
 // arrive in any chunking. Commands are sent one at a time, each after the previous reply:
@@ -54,6 +55,10 @@ struct Submission
     Path reversePath;            // MAIL FROM; null path "<>" for bounces
     std::vector<Path> recipients; // RCPT TO, in order
     QByteArray content;          // the message, CR LF line ends, not dot-stuffed
+    // The same message with no byte above 127 (its 8-bit text encoded), sent instead of
+    // `content` when that has 8-bit bytes and the server did not announce 8BITMIME (RFC 6152).
+    // Empty when there is no such form.
+    QByteArray sevenBitContent;
 };
 
 // What the server announced in its EHLO reply.
@@ -83,6 +88,10 @@ struct ClientResult
     // empty when it ran to the end.
     QByteArray error;
     Reply lastReply; // the last reply received
+    // The content had 8-bit bytes and the server did not announce 8BITMIME: either the 7-bit
+    // form was sent instead, or, without one, the content was sent as it is anyway.
+    bool sevenBitFormSent = false;
+    bool eightBitWithout8BitMime = false;
 };
 
 class SmtpClientSession

@@ -201,6 +201,44 @@ TEST(SmtpClientSession, EightBitContentWithoutAnnouncementHasNoBodyParameter)
     EXPECT_EQ(s.toMail("250-mx\r\n250 SIZE 1000\r\n"), "MAIL FROM:<alice@example.org> SIZE=20\r\n");
 }
 
+TEST(SmtpClientSession, EightBitContentWithoutAnnouncementIsSentAsItIsAndSaysSo)
+{
+    Script s(submission({bob()}, "Subject: caf\xc3\xa9\r\n\r\n\r\n"));
+    s.toMail("250-mx\r\n250 SIZE 1000\r\n");
+    EXPECT_TRUE(s.client.result().eightBitWithout8BitMime);
+    EXPECT_FALSE(s.client.result().sevenBitFormSent);
+    EXPECT_EQ(s.server(kOk), "RCPT TO:<bob@example.net>\r\n");
+    EXPECT_EQ(s.server(kOk), "DATA\r\n");
+    EXPECT_EQ(s.server(kGoAhead), "Subject: caf\xc3\xa9\r\n\r\n\r\n.\r\n");
+}
+
+// RFC 6152: to a server without 8BITMIME, the 7-bit form the caller prepared goes instead,
+// and SIZE= counts its bytes.
+TEST(SmtpClientSession, SevenBitFormIsSentToAServerWithout8BitMime)
+{
+    Submission sub = submission({bob()}, "Subject: x\r\n\r\ncaf\xc3\xa9\r\n");
+    sub.sevenBitContent = "Subject: x\r\n\r\ncaf=C3=A9\r\n";
+    Script s(std::move(sub));
+    EXPECT_EQ(s.toMail("250-mx\r\n250 SIZE 1000\r\n"), "MAIL FROM:<alice@example.org> SIZE=25\r\n");
+    EXPECT_TRUE(s.client.result().sevenBitFormSent);
+    EXPECT_FALSE(s.client.result().eightBitWithout8BitMime);
+    EXPECT_EQ(s.server(kOk), "RCPT TO:<bob@example.net>\r\n");
+    EXPECT_EQ(s.server(kOk), "DATA\r\n");
+    EXPECT_EQ(s.server(kGoAhead), "Subject: x\r\n\r\ncaf=C3=A9\r\n.\r\n");
+}
+
+TEST(SmtpClientSession, SevenBitFormIsNotUsedWhenTheServerTakes8BitText)
+{
+    Submission sub = submission({bob()}, "Subject: x\r\n\r\ncaf\xc3\xa9\r\n");
+    sub.sevenBitContent = "Subject: x\r\n\r\ncaf=C3=A9\r\n";
+    Script s(std::move(sub));
+    EXPECT_EQ(s.toMail(), "MAIL FROM:<alice@example.org> SIZE=21 BODY=8BITMIME\r\n");
+    EXPECT_FALSE(s.client.result().sevenBitFormSent);
+    s.server(kOk);
+    s.server(kOk);
+    EXPECT_EQ(s.server(kGoAhead), "Subject: x\r\n\r\ncaf\xc3\xa9\r\n.\r\n");
+}
+
 TEST(SmtpClientSession, SevenBitContentHasNoBodyParameter)
 {
     Script s(submission({bob()}));
