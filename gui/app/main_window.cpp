@@ -4,6 +4,7 @@
 #include "models/server_state_model.h"
 #include "models/trace_filter_model.h"
 #include "models/trace_model.h"
+#include "panels/compose_dialog.h"
 #include "panels/expectations_panel.h"
 #include "panels/message_inspector.h"
 #include "panels/stage_bar.h"
@@ -362,6 +363,18 @@ void MainWindow::buildFileMenu()
     }
     examples->setToolTipsVisible(true);
 
+    QAction *openMessage = file->addAction(tr("Open &message…"), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open a message"), QString(),
+                                                          tr("Messages (*.eml *.txt);;All files (*)"));
+        if (path.isEmpty())
+            return;
+        QString error;
+        if (!openMessageFile(path, &error))
+            QMessageBox::warning(this, tr("Open message"), error);
+    });
+    openMessage->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    file->addSeparator();
+
     m_reloadAction = file->addAction(tr("Re&load"), this, [this] { reload(); });
     m_reloadAction->setShortcut(QKeySequence::Refresh);
     QAction *saveAs = file->addAction(tr("Save scenario &as…"), this, [this] {
@@ -388,6 +401,9 @@ void MainWindow::buildControls()
     toolbar->setToolButtonStyle(Qt::ToolButtonTextOnly);
     toolbar->setMovable(false);
     auto *control = menuBar()->addMenu(tr("&Simulation"));
+    QAction *compose = control->addAction(tr("&Compose your own message…"), this, &MainWindow::composeOwnMessage);
+    compose->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_N));
+    control->addSeparator();
     auto add = [&](const QString &text, const QKeySequence &key, auto slot) {
         QAction *a = new QAction(text, this);
         a->setShortcut(key);
@@ -705,6 +721,33 @@ void MainWindow::showEventExplanation(std::size_t index, bool selectedOnly)
         html += QStringLiteral("<pre>%1</pre>%2").arg(lines.join(QLatin1Char('\n')).toHtmlEscaped(), more);
     }
     m_eventText->setHtml(html);
+}
+
+void MainWindow::composeOwnMessage()
+{
+    auto *dialog = new ComposeDialog(m_controller->scenario(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] { playOwnMessage(dialog->message()); });
+    dialog->open();
+}
+
+void MainWindow::playOwnMessage(const world::SendSpec &message)
+{
+    // The scenario's world with the student's message as its only send, from stage 1. It
+    // has no file of its own: Save scenario as… writes it out.
+    const scenario::Scenario own = ComposeDialog::withOwnMessage(m_controller->scenario(), message);
+    loadScenario(own, QString());
+}
+
+bool MainWindow::openMessageFile(const QString &path, QString *error)
+{
+    if (!m_inspector->showMessageFile(path, error))
+        return false;
+    m_inspected.reset(); // not a trace event: stepping back leaves it alone
+    m_messageDock->show();
+    m_messageDock->raise();
+    m_inspector->showMimeTab();
+    return true;
 }
 
 void MainWindow::inspectMessage(std::size_t eventIndex, bool raise)

@@ -28,6 +28,9 @@ class QVBoxLayout;
 namespace mailsim::scenario {
 struct Scenario;
 }
+namespace mailsim::world {
+struct SendSpec;
+}
 
 namespace mailsim::gui {
 
@@ -59,6 +62,13 @@ public:
     bool openFile(const QString &path, QStringList *errors = nullptr);
     // Writes the open scenario to `path` atomically (QSaveFile). False, with *error set, on failure.
     bool saveScenarioAs(const QString &path, QString *error = nullptr);
+    // Replays the open scenario with the student's own message (Simulation > Compose your
+    // own message…, which asks for it in a ComposeDialog).
+    void composeOwnMessage();
+    void playOwnMessage(const world::SendSpec &message);
+    // Shows any message file (e.g. a .eml saved from a mail program) in the Message panel,
+    // with its MIME tree. False, with *error set, if it cannot be read.
+    bool openMessageFile(const QString &path, QString *error = nullptr);
     // Reads the open scenario's file again (after the teacher edited it); false if it has errors.
     bool reload(QStringList *errors = nullptr);
     [[nodiscard]] QString scenarioSource() const { return m_source; }

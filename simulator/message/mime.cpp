@@ -12,9 +12,18 @@ namespace mailsim::message {
 
 namespace {
 
-bool nameIs(QByteArrayView a, QByteArrayView b) { return a.compare(b, Qt::CaseInsensitive) == 0; }
-bool isWsp(char c) { return c == ' ' || c == '\t'; }
-bool isLineSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool nameIs(QByteArrayView a, QByteArrayView b)
+{
+    return a.compare(b, Qt::CaseInsensitive) == 0;
+}
+bool isWsp(char c)
+{
+    return c == ' ' || c == '\t';
+}
+bool isLineSpace(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
 bool isAscii(QByteArrayView bytes)
 {
@@ -123,7 +132,8 @@ RawField parseRawField(QByteArrayView v, Warnings *warnings)
         const qsizetype nameStart = i;
         while (i < v.size() && v[i] != '=' && v[i] != ';')
             ++i;
-        const QByteArray name = v.sliced(nameStart, i - nameStart).trimmed().toByteArray().toLower();
+        const QByteArray name =
+            v.sliced(nameStart, i - nameStart).trimmed().toByteArray().toLower();
         if (i >= v.size() || v[i] == ';' || name.isEmpty()) {
             warn(warnings, nameStart,
                  QStringLiteral("the parameter \"%1\" has no name or no value; it was ignored")
@@ -207,8 +217,8 @@ bool isAttributeChar(char c)
 QByteArray formatParameter(QByteArrayView name, const QString &value)
 {
     const QByteArray utf8 = value.toUtf8();
-    const bool printable = std::all_of(utf8.begin(), utf8.end(),
-                                       [](char c) { return c >= 0x20 && c < 0x7F; });
+    const bool printable =
+        std::all_of(utf8.begin(), utf8.end(), [](char c) { return c >= 0x20 && c < 0x7F; });
     constexpr qsizetype kChunk = 60;
     if (printable && utf8.size() <= kChunk) {
         QByteArray quoted = utf8;
@@ -250,9 +260,8 @@ void writeHeader(QByteArray &out, const Header &header)
     strays.reserve(header.strays.size());
     for (const Header::Stray &s : header.strays)
         strays.push_back(&s);
-    std::stable_sort(strays.begin(), strays.end(), [](const auto *a, const auto *b) {
-        return a->beforeField < b->beforeField;
-    });
+    std::stable_sort(strays.begin(), strays.end(),
+                     [](const auto *a, const auto *b) { return a->beforeField < b->beforeField; });
     auto stray = strays.begin();
     for (std::size_t i = 0; i < header.fields.size(); ++i) {
         for (; stray != strays.end() && (*stray)->beforeField <= i; ++stray) {
@@ -474,16 +483,16 @@ void Parser::entity(MimeEntity &e, qsizetype begin, qsizetype end, int depth, bo
     e.body = m_all.sliced(bodyStart, end - bodyStart).toByteArray();
 }
 
-bool Parser::multipart(MimeEntity &e, const QByteArray &boundary, qsizetype begin,
-                       qsizetype end, int depth, bool digest)
+bool Parser::multipart(MimeEntity &e, const QByteArray &boundary, qsizetype begin, qsizetype end,
+                       int depth, bool digest)
 {
     if (std::find(m_boundaries.begin(), m_boundaries.end(), boundary) != m_boundaries.end())
         warn(e.offset, QStringLiteral("the boundary \"%1\" is also that of an enclosing multipart, "
-                                   "whose delimiters cut this one's body")
-                        .arg(QString::fromLatin1(boundary)));
+                                      "whose delimiters cut this one's body")
+                           .arg(QString::fromLatin1(boundary)));
     if (boundary.size() > 70)
         warn(e.offset, QStringLiteral("the boundary is %1 characters long; RFC 2046 allows 70")
-                        .arg(boundary.size()));
+                           .arg(boundary.size()));
 
     // A delimiter line (RFC 2046 section 5.1.1) is "--boundary" at the start of a line,
     // "--" after it for the closing one, optional white space, and the line end; the line
@@ -533,8 +542,8 @@ bool Parser::multipart(MimeEntity &e, const QByteArray &boundary, qsizetype begi
     }
     if (found.empty()) {
         warn(e.offset, QStringLiteral("the boundary \"%1\" never occurs in the multipart's body, "
-                                   "which is kept unread")
-                        .arg(QString::fromLatin1(boundary)));
+                                      "which is kept unread")
+                           .arg(QString::fromLatin1(boundary)));
         return false;
     }
     if (found.front().close) {
@@ -612,10 +621,10 @@ QByteArray chooseBoundary(const std::vector<MimeEntity> &parts)
     const QByteArray seed = hash.result();
     for (int attempt = 0;; ++attempt) {
         const QByteArray boundary =
-            "=_MailSim_"
-            + QCryptographicHash::hash(seed + QByteArray::number(attempt), QCryptographicHash::Sha256)
-                  .toHex()
-                  .left(24);
+            "=_MailSim_" +
+            QCryptographicHash::hash(seed + QByteArray::number(attempt), QCryptographicHash::Sha256)
+                .toHex()
+                .left(24);
         const QByteArray dash = "--" + boundary;
         if (std::none_of(written.begin(), written.end(),
                          [&](const QByteArray &w) { return w.contains(dash); }))
@@ -654,7 +663,10 @@ const HeaderField *Header::find(QByteArrayView name) const
     return nullptr;
 }
 
-bool Header::has(QByteArrayView name) const { return find(name) != nullptr; }
+bool Header::has(QByteArrayView name) const
+{
+    return find(name) != nullptr;
+}
 
 QByteArray Header::value(QByteArrayView name) const
 {
@@ -680,8 +692,11 @@ void Header::add(const QByteArray &name, const QByteArray &value)
 void Header::prepend(const QByteArray &name, const QByteArray &value)
 {
     fields.insert(fields.begin(), {name, value, {}});
+    // A stray keeps its place among the fields that were there. Lines before the first
+    // field stay first: one that starts with white space would otherwise be read as a
+    // continuation of the new field, and an mbox "From " line belongs at the top.
     for (Stray &s : strays)
-        ++s.beforeField; // a stray keeps its place among the fields that were there
+        s.beforeField += s.beforeField > 0 ? 1 : 0;
 }
 
 void Header::set(const QByteArray &name, const QByteArray &value)
@@ -696,7 +711,10 @@ void Header::set(const QByteArray &name, const QByteArray &value)
     removeFrom(*this, name, std::size_t(first - fields.begin()) + 1);
 }
 
-void Header::remove(QByteArrayView name) { removeFrom(*this, name, 0); }
+void Header::remove(QByteArrayView name)
+{
+    removeFrom(*this, name, 0);
+}
 
 QByteArray foldField(QByteArrayView name, QByteArrayView value)
 {
@@ -778,7 +796,8 @@ FieldWithParameters parseFieldWithParameters(QByteArrayView fieldValue, Warnings
                 rest.chop(1);
             bool ok = rest.isEmpty();
             index = ok ? 0 : rest.toInt(&ok);
-            if (ok && std::all_of(rest.begin(), rest.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+            if (ok && std::all_of(rest.begin(), rest.end(),
+                                  [](char c) { return c >= '0' && c <= '9'; })) {
                 base.truncate(star);
             } else {
                 warn(warnings, p.offset,
@@ -852,8 +871,9 @@ FieldWithParameters parseFieldWithParameters(QByteArrayView fieldValue, Warnings
                  QStringLiteral("the parameter \"%1\" holds a '%' that starts no %XX escape")
                      .arg(QString::fromLatin1(g.name)));
         Warnings local;
-        QString text = charset.isEmpty() ? utf8OrLatin1(bytes)
-                                         : decodeCharset(bytes, charset, warnings ? &local : nullptr);
+        QString text = charset.isEmpty()
+                           ? utf8OrLatin1(bytes)
+                           : decodeCharset(bytes, charset, warnings ? &local : nullptr);
         for (const Warning &w : local)
             warn(warnings, g.offset, w.text);
         result.parameters.emplace_back(g.name, std::move(text));
@@ -880,9 +900,15 @@ FieldWithParameters MimeEntity::contentType() const
     return fallback;
 }
 
-QByteArray MimeEntity::mediaType() const { return contentType().value; }
+QByteArray MimeEntity::mediaType() const
+{
+    return contentType().value;
+}
 
-bool MimeEntity::isMultipart() const { return mediaType().startsWith("multipart/"); }
+bool MimeEntity::isMultipart() const
+{
+    return mediaType().startsWith("multipart/");
+}
 
 QByteArray MimeEntity::transferEncoding() const
 {
@@ -897,7 +923,10 @@ FieldWithParameters MimeEntity::disposition() const
     return f ? parseFieldWithParameters(f->value) : FieldWithParameters();
 }
 
-bool MimeEntity::isAttachment() const { return disposition().value == "attachment"; }
+bool MimeEntity::isAttachment() const
+{
+    return disposition().value == "attachment";
+}
 
 QString MimeEntity::filename() const
 {
@@ -921,9 +950,10 @@ QByteArray MimeEntity::decodedBody(Warnings *warnings) const
         out = quotedPrintableDecode(body, w);
     } else {
         if (cte != "7bit" && cte != "8bit" && cte != "binary")
-            warn(w, 0, QStringLiteral("unknown Content-Transfer-Encoding \"%1\"; the body is "
-                                      "given as it is")
-                           .arg(QString::fromLatin1(cte)));
+            warn(w, 0,
+                 QStringLiteral("unknown Content-Transfer-Encoding \"%1\"; the body is "
+                                "given as it is")
+                     .arg(QString::fromLatin1(cte)));
         out = body;
     }
     for (Warning &x : local) {
@@ -1000,14 +1030,15 @@ MimeEntity makeTextPart(const QString &text, QByteArrayView subtype, bool eightB
         cte = useQp ? "quoted-printable" : "base64";
         e.body = useQp ? quotedPrintableEncode(bytes) : base64Encode(bytes);
     }
-    const QByteArray sub = subtype.isEmpty() ? QByteArray("plain") : subtype.toByteArray().toLower();
-    e.header.add("Content-Type",
-                 "text/" + sub + "; charset=" + (ascii ? "us-ascii" : "utf-8"));
+    const QByteArray sub =
+        subtype.isEmpty() ? QByteArray("plain") : subtype.toByteArray().toLower();
+    e.header.add("Content-Type", "text/" + sub + "; charset=" + (ascii ? "us-ascii" : "utf-8"));
     e.header.add("Content-Transfer-Encoding", cte);
     return e;
 }
 
-MimeEntity makeAttachment(const QString &filename, QByteArrayView mediaType, const QByteArray &bytes)
+MimeEntity makeAttachment(const QString &filename, QByteArrayView mediaType,
+                          const QByteArray &bytes)
 {
     QByteArray type = mediaType.trimmed().toByteArray().toLower();
     if (!isValidMediaType(type))
@@ -1027,7 +1058,8 @@ MimeEntity makeAttachment(const QString &filename, QByteArrayView mediaType, con
 MimeEntity makeMultipart(QByteArrayView subtype, std::vector<MimeEntity> parts)
 {
     MimeEntity e;
-    const QByteArray sub = subtype.isEmpty() ? QByteArray("mixed") : subtype.toByteArray().toLower();
+    const QByteArray sub =
+        subtype.isEmpty() ? QByteArray("mixed") : subtype.toByteArray().toLower();
     if (sub == "digest") {
         for (MimeEntity &p : parts)
             p.inDigest = true;

@@ -2,7 +2,7 @@
 // types, encodings and multiparts, RFC 2183 and 2231 for dispositions and parameters).
 //
 // One reader and one writer for every message in the project: the mail servers, the user
-// agents' composer, the CLI's "mime" command and the window's inspector all use these.
+// agents' composer, and the CLI's "mime" command and the window's inspector to come.
 // Header lines are read by readHeaderSection (header_section.h), the reader the servers use.
 //
 // Reading is best effort and loses nothing: every byte of the input belongs to some entity
@@ -59,9 +59,12 @@ public:
     [[nodiscard]] const HeaderField *find(QByteArrayView name) const; // first such field
     [[nodiscard]] QByteArray value(QByteArrayView name) const; // first such field, "" if none
     [[nodiscard]] QList<QByteArray> values(QByteArrayView name) const;
-    void add(const QByteArray &name, const QByteArray &value);     // at the end
-    void prepend(const QByteArray &name, const QByteArray &value); // e.g. Received:
-    void set(const QByteArray &name, const QByteArray &value); // replaces the first, removes the others
+    void add(const QByteArray &name, const QByteArray &value); // at the end
+    // Before the first field (e.g. Received:); lines that are no field and were before the
+    // first field stay before it.
+    void prepend(const QByteArray &name, const QByteArray &value);
+    void set(const QByteArray &name,
+             const QByteArray &value); // replaces the first, removes the others
     void remove(QByteArrayView name);
 };
 
@@ -83,7 +86,8 @@ struct FieldWithParameters
     [[nodiscard]] QString parameter(QByteArrayView name) const; // "" if absent
     [[nodiscard]] bool hasParameter(QByteArrayView name) const;
 };
-FieldWithParameters parseFieldWithParameters(QByteArrayView fieldValue, Warnings *warnings = nullptr);
+FieldWithParameters parseFieldWithParameters(QByteArrayView fieldValue,
+                                             Warnings *warnings = nullptr);
 
 struct MimeEntity
 {
@@ -148,7 +152,7 @@ struct ParseLimits
     // Longer header lines are kept but warned about. RFC 5322 section 2.1.1 allows 998
     // characters (line end not counted); a line beyond that may be cut by a server on the way.
     qsizetype maxHeaderLine = 998;
-    std::size_t maxWarnings = 1000;        // then one warning says how many more there were
+    std::size_t maxWarnings = 1000; // then one warning says how many more there were
 };
 inline constexpr int kMaxDepthCeiling = 200;
 
@@ -170,10 +174,12 @@ QByteArray serialize(const MimeEntity &entity);
 // and the encoding that suits it: 7bit for ASCII with lines of at most 78 characters, 8bit
 // for such text that is not ASCII when `eightBit` (a server announced 8BITMIME), otherwise
 // quoted-printable while at most a third of the bytes need escapes, base64 beyond that.
-MimeEntity makeTextPart(const QString &text, QByteArrayView subtype = "plain", bool eightBit = false);
+MimeEntity makeTextPart(const QString &text, QByteArrayView subtype = "plain",
+                        bool eightBit = false);
 // Any bytes, base64 in lines of 76 characters, Content-Disposition: attachment with the
 // file name (RFC 2231 encoded, in continuations if long, when not short printable ASCII).
-MimeEntity makeAttachment(const QString &filename, QByteArrayView mediaType, const QByteArray &bytes);
+MimeEntity makeAttachment(const QString &filename, QByteArrayView mediaType,
+                          const QByteArray &bytes);
 // multipart/mixed, /alternative, ...; a boundary is chosen that occurs in no part.
 MimeEntity makeMultipart(QByteArrayView subtype, std::vector<MimeEntity> parts);
 // message/rfc822 holding `message` (a forwarded message).

@@ -12,6 +12,7 @@
 #include "trace/stages.h"
 #include "views/sequence_view.h"
 #include "views/topology_view.h"
+#include "world/world_spec.h"
 #include "trace/explainer.h"
 #include "trace/text_formatter.h"
 
@@ -564,4 +565,44 @@ TEST_F(WindowFixture, F11TogglesFullScreen)
     EXPECT_TRUE(window.windowState() & Qt::WindowFullScreen);
     QTest::keyClick(&window, Qt::Key_F11);
     EXPECT_FALSE(window.windowState() & Qt::WindowFullScreen);
+}
+
+TEST_F(WindowFixture, OpenMessageShowsAnEmlFileWithItsMimeTree)
+{
+    auto *inspector = window.findChild<gui::MessageInspector *>();
+    QString error;
+    ASSERT_TRUE(window.openMessageFile(QStringLiteral(MAILSIM_TEST_DATA_DIR "/messages/lecture-mixed.eml"), &error))
+        << error.toStdString();
+    EXPECT_TRUE(inspector->isVisible()) << "the Message panel comes to the front";
+    EXPECT_TRUE(inspector->wireText().contains(QStringLiteral("Content-Type: multipart/mixed")));
+    // Stepping does not take the file away: it is no event of the simulation.
+    QTest::keyClick(&window, Qt::Key_Right);
+    QTest::keyClick(&window, Qt::Key_Left);
+    EXPECT_TRUE(inspector->hasMessage());
+    EXPECT_FALSE(window.openMessageFile(QStringLiteral(MAILSIM_TEST_DATA_DIR "/messages/no-such.eml"), &error));
+    EXPECT_FALSE(error.isEmpty());
+    EXPECT_TRUE(inspector->wireText().contains(QStringLiteral("Content-Type: multipart/mixed"))) << "a failed open changes nothing";
+}
+
+TEST_F(WindowFixture, TheStudentsOwnMessageIsPlayedFromStageOne)
+{
+    QTest::keyClick(&window, Qt::Key_End);
+    world::SendSpec own;
+    own.from = QStringLiteral("alice@example.org");
+    own.to = QStringList{QStringLiteral("bob@example.net")};
+    own.subject = QStringLiteral("Grüße aus dem Hörsaal");
+    own.body = QStringLiteral("Schöne Grüße!\n");
+    window.playOwnMessage(own);
+    auto &c = window.controller();
+    EXPECT_EQ(c.cursor(), 0u) << "from the start";
+    EXPECT_TRUE(window.scenarioSource().isEmpty()) << "no file yet; Save scenario as… writes it";
+    c.runToEnd();
+    // The compose event is the student's message, MIME-encoded by the user agent.
+    const trace::TraceEvent &first = c.trace().at(0);
+    ASSERT_EQ(first.kind, trace::EventKind::Compose);
+    EXPECT_TRUE(first.data.contains("Subject: =?UTF-8?")) << "non-ASCII subject as encoded words";
+    bool stored = false;
+    for (const trace::TraceEvent &e : c.trace().events())
+        stored |= e.kind == trace::EventKind::MailboxAdd && e.detail == "bob@example.net";
+    EXPECT_TRUE(stored) << "the message reaches Bob's mailbox";
 }

@@ -26,20 +26,22 @@ void checkMessagesOf(world::World &w, Seen &seen)
 {
     w.runToEnd();
     for (const trace::TraceEvent &e : w.trace().events()) {
-        if (e.kind != trace::EventKind::Compose && e.kind != trace::EventKind::QueueAdd
-            && e.kind != trace::EventKind::MailboxAdd && e.kind != trace::EventKind::MailboxRead)
+        if (e.kind != trace::EventKind::Compose && e.kind != trace::EventKind::QueueAdd &&
+            e.kind != trace::EventKind::MailboxAdd && e.kind != trace::EventKind::MailboxRead)
             continue;
         const message::ParsedMessage p = message::parseMessage(e.data);
         ASSERT_EQ(message::serialize(p.root), e.data);
         for (const message::Warning &warning : p.warnings)
             ADD_FAILURE() << trace::toString(e.kind) << " at " << warning.offset << ": "
-                          << warning.text.toStdString() << "\n" << e.data.toStdString();
+                          << warning.text.toStdString() << "\n"
+                          << e.data.toStdString();
         EXPECT_TRUE(p.root.header.has("From")) << e.data.toStdString();
         EXPECT_TRUE(p.root.header.has("Date") || e.kind == trace::EventKind::Compose);
         // The header reader the servers use and the MIME tree agree on every field.
         for (const message::HeaderField &f : p.root.header.fields)
             EXPECT_TRUE(message::findHeaderField(e.data, f.name).has_value());
-        EXPECT_FALSE(message::decodeHeaderText(p.root.header.value("Subject")).contains(QLatin1String("=?")));
+        EXPECT_FALSE(message::decodeHeaderText(p.root.header.value("Subject"))
+                         .contains(QLatin1String("=?")));
         ++seen.messages;
         seen.withReceived += p.root.header.has("Received");
     }

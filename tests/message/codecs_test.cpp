@@ -38,7 +38,7 @@ bool hasWarningWith(const Warnings &warnings, const char *words)
 
 // --- base64 -----------------------------------------------------------------------------
 
-TEST(Base64, EncodesTheTestVectorsOfRfc4648)
+TEST(CodecBase64, EncodesTheTestVectorsOfRfc4648)
 {
     EXPECT_EQ(base64Encode(""), "");
     EXPECT_EQ(base64Encode("f"), "Zg==\r\n");
@@ -49,7 +49,7 @@ TEST(Base64, EncodesTheTestVectorsOfRfc4648)
     EXPECT_EQ(base64Encode("foobar"), "Zm9vYmFy\r\n");
 }
 
-TEST(Base64, WritesLinesOfSeventySixCharactersEndedByCrLf)
+TEST(CodecBase64, WritesLinesOfSeventySixCharactersEndedByCrLf)
 {
     const QByteArray bytes(1000, 'x');
     const QByteArray text = base64Encode(bytes);
@@ -63,7 +63,7 @@ TEST(Base64, WritesLinesOfSeventySixCharactersEndedByCrLf)
     EXPECT_EQ(linesOf(base64Encode(bytes, 500)).front().size(), 77) << "at most 76";
 }
 
-TEST(Base64, StrictDecodingRefusesAnyFlaw)
+TEST(CodecBase64, StrictDecodingRefusesAnyFlaw)
 {
     EXPECT_EQ(base64DecodeStrict("Zm9vYmFy"), QByteArray("foobar"));
     EXPECT_EQ(base64DecodeStrict("Zm9v\r\nYmE=\r\n"), QByteArray("fooba"));
@@ -77,14 +77,17 @@ TEST(Base64, StrictDecodingRefusesAnyFlaw)
     EXPECT_FALSE(base64DecodeStrict("Zm9v_-==")) << "the URL-safe alphabet is another one";
 }
 
-TEST(Base64, LenientDecodingSaysWhatItOverlooked)
+TEST(CodecBase64, LenientDecodingSaysWhatItOverlooked)
 {
     Warnings w;
     EXPECT_EQ(base64DecodeLenient("Zm9v\r\nYmFy\r\n", &w), "foobar");
     EXPECT_TRUE(w.empty());
 
     w.clear();
-    EXPECT_EQ(base64DecodeLenient("Zm9v!Ym\xff" "Fy", &w), "foobar");
+    EXPECT_EQ(base64DecodeLenient("Zm9v!Ym\xff"
+                                  "Fy",
+                                  &w),
+              "foobar");
     ASSERT_EQ(w.size(), 1u);
     EXPECT_EQ(w[0].offset, 4);
     EXPECT_TRUE(w[0].text.contains(QLatin1String("2 characters outside")));
@@ -109,7 +112,7 @@ TEST(Base64, LenientDecodingSaysWhatItOverlooked)
     EXPECT_TRUE(w.empty());
 }
 
-TEST(Base64, RandomBytesComeBackThroughBothDecoders)
+TEST(CodecBase64, RandomBytesComeBackThroughBothDecoders)
 {
     std::mt19937 rng(20250105);
     std::uniform_int_distribution<int> size(0, 4096);
@@ -129,7 +132,7 @@ TEST(Base64, RandomBytesComeBackThroughBothDecoders)
 
 // --- quoted-printable -------------------------------------------------------------------
 
-TEST(QuotedPrintable, DecodesTheSoftBreaksOfRfc2045)
+TEST(CodecQuotedPrintable, DecodesTheSoftBreaksOfRfc2045)
 {
     // RFC 2045 section 6.7, rule 5: soft line breaks are removed.
     EXPECT_EQ(quotedPrintableDecode("Now's the time =\r\n"
@@ -141,10 +144,11 @@ TEST(QuotedPrintable, DecodesTheSoftBreaksOfRfc2045)
     EXPECT_EQ(quotedPrintableDecode("a  \r\nb=  \r\nc\t"), "a\r\nbc");
     // Hard line breaks stay as they are.
     EXPECT_EQ(quotedPrintableDecode("one\ntwo\r\n"), "one\ntwo\r\n");
-    EXPECT_EQ(quotedPrintableDecode("caf=C3=A9 =3D 100 =e2=82=ac"), "caf\xc3\xa9 = 100 \xe2\x82\xac");
+    EXPECT_EQ(quotedPrintableDecode("caf=C3=A9 =3D 100 =e2=82=ac"),
+              "caf\xc3\xa9 = 100 \xe2\x82\xac");
 }
 
-TEST(QuotedPrintable, KeepsMalformedEscapesAndSaysSo)
+TEST(CodecQuotedPrintable, KeepsMalformedEscapesAndSaysSo)
 {
     Warnings w;
     EXPECT_EQ(quotedPrintableDecode("a=ZZb=4\r\n=", &w), "a=ZZb=4\r\n");
@@ -153,7 +157,7 @@ TEST(QuotedPrintable, KeepsMalformedEscapesAndSaysSo)
     EXPECT_TRUE(w[0].text.contains(QLatin1String("2 '='")));
 }
 
-TEST(QuotedPrintable, EncodesWhatRfc2045Requires)
+TEST(CodecQuotedPrintable, EncodesWhatRfc2045Requires)
 {
     EXPECT_EQ(quotedPrintableEncode("plain text"), "plain text");
     EXPECT_EQ(quotedPrintableEncode("a=b"), "a=3Db");
@@ -166,7 +170,7 @@ TEST(QuotedPrintable, EncodesWhatRfc2045Requires)
     EXPECT_EQ(quotedPrintableEncode("x\r\n", true), "x=0D=0A");
 }
 
-TEST(QuotedPrintable, BreaksLongLinesWithinSeventySixCharacters)
+TEST(CodecQuotedPrintable, BreaksLongLinesWithinSeventySixCharacters)
 {
     const QByteArray text = QByteArray(200, 'a') + "\r\n" + QByteArray(100, '\xe9') + "\r\n";
     const QByteArray encoded = quotedPrintableEncode(text);
@@ -181,7 +185,7 @@ TEST(QuotedPrintable, BreaksLongLinesWithinSeventySixCharacters)
     EXPECT_EQ(quotedPrintableDecode(encoded), text);
 }
 
-TEST(QuotedPrintable, RandomBytesComeBackAsTextAndAsBinary)
+TEST(CodecQuotedPrintable, RandomBytesComeBackAsTextAndAsBinary)
 {
     std::mt19937 rng(76);
     std::uniform_int_distribution<int> size(0, 4096);
@@ -210,7 +214,7 @@ TEST(QuotedPrintable, RandomBytesComeBackAsTextAndAsBinary)
 
 // --- encoded words ----------------------------------------------------------------------
 
-TEST(EncodedWords, DecodesTheExamplesOfRfc2047)
+TEST(CodecEncodedWords, DecodesTheExamplesOfRfc2047)
 {
     // Section 8, the examples and their displayed forms.
     EXPECT_EQ(decodeHeaderText("=?US-ASCII?Q?Keith_Moore?= <moore@cs.utk.edu>"),
@@ -237,7 +241,7 @@ TEST(EncodedWords, DecodesTheExamplesOfRfc2047)
     EXPECT_EQ(decodeHeaderText("=?US-ASCII*EN?Q?Keith_Moore?="), QStringLiteral("Keith Moore"));
 }
 
-TEST(EncodedWords, JoinsACharacterSplitBetweenWordsAndLeavesNonWordsAlone)
+TEST(CodecEncodedWords, JoinsACharacterSplitBetweenWordsAndLeavesNonWordsAlone)
 {
     // "é" (C3 A9) cut in two, which RFC 2047 forbids but encoders do.
     EXPECT_EQ(decodeHeaderText("=?UTF-8?Q?caf=C3?= =?UTF-8?Q?=A9?="), QStringLiteral("caf\u00e9"));
@@ -245,31 +249,40 @@ TEST(EncodedWords, JoinsACharacterSplitBetweenWordsAndLeavesNonWordsAlone)
     EXPECT_EQ(decodeHeaderText("=?UTF-8?X?abc?="), QStringLiteral("=?UTF-8?X?abc?="));
     EXPECT_EQ(decodeHeaderText("=?utf-8?b?w6k?="), QStringLiteral("\u00e9")) << "no padding";
     Warnings w;
-    EXPECT_EQ(decodeHeaderText("Gr\xfc\xdf" "e", &w), QStringLiteral("Gr\u00fc\u00dfe"));
+    EXPECT_EQ(decodeHeaderText("Gr\xfc\xdf"
+                               "e",
+                               &w),
+              QStringLiteral("Gr\u00fc\u00dfe"));
     ASSERT_EQ(w.size(), 1u);
     EXPECT_TRUE(w[0].text.contains(QLatin1String("Latin-1")));
     w.clear();
     EXPECT_EQ(decodeHeaderText("=?x-unknown?Q?abc?=", &w), QStringLiteral("abc"));
     EXPECT_TRUE(hasWarningWith(w, "unknown character set"));
-    EXPECT_EQ(decodeHeaderText("Gr\xc3\xbc\xc3\x9f" "e"), QStringLiteral("Gr\u00fc\u00dfe")) << "UTF-8 header text (RFC 6532)";
+    EXPECT_EQ(decodeHeaderText("Gr\xc3\xbc\xc3\x9f"
+                               "e"),
+              QStringLiteral("Gr\u00fc\u00dfe"))
+        << "UTF-8 header text (RFC 6532)";
 }
 
-TEST(EncodedWords, EncodesOnlyWhatNeedsIt)
+TEST(CodecEncodedWords, EncodesOnlyWhatNeedsIt)
 {
     EXPECT_EQ(encodeHeaderText(QStringLiteral("Lunch on Friday?")), "Lunch on Friday?");
     EXPECT_EQ(encodeHeaderText(QStringLiteral("caf\u00e9")), "=?UTF-8?B?Y2Fmw6k=?=");
-    EXPECT_EQ(encodeHeaderText(QStringLiteral("caf\u00e9 au lait"), 'Q'), "=?UTF-8?Q?caf=C3=A9_au_lait?=");
+    EXPECT_EQ(encodeHeaderText(QStringLiteral("caf\u00e9 au lait"), 'Q'),
+              "=?UTF-8?Q?caf=C3=A9_au_lait?=");
     // ASCII that a decoder would take for an encoded word, and control characters.
     EXPECT_NE(encodeHeaderText(QStringLiteral("=?UTF-8?Q?x?=")), "=?UTF-8?Q?x?=");
-    EXPECT_EQ(decodeHeaderText(encodeHeaderText(QStringLiteral("=?UTF-8?Q?x?="))), QStringLiteral("=?UTF-8?Q?x?="));
-    EXPECT_EQ(decodeHeaderText(encodeHeaderText(QStringLiteral("two\r\nlines"))), QStringLiteral("two\r\nlines"));
+    EXPECT_EQ(decodeHeaderText(encodeHeaderText(QStringLiteral("=?UTF-8?Q?x?="))),
+              QStringLiteral("=?UTF-8?Q?x?="));
+    EXPECT_EQ(decodeHeaderText(encodeHeaderText(QStringLiteral("two\r\nlines"))),
+              QStringLiteral("two\r\nlines"));
 }
 
-TEST(EncodedWords, RandomTextFitsInShortWordsAndComesBack)
+TEST(CodecEncodedWords, RandomTextFitsInShortWordsAndComesBack)
 {
     std::mt19937 rng(2047);
-    const char32_t samples[] = {U'a', U' ', U'_', U'=', U'?', U'\u00e9', U'\u20ac', U'\u4e2d',
-                                U'\U0001F600', U'\t', U'Z', U'.'};
+    const char32_t samples[] = {U'a',      U' ',      U'_',          U'=',  U'?', U'\u00e9',
+                                U'\u20ac', U'\u4e2d', U'\U0001F600', U'\t', U'Z', U'.'};
     std::uniform_int_distribution<int> pick(0, int(std::size(samples)) - 1);
     std::uniform_int_distribution<int> length(1, 200);
     for (int round = 0; round < 400; ++round) {
@@ -293,7 +306,7 @@ TEST(EncodedWords, RandomTextFitsInShortWordsAndComesBack)
 
 // --- character sets ---------------------------------------------------------------------
 
-TEST(Charsets, DecodeThroughQtAndSayWhatWentWrong)
+TEST(CodecCharsets, DecodeThroughQtAndSayWhatWentWrong)
 {
     EXPECT_EQ(decodeCharset("caf\xe9", "ISO-8859-1"), QStringLiteral("caf\u00e9"));
     EXPECT_EQ(decodeCharset("\x80", "windows-1252"), QStringLiteral("\u20ac"));
@@ -306,7 +319,10 @@ TEST(Charsets, DecodeThroughQtAndSayWhatWentWrong)
     EXPECT_TRUE(w[0].text.contains(QLatin1String("unknown character set")));
 
     w.clear();
-    EXPECT_EQ(decodeCharset("a\xff" "b", "utf-8", &w), QStringLiteral("a\ufffdb"));
+    EXPECT_EQ(decodeCharset("a\xff"
+                            "b",
+                            "utf-8", &w),
+              QStringLiteral("a\ufffdb"));
     ASSERT_EQ(w.size(), 1u);
     EXPECT_TRUE(w[0].text.contains(QLatin1String("U+FFFD")));
 
@@ -315,7 +331,7 @@ TEST(Charsets, DecodeThroughQtAndSayWhatWentWrong)
     EXPECT_TRUE(hasWarningWith(w, "US-ASCII holds 8-bit bytes; read as UTF-8"));
 }
 
-TEST(Charsets, EncodeOnlyWhatFits)
+TEST(CodecCharsets, EncodeOnlyWhatFits)
 {
     EXPECT_EQ(encodeCharset(QStringLiteral("caf\u00e9"), "iso-8859-1"), QByteArray("caf\xe9"));
     EXPECT_EQ(encodeCharset(QStringLiteral("\u20ac"), "windows-1252"), QByteArray("\x80"));

@@ -66,13 +66,16 @@ TEST(MimeBuild, TextGetsTheCharsetAndEncodingThatSuitIt)
     EXPECT_EQ(e.transferEncoding(), "quoted-printable");
     EXPECT_EQ(e.body, "Gr=C3=BC=C3=9Fe aus K=C3=B6ln\r\n");
 
-    e = makeTextPart(QStringLiteral("\u041f\u0440\u0438\u0432\u0435\u0442, \u043c\u0438\u0440!"), "plain");
+    e = makeTextPart(QStringLiteral("\u041f\u0440\u0438\u0432\u0435\u0442, \u043c\u0438\u0440!"),
+                     "plain");
     EXPECT_EQ(e.transferEncoding(), "base64") << "mostly non-ASCII: base64 is shorter";
-    EXPECT_EQ(e.text(), QStringLiteral("\u041f\u0440\u0438\u0432\u0435\u0442, \u043c\u0438\u0440!"));
+    EXPECT_EQ(e.text(),
+              QStringLiteral("\u041f\u0440\u0438\u0432\u0435\u0442, \u043c\u0438\u0440!"));
 
     e = makeTextPart(QStringLiteral("Gr\u00fc\u00dfe\n"), "plain", true);
     EXPECT_EQ(e.transferEncoding(), "8bit") << "the server announced 8BITMIME";
-    EXPECT_EQ(e.body, "Gr\xc3\xbc\xc3\x9f" "e\r\n");
+    EXPECT_EQ(e.body, "Gr\xc3\xbc\xc3\x9f"
+                      "e\r\n");
 
     e = makeTextPart(QString(100, QLatin1Char('x')), "HTML");
     EXPECT_EQ(e.mediaType(), "text/html");
@@ -95,7 +98,8 @@ TEST(MimeBuild, AttachmentsCarryAnyBytesAndTheirNames)
     EXPECT_EQ(e.decodedBody(), bytes);
     EXPECT_EQ(e.body, base64Encode(bytes));
 
-    e = makeAttachment(QStringLiteral("na\u00efve r\u00e9sum\u00e9.pdf"), "application/pdf", "%PDF");
+    e = makeAttachment(QStringLiteral("na\u00efve r\u00e9sum\u00e9.pdf"), "application/pdf",
+                       "%PDF");
     EXPECT_EQ(e.header.value("Content-Disposition"),
               "attachment; filename*=utf-8''na%C3%AFve%20r%C3%A9sum%C3%A9.pdf");
     EXPECT_EQ(e.filename(), QStringLiteral("na\u00efve r\u00e9sum\u00e9.pdf"));
@@ -110,7 +114,8 @@ TEST(MimeBuild, AttachmentsCarryAnyBytesAndTheirNames)
     EXPECT_EQ(parseMessage(written).root.filename(), longName);
 
     e = makeAttachment(QStringLiteral("say \"hi\\\".txt"), "text/plain", "hi");
-    EXPECT_EQ(e.header.value("Content-Disposition"), "attachment; filename=\"say \\\"hi\\\\\\\".txt\"");
+    EXPECT_EQ(e.header.value("Content-Disposition"),
+              "attachment; filename=\"say \\\"hi\\\\\\\".txt\"");
     EXPECT_EQ(e.filename(), QStringLiteral("say \"hi\\\".txt"));
 }
 
@@ -121,13 +126,18 @@ TEST(MimeBuild, AMultipartsBoundaryOccursInNoPartAndIsTheSameEachTime)
     parts.push_back(makeAttachment(QStringLiteral("a"), "image/png", QByteArray(300, '\x89')));
     const MimeEntity first = makeMultipart("mixed", parts);
     const MimeEntity second = makeMultipart("mixed", parts);
-    const QByteArray boundary = parseFieldWithParameters(first.header.value("Content-Type")).parameter("boundary").toLatin1();
+    const QByteArray boundary = parseFieldWithParameters(first.header.value("Content-Type"))
+                                    .parameter("boundary")
+                                    .toLatin1();
     ASSERT_TRUE(boundary.startsWith("=_MailSim_"));
     EXPECT_EQ(serialize(first), serialize(second));
     for (const MimeEntity &p : parts)
         EXPECT_FALSE(serialize(p).contains("--" + boundary));
     const MimeEntity outer = makeMultipart("mixed", {first, makeTextPart(QStringLiteral("x"))});
-    EXPECT_NE(parseFieldWithParameters(outer.header.value("Content-Type")).parameter("boundary").toLatin1(), boundary);
+    EXPECT_NE(parseFieldWithParameters(outer.header.value("Content-Type"))
+                  .parameter("boundary")
+                  .toLatin1(),
+              boundary);
     EXPECT_EQ(serialize(first).count("--" + boundary), 3) << "two delimiters and the closing one";
 }
 
@@ -147,7 +157,8 @@ TEST(MimeBuild, AWholeMessageIsCanonicalAndReadsBackToWhatWasPutIn)
     parts.push_back(makeMessagePart(std::move(inner)));
     const MimeEntity root = withMessageFields(
         makeMultipart("mixed", std::move(parts)),
-        QStringLiteral("Photos from the summer \u2600\ufe0f and a long subject that needs folding"));
+        QStringLiteral(
+            "Photos from the summer \u2600\ufe0f and a long subject that needs folding"));
     const QByteArray bytes = serialize(root);
     expectCanonical(bytes);
 
@@ -155,17 +166,20 @@ TEST(MimeBuild, AWholeMessageIsCanonicalAndReadsBackToWhatWasPutIn)
     EXPECT_TRUE(p.warnings.empty()) << describe(p.warnings).toStdString();
     EXPECT_EQ(serialize(p.root), bytes);
     EXPECT_EQ(decodeHeaderText(p.root.header.value("Subject")),
-              QStringLiteral("Photos from the summer \u2600\ufe0f and a long subject that needs folding"));
+              QStringLiteral(
+                  "Photos from the summer \u2600\ufe0f and a long subject that needs folding"));
     ASSERT_EQ(p.root.parts.size(), 3u);
     const MimeEntity &alt = p.root.parts[0];
     ASSERT_EQ(alt.parts.size(), 2u);
     EXPECT_EQ(alt.parts[0].text(), QStringLiteral("Gr\u00fc\u00dfe, Bob!\r\n"));
-    EXPECT_EQ(alt.parts[1].text(), QString(html).replace(QLatin1String("\n"), QLatin1String("\r\n")));
+    EXPECT_EQ(alt.parts[1].text(),
+              QString(html).replace(QLatin1String("\n"), QLatin1String("\r\n")));
     EXPECT_EQ(p.root.parts[1].decodedBody(), image);
     EXPECT_EQ(p.root.parts[1].filename(), QStringLiteral("\u00e9t\u00e9.png"));
     ASSERT_EQ(p.root.parts[2].embedded.size(), 1u);
     EXPECT_EQ(p.root.parts[2].embedded[0].text(), QStringLiteral("the forwarded one\r\n"));
-    EXPECT_EQ(shape(p.root).left(48), QStringLiteral("multipart/mixed[multipart/alternative[text/plain"));
+    EXPECT_EQ(shape(p.root).left(48),
+              QStringLiteral("multipart/mixed[multipart/alternative[text/plain"));
 }
 
 TEST(MimeBuild, RandomAttachmentsDecodeToTheirBytes)
@@ -187,7 +201,8 @@ TEST(MimeBuild, RandomAttachmentsDecodeToTheirBytes)
         ASSERT_EQ(p.root.parts.size(), 4u);
         for (int i = 0; i < 3; ++i) {
             Warnings w;
-            ASSERT_EQ(p.root.parts[std::size_t(i) + 1].decodedBody(&w), originals[std::size_t(i)]) << round;
+            ASSERT_EQ(p.root.parts[std::size_t(i) + 1].decodedBody(&w), originals[std::size_t(i)])
+                << round;
             ASSERT_TRUE(w.empty());
         }
         ASSERT_EQ(serialize(p.root), bytes);

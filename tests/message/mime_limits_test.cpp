@@ -16,8 +16,8 @@ QByteArray nestedMultiparts(int levels)
     QByteArray head;
     QByteArray tail;
     for (int i = 0; i < levels; ++i)
-        head += "Content-Type: multipart/mixed; boundary=b" + QByteArray::number(i) + "\r\n\r\n--b"
-                + QByteArray::number(i) + "\r\n";
+        head += "Content-Type: multipart/mixed; boundary=b" + QByteArray::number(i) +
+                "\r\n\r\n--b" + QByteArray::number(i) + "\r\n";
     head += "Content-Type: text/plain\r\n\r\nthe bottom";
     for (int i = levels - 1; i >= 0; --i)
         tail += "\r\n--b" + QByteArray::number(i) + "--";
@@ -116,7 +116,8 @@ TEST(MimeLimits, HeaderLinesOfMegabytesAreKeptAndReported)
     ParseLimits megabyte;
     megabyte.maxHeaderLine = 1024 * 1024;
     EXPECT_EQ(parseMessage(m, megabyte).warnings.size(), 1u);
-    EXPECT_TRUE(parseMessage("Subject: " + QByteArray(900 * 1024, 'a') + "\r\n\r\n", megabyte).warnings.empty());
+    EXPECT_TRUE(parseMessage("Subject: " + QByteArray(900 * 1024, 'a') + "\r\n\r\n", megabyte)
+                    .warnings.empty());
 }
 
 TEST(MimeLimits, AFloodOfBadLinesGivesABoundedListOfWarnings)

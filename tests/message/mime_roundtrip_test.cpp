@@ -51,15 +51,18 @@ TEST(MimeRoundTrip, TheSampleMessagesGiveTheirTrees)
     };
     const Sample samples[] = {
         {"client-alternative-attachment.eml",
-         "multipart/mixed[multipart/alternative[text/plain \"Hi Bob,\\r\\n\\r\\nhere is the picture",
+         "multipart/mixed[multipart/alternative[text/plain \"Hi Bob,\\r\\n\\r\\nhere is the "
+         "picture",
          0},
         {"latin1-quoted-printable.eml",
-         "multipart/mixed[text/plain \"Bonjour \\xe0 tous,\\r\\n\\r\\nla r\\xe9union de l'\\xe9quipe "
+         "multipart/mixed[text/plain \"Bonjour \\xe0 tous,\\r\\n\\r\\nla r\\xe9union de "
+         "l'\\xe9quipe "
          "aura lieu jeudi \\xe0 10 h dans la grande salle. Merci",
          0},
         {"forwarded-message.eml",
          "multipart/mixed[text/plain \"See below, Alice asked about lunch.\\r\\n\", "
-         "message/rfc822{text/plain \"Shall we meet at noon? The caf\\xc3\\xa9 on the corner.\\r\\n\"}]",
+         "message/rfc822{text/plain \"Shall we meet at noon? The caf\\xc3\\xa9 on the "
+         "corner.\\r\\n\"}]",
          0},
         {"unix-mailbox-lf.eml", "text/plain \"Every line of this file ends in a bare LF", 2},
         {"broken-unterminated.eml",
@@ -69,31 +72,54 @@ TEST(MimeRoundTrip, TheSampleMessagesGiveTheirTrees)
     };
     for (const Sample &s : samples) {
         SCOPED_TRACE(s.file);
-        const QByteArray bytes = readFile(QStringLiteral(MAILSIM_TEST_DATA_DIR "/messages/") + QLatin1String(s.file));
+        const QByteArray bytes =
+            readFile(QStringLiteral(MAILSIM_TEST_DATA_DIR "/messages/") + QLatin1String(s.file));
         ASSERT_FALSE(bytes.isEmpty());
         const ParsedMessage p = parseMessage(bytes);
         EXPECT_EQ(serialize(p.root), bytes);
-        EXPECT_TRUE(shape(p.root).startsWith(QLatin1String(s.shape))) << shape(p.root).left(300).toStdString();
+        EXPECT_TRUE(shape(p.root).startsWith(QLatin1String(s.shape)))
+            << shape(p.root).left(300).toStdString();
         EXPECT_EQ(p.warnings.size(), s.warnings) << describe(p.warnings).toStdString();
     }
-    const ParsedMessage latin1 = parseMessage(readFile(QStringLiteral(MAILSIM_TEST_DATA_DIR "/messages/latin1-quoted-printable.eml")));
+    const ParsedMessage latin1 = parseMessage(
+        readFile(QStringLiteral(MAILSIM_TEST_DATA_DIR "/messages/latin1-quoted-printable.eml")));
     EXPECT_EQ(latin1.root.parts[1].filename(), QStringLiteral("ordre du jour r\u00e9union.odt"));
-    EXPECT_EQ(decodeHeaderText(latin1.root.header.value("Subject")), QStringLiteral("R\u00e9union de l'\u00e9quipe jeudi"));
-    EXPECT_EQ(decodeHeaderText(latin1.root.header.value("From")), QStringLiteral("Ren\u00e9e Fran\u00e7ois <renee@example.fr>"));
+    EXPECT_EQ(decodeHeaderText(latin1.root.header.value("Subject")),
+              QStringLiteral("R\u00e9union de l'\u00e9quipe jeudi"));
+    EXPECT_EQ(decodeHeaderText(latin1.root.header.value("From")),
+              QStringLiteral("Ren\u00e9e Fran\u00e7ois <renee@example.fr>"));
 }
 
 // Random messages made of the pieces that matter to the parser (line ends, colons, white
 // space, dashes, boundaries, type fields), plus arbitrary bytes.
 TEST(MimeRoundTrip, RandomMailLikeBytesComeBack)
 {
-    const QByteArray pieces[] = {
-        "\r\n", "\n", "\r", ":", " ", "\t", "-", "--", "--b", "--b--", "--c", "\0",
-        "Content-Type: multipart/mixed; boundary=b\r\n",
-        "Content-Type: multipart/alternative; boundary=\"c\"\r\n",
-        "Content-Type: message/rfc822\r\n", "Content-Transfer-Encoding: base64\r\n",
-        "Content-Transfer-Encoding: quoted-printable\r\n", "Subject: =?utf-8?q?x?=",
-        "filename*0*=utf-8''%E2; filename*1*=%82%AC", "=\r\n", "=4", "QUJD", "\xff\xfe",
-        "text", "X-Field:", " continued"};
+    const QByteArray pieces[] = {"\r\n",
+                                 "\n",
+                                 "\r",
+                                 ":",
+                                 " ",
+                                 "\t",
+                                 "-",
+                                 "--",
+                                 "--b",
+                                 "--b--",
+                                 "--c",
+                                 "\0",
+                                 "Content-Type: multipart/mixed; boundary=b\r\n",
+                                 "Content-Type: multipart/alternative; boundary=\"c\"\r\n",
+                                 "Content-Type: message/rfc822\r\n",
+                                 "Content-Transfer-Encoding: base64\r\n",
+                                 "Content-Transfer-Encoding: quoted-printable\r\n",
+                                 "Subject: =?utf-8?q?x?=",
+                                 "filename*0*=utf-8''%E2; filename*1*=%82%AC",
+                                 "=\r\n",
+                                 "=4",
+                                 "QUJD",
+                                 "\xff\xfe",
+                                 "text",
+                                 "X-Field:",
+                                 " continued"};
     std::mt19937 rng(822);
     std::uniform_int_distribution<int> pick(0, int(std::size(pieces)) - 1);
     std::uniform_int_distribution<int> length(0, 200);

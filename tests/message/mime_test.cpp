@@ -64,8 +64,7 @@ TEST(MimeHeader, ChangesAreWrittenCanonicallyAndTheRestAsRead)
                          "body";
     ParsedMessage p = read(m);
     p.root.header.prepend("Received", "from a by b; Mon, 1 Jan 2024 00:00:00 +0000");
-    EXPECT_EQ(serialize(p.root),
-              "Received: from a by b; Mon, 1 Jan 2024 00:00:00 +0000\r\n" + m);
+    EXPECT_EQ(serialize(p.root), "Received: from a by b; Mon, 1 Jan 2024 00:00:00 +0000\r\n" + m);
 
     p.root.header.set("to", "c@example.com");
     p.root.header.add("X-New", "yes");
@@ -80,6 +79,19 @@ TEST(MimeHeader, ChangesAreWrittenCanonicallyAndTheRestAsRead)
     p.root.header.remove("Received");
     EXPECT_EQ(serialize(p.root), "no colon\r\nto: c@example.com\r\nX-New: yes\r\n\r\nbody")
         << "the line that is no field stays before the field it was before";
+}
+
+TEST(MimeHeader, LinesBeforeTheFirstFieldStayFirstWhenAFieldIsPrepended)
+{
+    // An mbox separator, then a line that starts with white space: put after a new first
+    // field, the second would be read as its continuation.
+    const QByteArray m = "From alice Mon Jan  1 00:00:00 2024\r\n\tindented\r\nSubject: x\r\n\r\n";
+    ParsedMessage p = read(m);
+    p.root.header.prepend("Received", "from a");
+    const QByteArray written = serialize(p.root);
+    EXPECT_EQ(written, "From alice Mon Jan  1 00:00:00 2024\r\n\tindented\r\nReceived: from a\r\n"
+                       "Subject: x\r\n\r\n");
+    EXPECT_EQ(parseMessage(written).root.header.value("Received"), "from a");
 }
 
 TEST(MimeHeader, AFieldAddedToAHeaderWithoutEmptyLineStartsALine)
@@ -167,7 +179,8 @@ TEST(MimeParse, ReadsContentTypeWithDefaultsAndComplaints)
     p = read("Content-Type: text\r\nContent-Transfer-Encoding: x-uuencode\r\n\r\nabc");
     EXPECT_EQ(p.root.mediaType(), "text/plain");
     EXPECT_EQ(p.root.contentType().parameter("charset"), QStringLiteral("us-ascii"));
-    EXPECT_TRUE(warningsAre(p.warnings, {{0, "is no type/subtype"}, {0, "unknown Content-Transfer-Encoding"}}));
+    EXPECT_TRUE(warningsAre(p.warnings,
+                            {{0, "is no type/subtype"}, {0, "unknown Content-Transfer-Encoding"}}));
     Warnings w;
     EXPECT_EQ(p.root.decodedBody(&w), "abc");
     EXPECT_TRUE(warningsAre(w, {{p.root.bodyOffset(), "unknown Content-Transfer-Encoding"}}));
@@ -210,12 +223,13 @@ TEST(MimeMultipart, SplitsAtDelimiterLinesKeepingPreambleEpilogueAndPadding)
                          "This is the epilogue.\r\n";
     const ParsedMessage p = read(m);
     EXPECT_TRUE(p.warnings.empty()) << describe(p.warnings).toStdString();
-    EXPECT_EQ(shape(p.root), "multipart/mixed[text/plain \"Implicitly typed plain US-ASCII text.\", "
-                             "text/plain \"Explicitly typed, ending with a line break.\\r\\n\"]");
+    EXPECT_EQ(shape(p.root),
+              "multipart/mixed[text/plain \"Implicitly typed plain US-ASCII text.\", "
+              "text/plain \"Explicitly typed, ending with a line break.\\r\\n\"]");
     EXPECT_TRUE(p.root.body.isEmpty()) << "the bytes are in the parts";
     EXPECT_EQ(p.root.preamble, "This is the preamble.");
-    EXPECT_EQ(p.root.delimiters,
-              std::vector<QByteArray>({"\r\n--simple boundary\r\n", "\r\n--simple boundary  \t\r\n"}));
+    EXPECT_EQ(p.root.delimiters, std::vector<QByteArray>({"\r\n--simple boundary\r\n",
+                                                          "\r\n--simple boundary  \t\r\n"}));
     EXPECT_EQ(p.root.closeDelimiter, "\r\n--simple boundary--\r\n");
     EXPECT_EQ(p.root.epilogue, "This is the epilogue.\r\n");
     EXPECT_EQ(p.root.parts[1].offset, at(m, "Content-type"));
@@ -254,15 +268,18 @@ TEST(MimeMultipart, WithoutUsableBoundaryTheBodyIsKeptUnread)
     EXPECT_EQ(p.root.body, "--x\r\n\r\na\r\n--x--\r\n");
     EXPECT_TRUE(warningsAre(p.warnings, {{0, "no boundary parameter"}}));
 
-    const QByteArray neverThere = "Content-Type: multipart/mixed; boundary=nope\r\n\r\n--x\r\n\r\na\r\n";
+    const QByteArray neverThere =
+        "Content-Type: multipart/mixed; boundary=nope\r\n\r\n--x\r\n\r\na\r\n";
     p = read(neverThere);
     EXPECT_TRUE(p.root.parts.empty());
     EXPECT_TRUE(warningsAre(p.warnings, {{0, "\"nope\" never occurs"}}));
 
-    const QByteArray closedAtOnce = "Content-Type: multipart/mixed; boundary=x\r\n\r\npre\r\n--x--\r\n";
+    const QByteArray closedAtOnce =
+        "Content-Type: multipart/mixed; boundary=x\r\n\r\npre\r\n--x--\r\n";
     p = read(closedAtOnce);
     EXPECT_TRUE(p.root.parts.empty());
-    EXPECT_TRUE(warningsAre(p.warnings, {{at(closedAtOnce, "\r\n--x--"), "closes before its first part"}}));
+    EXPECT_TRUE(
+        warningsAre(p.warnings, {{at(closedAtOnce, "\r\n--x--"), "closes before its first part"}}));
 
     const QByteArray encoded = "Content-Type: multipart/mixed; boundary=x\r\n"
                                "Content-Transfer-Encoding: base64\r\n\r\nLS14DQo=\r\n";
@@ -281,20 +298,24 @@ TEST(MimeMultipart, ABoundaryUsedTwiceIsNoticed)
                          "--same\r\n\r\ninner text\r\n"
                          "--same--\r\n";
     const ParsedMessage p = read(m);
-    EXPECT_EQ(shape(p.root), "multipart/mixed[multipart/alternative \"\", text/plain \"inner text\"]");
+    EXPECT_EQ(shape(p.root),
+              "multipart/mixed[multipart/alternative \"\", text/plain \"inner text\"]");
     const qsizetype inner = at(m, "Content-Type: multipart/alternative");
     EXPECT_TRUE(warningsAre(p.warnings, {{inner, "also that of an enclosing multipart"},
                                          {inner, "\"same\" never occurs"}}));
 
-    const QByteArray twice = "Content-Type: multipart/mixed; boundary=a; boundary=b\r\n\r\n--a\r\n\r\nx\r\n--a--";
+    const QByteArray twice =
+        "Content-Type: multipart/mixed; boundary=a; boundary=b\r\n\r\n--a\r\n\r\nx\r\n--a--";
     const ParsedMessage q = read(twice);
     EXPECT_EQ(shape(q.root), "multipart/mixed[text/plain \"x\"]");
-    EXPECT_TRUE(warningsAre(q.warnings, {{0, "Content-Type: the parameter \"boundary\" is given twice"}}));
+    EXPECT_TRUE(
+        warningsAre(q.warnings, {{0, "Content-Type: the parameter \"boundary\" is given twice"}}));
 }
 
 TEST(MimeMultipart, DelimitersBackToBackMakeAnEmptyPart)
 {
-    const QByteArray m = "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n--b\r\n\r\nx\r\n--b--\r\n";
+    const QByteArray m =
+        "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n--b\r\n\r\nx\r\n--b--\r\n";
     const ParsedMessage p = read(m);
     EXPECT_EQ(shape(p.root), "multipart/mixed[text/plain \"\", text/plain \"x\"]");
     EXPECT_EQ(p.root.delimiters, std::vector<QByteArray>({"--b\r\n", "--b\r\n"}));
@@ -303,20 +324,21 @@ TEST(MimeMultipart, DelimitersBackToBackMakeAnEmptyPart)
 
 TEST(MimeMultipart, NestsMultipartsAndMessages)
 {
-    const QByteArray m = "From: a@example.org\r\n"
-                         "Content-Type: multipart/mixed; boundary=outer\r\n\r\n"
-                         "--outer\r\n"
-                         "Content-Type: multipart/alternative; boundary=inner\r\n\r\n"
-                         "--inner\r\n\r\nplain\r\n"
-                         "--inner\r\nContent-Type: text/html; charset=utf-8\r\n"
-                         "Content-Transfer-Encoding: base64\r\n\r\nPHA+aMOpPC9wPg==\r\n"
-                         "--inner--\r\n"
-                         "--outer\r\n"
-                         "Content-Type: message/rfc822\r\n\r\n"
-                         "Subject: =?utf-8?q?forwarded_=E2=82=AC?=\r\n"
-                         "Content-Type: multipart/mixed; boundary=deep\r\n\r\n"
-                         "--deep\r\nContent-Disposition: attachment; filename=a.txt\r\n\r\nA\r\n--deep--\r\n"
-                         "--outer--\r\n";
+    const QByteArray m =
+        "From: a@example.org\r\n"
+        "Content-Type: multipart/mixed; boundary=outer\r\n\r\n"
+        "--outer\r\n"
+        "Content-Type: multipart/alternative; boundary=inner\r\n\r\n"
+        "--inner\r\n\r\nplain\r\n"
+        "--inner\r\nContent-Type: text/html; charset=utf-8\r\n"
+        "Content-Transfer-Encoding: base64\r\n\r\nPHA+aMOpPC9wPg==\r\n"
+        "--inner--\r\n"
+        "--outer\r\n"
+        "Content-Type: message/rfc822\r\n\r\n"
+        "Subject: =?utf-8?q?forwarded_=E2=82=AC?=\r\n"
+        "Content-Type: multipart/mixed; boundary=deep\r\n\r\n"
+        "--deep\r\nContent-Disposition: attachment; filename=a.txt\r\n\r\nA\r\n--deep--\r\n"
+        "--outer--\r\n";
     const ParsedMessage p = read(m);
     EXPECT_TRUE(p.warnings.empty()) << describe(p.warnings).toStdString();
     EXPECT_EQ(shape(p.root), "multipart/mixed[multipart/alternative[text/plain \"plain\", "
@@ -324,7 +346,8 @@ TEST(MimeMultipart, NestsMultipartsAndMessages)
                              "message/rfc822{multipart/mixed[text/plain \"A\"]}]");
     const MimeEntity &forwarded = p.root.parts[1].embedded.front();
     EXPECT_EQ(forwarded.offset, at(m, "Subject:"));
-    EXPECT_EQ(decodeHeaderText(forwarded.header.value("Subject")), QStringLiteral("forwarded \u20ac"));
+    EXPECT_EQ(decodeHeaderText(forwarded.header.value("Subject")),
+              QStringLiteral("forwarded \u20ac"));
     EXPECT_EQ(forwarded.parts[0].filename(), QStringLiteral("a.txt"));
     EXPECT_TRUE(forwarded.parts[0].isAttachment());
     EXPECT_EQ(p.root.parts[0].parts[1].text(), QStringLiteral("<p>h\u00e9</p>"));
@@ -357,20 +380,23 @@ TEST(MimeMultipart, AMessageThatIsTransferEncodedIsKeptUnread)
 TEST(MimeParameters, DecodesTheRfc2231Examples)
 {
     // RFC 2231 sections 3 and 4.1.
-    FieldWithParameters f = parseFieldWithParameters(
-        "message/external-body; access-type=URL;\r\n URL*0=\"ftp://\";\r\n"
-        " URL*1=\"cs.utk.edu/pub/moore/bulk-mailer/bulk-mailer.tar\"");
+    FieldWithParameters f =
+        parseFieldWithParameters("message/external-body; access-type=URL;\r\n URL*0=\"ftp://\";\r\n"
+                                 " URL*1=\"cs.utk.edu/pub/moore/bulk-mailer/bulk-mailer.tar\"");
     EXPECT_EQ(f.value, "message/external-body");
-    EXPECT_EQ(f.parameter("url"), QStringLiteral("ftp://cs.utk.edu/pub/moore/bulk-mailer/bulk-mailer.tar"));
+    EXPECT_EQ(f.parameter("url"),
+              QStringLiteral("ftp://cs.utk.edu/pub/moore/bulk-mailer/bulk-mailer.tar"));
     EXPECT_EQ(f.parameter("access-type"), QStringLiteral("URL"));
 
-    f = parseFieldWithParameters("application/x-stuff; title*=us-ascii'en-us'This%20is%20%2A%2A%2Afun%2A%2A%2A");
+    f = parseFieldWithParameters(
+        "application/x-stuff; title*=us-ascii'en-us'This%20is%20%2A%2A%2Afun%2A%2A%2A");
     EXPECT_EQ(f.parameter("title"), QStringLiteral("This is ***fun***"));
 
     Warnings w;
-    f = parseFieldWithParameters("application/x-stuff;\r\n title*0*=us-ascii'en'This%20is%20even%20more%20;\r\n"
-                                 " title*1*=%2A%2A%2Afun%2A%2A%2A%20;\r\n title*2=\"isn't it!\"",
-                                 &w);
+    f = parseFieldWithParameters(
+        "application/x-stuff;\r\n title*0*=us-ascii'en'This%20is%20even%20more%20;\r\n"
+        " title*1*=%2A%2A%2Afun%2A%2A%2A%20;\r\n title*2=\"isn't it!\"",
+        &w);
     EXPECT_EQ(f.parameter("title"), QStringLiteral("This is even more ***fun*** isn't it!"));
     EXPECT_TRUE(w.empty());
 }
@@ -379,11 +405,13 @@ TEST(MimeParameters, CopesWithWhatClientsReallySend)
 {
     Warnings w;
     FieldWithParameters f = parseFieldWithParameters(
-        "attachment; filename*1*=%E2%82%AC.txt; filename*0*=UTF-8''price%20; filename=\"plain.txt\";"
+        "attachment; filename*1*=%E2%82%AC.txt; filename*0*=UTF-8''price%20; "
+        "filename=\"plain.txt\";"
         " size=12 (bytes); ; creation-date=\"a \\\"quoted\\\" one\"; name=my file.doc",
         &w);
     EXPECT_EQ(f.value, "attachment");
-    EXPECT_EQ(f.parameter("FILENAME"), QStringLiteral("price \u20ac.txt")) << "RFC 2231 wins, sections sorted";
+    EXPECT_EQ(f.parameter("FILENAME"), QStringLiteral("price \u20ac.txt"))
+        << "RFC 2231 wins, sections sorted";
     EXPECT_EQ(f.parameter("size"), QStringLiteral("12"));
     EXPECT_EQ(f.parameter("creation-date"), QStringLiteral("a \"quoted\" one"));
     EXPECT_EQ(f.parameter("name"), QStringLiteral("my file.doc"));
@@ -395,7 +423,8 @@ TEST(MimeParameters, CopesWithWhatClientsReallySend)
     EXPECT_TRUE(warningsAre(w, {{8, "not closed"}}));
 
     w.clear();
-    const QByteArray odd = "inline; a*1=x; a*3=y; b*=%ZZ; c*0*=nocharset; d=\"Gr\xfc\xdf" "e\"";
+    const QByteArray odd = "inline; a*1=x; a*3=y; b*=%ZZ; c*0*=nocharset; d=\"Gr\xfc\xdf"
+                           "e\"";
     f = parseFieldWithParameters(odd, &w);
     EXPECT_EQ(f.parameter("a"), QStringLiteral("xy"));
     EXPECT_EQ(f.parameter("b"), QStringLiteral("%ZZ"));
@@ -409,7 +438,8 @@ TEST(MimeParameters, CopesWithWhatClientsReallySend)
 
 TEST(MimeParameters, AFilenameInEncodedWordsIsDecodedToo)
 {
-    const ParsedMessage p = read("Content-Type: application/pdf; name=\"=?UTF-8?B?w6l0w6kucGRm?=\"\r\n\r\n");
+    const ParsedMessage p =
+        read("Content-Type: application/pdf; name=\"=?UTF-8?B?w6l0w6kucGRm?=\"\r\n\r\n");
     EXPECT_EQ(p.root.filename(), QStringLiteral("\u00e9t\u00e9.pdf"));
     EXPECT_FALSE(p.root.isAttachment());
 }

@@ -24,12 +24,10 @@ inline QString escaped(QByteArrayView bytes)
             out += QLatin1String("\\t");
         else if (c == '\0')
             out += QLatin1String("\\0");
-        else if (c == '"' || c == '\\')
-        {
+        else if (c == '"' || c == '\\') {
             out += QLatin1Char('\\');
             out += QLatin1Char(c);
-        }
-        else if (u < 0x20 || u >= 0x7F)
+        } else if (u < 0x20 || u >= 0x7F)
             out += QStringLiteral("\\x%1").arg(u, 2, 16, QLatin1Char('0'));
         else
             out += QLatin1Char(c);

@@ -50,7 +50,8 @@ Built text(const QString &content, const char *subtype = "plain", bool eightBit 
     expected.replace("\r\n", "\n").replace('\r', '\n').replace("\n", "\r\n");
     const bool ascii = std::all_of(expected.begin(), expected.end(),
                                    [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-    b.nodes.append(node(QByteArray("text/") + subtype, {}, ascii ? "us-ascii" : "utf-8", false, expected));
+    b.nodes.append(
+        node(QByteArray("text/") + subtype, {}, ascii ? "us-ascii" : "utf-8", false, expected));
     return b;
 }
 
@@ -110,23 +111,26 @@ int build(const QString &dirPath)
     const QString html = QStringLiteral("<html><body><p>Gr\u00fc\u00dfe aus <b>K\u00f6ln</b>!</p>\n"
                                         "<p>Second paragraph.</p></body></html>\n");
     std::vector<std::pair<QString, Built>> messages;
-    messages.emplace_back(QStringLiteral("plain-ascii"),
-                          withFields(text(QStringLiteral("Hello Bob,\n\nlunch at noon?\n\nAlice\n")),
-                                     QStringLiteral("Lunch")));
+    messages.emplace_back(
+        QStringLiteral("plain-ascii"),
+        withFields(text(QStringLiteral("Hello Bob,\n\nlunch at noon?\n\nAlice\n")),
+                   QStringLiteral("Lunch")));
     messages.emplace_back(QStringLiteral("plain-quoted-printable"),
                           withFields(text(QStringLiteral("Gr\u00fc\u00dfe aus K\u00f6ln, "
                                                          "and = signs, and trailing space \n"
                                                          "\ttabbed line\t\n")),
                                      QStringLiteral("Gr\u00fc\u00dfe aus K\u00f6ln"), 'Q'));
-    messages.emplace_back(QStringLiteral("plain-base64"),
-                          withFields(text(QStringLiteral("\u041f\u0440\u0438\u0432\u0435\u0442, "
-                                                         "\u043c\u0438\u0440! \u4f60\u597d\u4e16\u754c\n")
-                                              .repeated(20)),
-                                     QStringLiteral("\u041f\u0440\u0438\u0432\u0435\u0442 \U0001F600")));
-    messages.emplace_back(QStringLiteral("long-lines"),
-                          withFields(text(QString(300, QLatin1Char('x')) + QStringLiteral("\nshort\n")),
-                                     QStringLiteral("A subject long enough to be folded by the "
-                                                    "writer, for it has very many words in it")));
+    messages.emplace_back(
+        QStringLiteral("plain-base64"),
+        withFields(text(QStringLiteral("\u041f\u0440\u0438\u0432\u0435\u0442, "
+                                       "\u043c\u0438\u0440! \u4f60\u597d\u4e16\u754c\n")
+                            .repeated(20)),
+                   QStringLiteral("\u041f\u0440\u0438\u0432\u0435\u0442 \U0001F600")));
+    messages.emplace_back(
+        QStringLiteral("long-lines"),
+        withFields(text(QString(300, QLatin1Char('x')) + QStringLiteral("\nshort\n")),
+                   QStringLiteral("A subject long enough to be folded by the "
+                                  "writer, for it has very many words in it")));
     messages.emplace_back(QStringLiteral("eight-bit"),
                           withFields(text(QStringLiteral("caf\u00e9 cr\u00e8me\n"), "plain", true),
                                      QStringLiteral("8bit")));
@@ -150,9 +154,9 @@ int build(const QString &dirPath)
                                                   "Namen, der in Fortsetzungen geteilt wird "
                                                   "\u2014 \u6587\u4ef6.png"),
                                    "image/png", randomBytes(rng, 1)));
-        messages.emplace_back(QStringLiteral("attachments"),
-                              withFields(multipart("mixed", std::move(parts)),
-                                         QStringLiteral("Files")));
+        messages.emplace_back(
+            QStringLiteral("attachments"),
+            withFields(multipart("mixed", std::move(parts)), QStringLiteral("Files")));
     }
     {
         std::vector<Built> innerParts;
@@ -166,7 +170,8 @@ int build(const QString &dirPath)
         alternatives.push_back(text(html, "html"));
         std::vector<Built> parts;
         parts.push_back(multipart("alternative", std::move(alternatives)));
-        parts.push_back(attachment(QStringLiteral("photo.jpg"), "image/jpeg", randomBytes(rng, 4096)));
+        parts.push_back(
+            attachment(QStringLiteral("photo.jpg"), "image/jpeg", randomBytes(rng, 4096)));
         parts.push_back(message(std::move(inner)));
         messages.emplace_back(QStringLiteral("nested"),
                               withFields(multipart("mixed", std::move(parts)),
@@ -193,8 +198,8 @@ int build(const QString &dirPath)
         manifest.append(m);
     }
     QFile f(dir.filePath(QStringLiteral("manifest.json")));
-    if (!f.open(QIODevice::WriteOnly)
-        || f.write(QJsonDocument(QJsonObject{{QStringLiteral("messages"), manifest}}).toJson()) < 0) {
+    if (!f.open(QIODevice::WriteOnly) ||
+        f.write(QJsonDocument(QJsonObject{{QStringLiteral("messages"), manifest}}).toJson()) < 0) {
         std::fprintf(stderr, "cannot write the manifest\n");
         return 1;
     }
@@ -249,6 +254,7 @@ int main(int argc, char **argv)
         return build(QString::fromLocal8Bit(argv[2]));
     if (argc == 3 && QByteArrayView(argv[1]) == "dump")
         return dump(QString::fromLocal8Bit(argv[2]));
-    std::fprintf(stderr, "usage: %s build DIR | dump FILE\n", argc > 0 ? argv[0] : "mailsim-mime-tool");
+    std::fprintf(stderr, "usage: %s build DIR | dump FILE\n",
+                 argc > 0 ? argv[0] : "mailsim-mime-tool");
     return 2;
 }
