@@ -1,6 +1,7 @@
 #include "panels/message_inspector.h"
 
 #include "message/codecs.h"
+#include "mail/header_fields.h"
 #include "message/mime.h"
 #include "style/theme.h"
 #include "trace/explainer.h"
@@ -439,6 +440,12 @@ MessageInspector::MessageInspector(QWidget *parent) : QWidget(parent)
     m_origin->setTextFormat(Qt::PlainText);
     m_origin->setWordWrap(true);
     wireLayout->addWidget(m_origin);
+    m_envelope = new QLabel(wire);
+    m_envelope->setObjectName(QStringLiteral("inspectorEnvelope"));
+    m_envelope->setTextFormat(Qt::PlainText);
+    m_envelope->setWordWrap(true);
+    m_envelope->hide();
+    wireLayout->addWidget(m_envelope);
 
     auto *row = new QHBoxLayout;
     m_showCrlf = new QCheckBox(tr("Show CR LF"), wire);
@@ -664,6 +671,8 @@ void MessageInspector::showMessage(const QByteArray &bytes, const QString &title
     m_title->setToolTip(QString());
     m_origin->setText(originText(kind));
     m_origin->show();
+    m_envelope->clear(); // showTraceEvent sets it again for a message from the trace
+    m_envelope->hide();
     const QByteArray message = kind == Kind::SentInData ? unstuffed(bytes) : bytes;
     m_headerModel.setMessage(message);
     render();
@@ -772,7 +781,54 @@ bool MessageInspector::showTraceEvent(const trace::TraceLog &log, std::size_t ev
         return false;
     }
     showMessage(e.data, QStringLiteral("%1   %2").arg(when, title), kind);
+
+    // The envelope, from the trace: what the SMTP commands said, or what the server knew.
+    QString envelope;
+    switch (e.kind) {
+    case trace::EventKind::Compose:
+        envelope = QString::fromUtf8(e.detail);
+        break;
+    case trace::EventKind::SmtpData: {
+        // The MAIL FROM and RCPT TO commands of this transaction, on the same connection.
+        QStringList commands;
+        for (std::size_t i = std::size_t(&e - log.events().data()); i-- > 0;) {
+            const trace::TraceEvent &c = log.at(i);
+            if (c.connection != e.connection || c.kind != trace::EventKind::SmtpCommand)
+                continue;
+            const QString line = QString::fromUtf8(c.data).trimmed();
+            if (line.startsWith(QLatin1String("RCPT TO:"), Qt::CaseInsensitive))
+                commands.prepend(line);
+            if (line.startsWith(QLatin1String("MAIL FROM:"), Qt::CaseInsensitive)) {
+                commands.prepend(line);
+                break;
+            }
+        }
+        envelope = commands.join(QStringLiteral("  ·  "));
+        break;
+    }
+    case trace::EventKind::QueueAdd:
+        envelope = tr("RCPT TO: %1").arg(QString::fromUtf8(trace::queueRecipients(e)));
+        break;
+    default:
+        envelope = tr("delivered to the mailbox of %1").arg(QString::fromUtf8(e.detail));
+        break;
+    }
+    QStringList header;
+    for (const char *name : {"From", "To", "Cc", "Bcc"}) {
+        const std::optional<QByteArray> value = mail::findHeaderField(e.data, name);
+        if (value)
+            header << QStringLiteral("%1: %2").arg(QLatin1String(name), message::decodeHeaderText(*value));
+    }
+    m_envelope->setText(tr("Envelope (what SMTP delivers by): %1\nHeader (what the reader sees): %2")
+                            .arg(envelope.isEmpty() ? tr("(not in the trace)") : envelope,
+                                 header.isEmpty() ? tr("(no From, To or Cc)") : header.join(QStringLiteral("  ·  "))));
+    m_envelope->show();
     return true;
+}
+
+QString MessageInspector::envelopeText() const
+{
+    return m_envelope->text();
 }
 
 void MessageInspector::clear()
@@ -784,6 +840,8 @@ void MessageInspector::clear()
     m_title->hide();
     m_origin->clear();
     m_origin->hide();
+    m_envelope->clear();
+    m_envelope->hide();
     m_headerModel.clear();
     render();
     m_mimeModel.clear();

@@ -112,6 +112,10 @@ public:
     [[nodiscard]] QString title() const;
     // The sentence that says where the message was taken from; "" when nothing is shown.
     [[nodiscard]] QString originText() const;
+    // For a message shown from the trace: the SMTP envelope it travels by (MAIL FROM, RCPT
+    // TO) beside the header fields people read (From, To, Cc); "" otherwise. They differ for
+    // Bcc recipients, lists and bounces, which is the point of showing both.
+    [[nodiscard]] QString envelopeText() const;
     // The line with sizes and oddities ("9 header fields · empty line · body: 5 lines ...").
     [[nodiscard]] QString summaryText() const;
     [[nodiscard]] const HeaderFieldModel &headerModel() const { return m_headerModel; }
@@ -194,6 +198,7 @@ private:
 
     QLabel *m_title = nullptr;
     QLabel *m_origin = nullptr;
+    QLabel *m_envelope = nullptr; // envelope beside header, for messages from the trace
     QCheckBox *m_showCrlf = nullptr;
     QLabel *m_summary = nullptr;
     detail::WireView *m_view = nullptr;

@@ -4,6 +4,7 @@
 #include "control/simulation_controller.h"
 #include "panels/message_inspector.h"
 #include "scenario/built_in.h"
+#include "scenario/scenario_loader.h"
 #include "style/theme.h"
 #include "support/mime_samples.h"
 
@@ -624,4 +625,35 @@ TEST_F(InspectorFixture, ALowDockPutsTheTreeBesideThePart)
     child.setGeometry(0, 0, 620, 30 * line);
     QApplication::processEvents();
     EXPECT_FALSE(child.mimeTabSideBySide());
+}
+
+TEST(InspectorEnvelope, ShowsTheEnvelopeBesideTheHeaderSoABccRecipientStandsOut)
+{
+    const scenario::LoadResult loaded =
+        scenario::loadScenarioFile(QStringLiteral(MAILSIM_SOURCE_DIR "/scenarios/several-recipients.yaml"));
+    ASSERT_TRUE(loaded.ok());
+    gui::SimulationController c;
+    c.load(*loaded.scenario);
+    c.runToEnd();
+    const trace::TraceLog &log = c.trace();
+    gui::MessageInspector inspector;
+    // The relay to example.net carries the Bcc recipient in the envelope only.
+    bool checked = false;
+    for (std::size_t i = 0; i < log.size() && !checked; ++i) {
+        const trace::TraceEvent &e = log.at(i);
+        if (e.kind != trace::EventKind::SmtpData || log.actorName(e.to) != QStringLiteral("mail.example.net"))
+            continue;
+        ASSERT_TRUE(inspector.showTraceEvent(log, i));
+        const QStringList lines = inspector.envelopeText().split(QLatin1Char('\n'));
+        ASSERT_EQ(lines.size(), 2);
+        EXPECT_TRUE(lines[0].contains(QStringLiteral("MAIL FROM:<alice@example.org>"))) << lines[0].toStdString();
+        EXPECT_TRUE(lines[0].contains(QStringLiteral("RCPT TO:<carol@example.net>"))) << lines[0].toStdString();
+        EXPECT_TRUE(lines[1].contains(QStringLiteral("To: ")));
+        EXPECT_FALSE(lines[1].contains(QStringLiteral("carol"))) << "Bcc never reaches the header";
+        checked = true;
+    }
+    EXPECT_TRUE(checked);
+    // A message that does not come from the trace has no envelope to show.
+    inspector.showMessage("From: a@example.org\r\n\r\nhi\r\n", QStringLiteral("typed"), gui::MessageInspector::Kind::File);
+    EXPECT_TRUE(inspector.envelopeText().isEmpty());
 }
