@@ -164,10 +164,9 @@ ComposedMessage composeMessage(const Draft &draft, const QByteArray &date,
 
 namespace {
 
-// Re-encodes, in place, every part of `e` whose body has bytes above 127: text as
-// quoted-printable while at most a third of its bytes need escapes (the rule of
-// message::makeTextPart, so a relayed message looks as if it had been composed 7-bit),
-// anything else as base64. A multipart or a message/rfc822 part may only
+// Re-encodes, in place, every part of `e` whose body has bytes above 127, with the encoding
+// message::sevenBitEncodingFor chooses (as makeTextPart does, so a relayed message looks as
+// if it had been composed 7-bit). A multipart or a message/rfc822 part may only
 // be 7bit, 8bit or binary itself (RFC 2045 section 6.4), so they are not encoded but their
 // parts are, and their own declaration becomes 7bit.
 void encodeEightBitParts(message::MimeEntity &e)
@@ -184,13 +183,9 @@ void encodeEightBitParts(message::MimeEntity &e)
     if (isAscii(e.body))
         return;
     const QByteArray bytes = e.decodedBody();
-    const auto escaped = std::count_if(bytes.begin(), bytes.end(), [](char c) {
-        const auto u = static_cast<unsigned char>(c);
-        return u >= 0x7F || c == '=' || (u < 0x20 && c != '\r' && c != '\n' && c != '\t');
-    });
-    const bool qp = e.mediaType().startsWith("text/") && escaped * 3 <= bytes.size();
-    e.header.set("Content-Transfer-Encoding", qp ? "quoted-printable" : "base64");
-    e.body = qp ? message::quotedPrintableEncode(bytes) : message::base64Encode(bytes);
+    const QByteArray cte = message::sevenBitEncodingFor(bytes, e.mediaType().startsWith("text/"));
+    e.header.set("Content-Transfer-Encoding", cte);
+    e.body = cte == "quoted-printable" ? message::quotedPrintableEncode(bytes) : message::base64Encode(bytes);
 }
 
 } // namespace

@@ -1019,22 +1019,28 @@ MimeEntity makeTextPart(const QString &text, QByteArrayView subtype, bool eightB
         cte = ascii ? "7bit" : "8bit";
         e.body = bytes;
     } else {
-        // Quoted-printable keeps mostly-ASCII text readable on the wire, which is the point
-        // in a classroom; base64 is shorter once more than a sixth of the bytes need escapes,
-        // but it takes more than a third before the text is no longer worth reading.
-        const auto escaped = std::count_if(bytes.begin(), bytes.end(), [](char c) {
-            const auto u = static_cast<unsigned char>(c);
-            return u >= 0x7F || c == '=' || (u < 0x20 && c != '\r' && c != '\n' && c != '\t');
-        });
-        const bool useQp = escaped * 3 <= bytes.size();
-        cte = useQp ? "quoted-printable" : "base64";
-        e.body = useQp ? quotedPrintableEncode(bytes) : base64Encode(bytes);
+        cte = sevenBitEncodingFor(bytes, true);
+        e.body = cte == "quoted-printable" ? quotedPrintableEncode(bytes) : base64Encode(bytes);
     }
     const QByteArray sub =
         subtype.isEmpty() ? QByteArray("plain") : subtype.toByteArray().toLower();
     e.header.add("Content-Type", "text/" + sub + "; charset=" + (ascii ? "us-ascii" : "utf-8"));
     e.header.add("Content-Transfer-Encoding", cte);
     return e;
+}
+
+QByteArray sevenBitEncodingFor(QByteArrayView bytes, bool isText)
+{
+    if (!isText)
+        return "base64";
+    // Quoted-printable keeps mostly-ASCII text readable on the wire, which is the point in a
+    // classroom; base64 is shorter once more than a sixth of the bytes need escapes, but it
+    // takes more than a third before the text is no longer worth reading.
+    const auto escaped = std::count_if(bytes.begin(), bytes.end(), [](char c) {
+        const auto u = static_cast<unsigned char>(c);
+        return u >= 0x7F || c == '=' || (u < 0x20 && c != '\r' && c != '\n' && c != '\t');
+    });
+    return escaped * 3 <= bytes.size() ? "quoted-printable" : "base64";
 }
 
 MimeEntity makeAttachment(const QString &filename, QByteArrayView mediaType,

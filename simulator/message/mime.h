@@ -166,6 +166,11 @@ ParsedMessage parseMessage(QByteArrayView bytes, const ParseLimits &limits = {})
 // The bytes of an entity: a parsed one exactly as read; one made in code canonically.
 QByteArray serialize(const MimeEntity &entity);
 
+// The 7-bit transfer encoding for bytes that cannot go as they are: quoted-printable for
+// text while at most a third of its bytes need escapes, base64 otherwise (and for anything
+// that is not text). makeTextPart and the relay's 8-bit conversion both decide with this.
+QByteArray sevenBitEncodingFor(QByteArrayView bytes, bool isText);
+
 // Building messages (the user agent's composer, the scenario files, the compose dialog).
 // These make entities, not whole messages: the caller adds MIME-Version: 1.0 and the
 // message fields (From, To, Subject...) to the root with header.prepend().

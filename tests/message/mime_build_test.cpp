@@ -208,3 +208,15 @@ TEST(MimeBuild, RandomAttachmentsDecodeToTheirBytes)
         ASSERT_EQ(serialize(p.root), bytes);
     }
 }
+
+TEST(MimeSevenBit, QuotedPrintableForMostlyAsciiTextBase64ForTheRest)
+{
+    using mailsim::message::sevenBitEncodingFor;
+    EXPECT_EQ(sevenBitEncodingFor("Sch\xc3\xb6ne Gr\xc3\xbc\xc3\x9f" "e aus der Vorlesung", true), "quoted-printable");
+    EXPECT_EQ(sevenBitEncodingFor("\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82", true), "base64")
+        << "Cyrillic text is all escapes in quoted-printable";
+    EXPECT_EQ(sevenBitEncodingFor("plain words", false), "base64") << "not text: always base64";
+    // The boundary: exactly a third of the bytes escaped still reads as quoted-printable.
+    EXPECT_EQ(sevenBitEncodingFor("ab=", true), "quoted-printable");
+    EXPECT_EQ(sevenBitEncodingFor("a==", true), "base64");
+}
