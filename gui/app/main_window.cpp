@@ -747,6 +747,9 @@ bool MainWindow::openMessageFile(const QString &path, QString *error)
     m_messageDock->show();
     m_messageDock->raise();
     m_inspector->showMimeTab();
+    // A message file has nothing to do with the network picture above it: give it room.
+    if (!m_messageDock->isFloating())
+        resizeDocks({m_messageDock}, {height() / 2}, Qt::Vertical);
     return true;
 }
 
