@@ -1,4 +1,5 @@
 // The encodings against the examples of their RFCs, and round trips of random data.
+#include "support/random_bytes.h"
 #include "message/codecs.h"
 
 #include <QList>
@@ -9,16 +10,9 @@
 
 using namespace mailsim::message;
 
-namespace {
+using mailsim::test::randomBytes;
 
-QByteArray randomBytes(std::mt19937 &rng, qsizetype size)
-{
-    std::uniform_int_distribution<int> byte(0, 255);
-    QByteArray out(size, Qt::Uninitialized);
-    for (char &c : out)
-        c = char(byte(rng));
-    return out;
-}
+namespace {
 
 QList<QByteArray> linesOf(const QByteArray &text)
 {

@@ -1,5 +1,6 @@
 // Messages built in code: the canonical form (CR LF, folding, base64 lines, boundaries),
 // the choice of charset and encoding, and that the parser reads them back to what was put in.
+#include "support/random_bytes.h"
 #include "message/codecs.h"
 #include "message/mime.h"
 #include "message/mime_test_support.h"
@@ -11,16 +12,9 @@
 using namespace mailsim::message;
 using namespace mailsim::message::test;
 
-namespace {
+using mailsim::test::randomBytes;
 
-QByteArray randomBytes(std::mt19937 &rng, qsizetype size)
-{
-    std::uniform_int_distribution<int> byte(0, 255);
-    QByteArray out(size, Qt::Uninitialized);
-    for (char &c : out)
-        c = char(byte(rng));
-    return out;
-}
+namespace {
 
 // What the canonical form promises for every line of a message made in code.
 void expectCanonical(const QByteArray &bytes)

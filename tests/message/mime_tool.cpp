@@ -9,6 +9,7 @@
 //
 // The expected bytes in the manifest are the inputs themselves, never what our own decoder
 // makes of the output, so that Python's reading is compared with what was meant.
+#include "support/random_bytes.h"
 #include "message/codecs.h"
 #include "message/mime.h"
 
@@ -22,6 +23,8 @@
 #include <random>
 
 using namespace mailsim::message;
+
+using mailsim::test::randomBytes;
 
 namespace {
 
@@ -94,15 +97,6 @@ Built message(Built inner)
         b.nodes.append(n);
     b.entity = makeMessagePart(std::move(inner.entity));
     return b;
-}
-
-QByteArray randomBytes(std::mt19937 &rng, qsizetype size)
-{
-    std::uniform_int_distribution<int> byte(0, 255);
-    QByteArray out(size, Qt::Uninitialized);
-    for (char &c : out)
-        c = char(byte(rng));
-    return out;
 }
 
 int build(const QString &dirPath)
