@@ -2,6 +2,7 @@
 
 #include "control/simulation_controller.h"
 #include "mail/header_fields.h"
+#include "message/codecs.h"
 #include "style/theme.h"
 
 #include <QGuiApplication>
@@ -133,8 +134,9 @@ void ServerStateModel::rebuild()
             continue;
         Relevant r{m_scanned, {}, {}};
         if (e.kind == EventKind::MailboxAdd) {
-            r.subject = text(mail::headerField(e.data, "Subject"));
-            r.from = text(mail::headerField(e.data, "From"));
+            // As a mail program shows them: encoded words (RFC 2047) decoded.
+            r.subject = message::decodeHeaderText(mail::headerField(e.data, "Subject"));
+            r.from = message::decodeHeaderText(mail::headerField(e.data, "From"));
         }
         m_relevant.push_back(std::move(r));
     }

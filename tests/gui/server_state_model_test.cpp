@@ -226,3 +226,22 @@ TEST(ServerStateModelScenarios, EveryExampleStepsCleanly)
         }
     }
 }
+
+TEST(ServerStateNonAscii, SubjectsAndSendersAreShownDecoded)
+{
+    const scenario::LoadResult loaded =
+        scenario::loadScenarioFile(QStringLiteral(MAILSIM_SOURCE_DIR "/scenarios/non-ascii-text.yaml"));
+    ASSERT_TRUE(loaded.ok());
+    gui::SimulationController c;
+    c.load(*loaded.scenario);
+    gui::ServerStateModel model(c);
+    c.runToEnd();
+    const QModelIndex box = model.mailboxIndex(QStringLiteral("bob@example.net"));
+    ASSERT_TRUE(box.isValid());
+    ASSERT_GT(model.rowCount(box), 0);
+    const QModelIndex message = model.index(0, 0, box);
+    const QString subject = message.data(gui::ServerStateModel::SubjectRole).toString();
+    EXPECT_FALSE(subject.contains(QStringLiteral("=?"))) << subject.toStdString();
+    EXPECT_TRUE(subject.contains(QChar(0xFC)) || subject.contains(QChar(0xDF))) << "ü or ß, as written";
+    EXPECT_FALSE(message.data(gui::ServerStateModel::MessageFromRole).toString().contains(QStringLiteral("=?")));
+}
