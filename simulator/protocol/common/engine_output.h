@@ -20,8 +20,21 @@ struct Transmission
     };
     Kind kind = Kind::Command;
     QByteArray bytes; // exact wire bytes
-    int code = 0;     // the reply code for SMTP replies, otherwise 0
+    int code = 0;     // SMTP reply code, HTTP status code, or a ReplyStatus below; else 0
 };
+
+// Transmission::code for the replies of protocols that have no reply numbers, so that the
+// trace and the views can tell success from failure without reading the text again.
+namespace reply_status {
+inline constexpr int Pop3Ok = 1;       // "+OK"
+inline constexpr int Pop3Err = 2;      // "-ERR"
+inline constexpr int ImapUntagged = 0; // "* ..." data or status that completes nothing
+inline constexpr int ImapOk = 1;       // "<tag> OK" (also "* OK" greeting)
+inline constexpr int ImapNo = 2;       // "<tag> NO": the command failed
+inline constexpr int ImapBad = 3;      // "<tag> BAD" or "* BAD": protocol error
+inline constexpr int ImapBye = 4;      // "* BYE": the server is closing
+inline constexpr int ImapContinue = 5; // "+ ...": go on (literal, IDLE)
+} // namespace reply_status
 
 struct EngineOutput
 {
