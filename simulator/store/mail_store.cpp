@@ -182,12 +182,11 @@ std::optional<QString> Mailbox::renameFolder(const QString &from, const QString 
         std::vector<StoredMessage> moved = std::move(inbox.messages);
         inbox.messages.clear();
         for (StoredMessage &m : moved) {
-            notify({Change::Kind::Removed, inbox.name, m.uid, {}, {}, cause});
+            notify({Change::Kind::Removed, inbox.name, m.uid, m.flags, {}, cause, &m});
             m.uid = target->uidNext++;
-            const quint32 uid = m.uid;
             target->messages.push_back(std::move(m));
-            notify({Change::Kind::Added, target->name, uid, {}, {}, cause});
-            target = findFolder(to); // notify() may not change folders, but stay safe
+            const StoredMessage &added = target->messages.back();
+            notify({Change::Kind::Added, target->name, added.uid, added.flags, {}, cause, &added});
         }
         return std::nullopt;
     }
@@ -236,8 +235,23 @@ quint32 Mailbox::append(const QString &folderName, StoredMessage message, QByteA
     message.uid = f->uidNext++;
     const quint32 uid = message.uid;
     f->messages.push_back(std::move(message));
-    notify({Change::Kind::Added, f->name, uid, flags, {}, std::move(cause)});
+    notify({Change::Kind::Added, f->name, uid, flags, {}, std::move(cause), &f->messages.back()});
     return uid;
+}
+
+quint32 Mailbox::copy(const QString &from, quint32 uid, const QString &to, QByteArray cause)
+{
+    const Folder *source = findFolder(from);
+    const StoredMessage *original = source ? source->byUid(uid) : nullptr;
+    if (!original || !findFolder(to))
+        return 0;
+    StoredMessage copied;
+    copied.content = original->content;
+    copied.messageId = original->messageId;
+    copied.arrived = original->arrived;
+    copied.internalDate = original->internalDate;
+    copied.flags = original->flags;
+    return append(to, std::move(copied), std::move(cause));
 }
 
 bool Mailbox::setFlags(const QString &folderName, quint32 uid, QByteArrayList flags, QByteArray cause)
@@ -259,30 +273,33 @@ bool Mailbox::setFlags(const QString &folderName, quint32 uid, QByteArrayList fl
     if (m.flags == canonical)
         return true;
     m.flags = canonical;
-    notify({Change::Kind::FlagsChanged, f->name, uid, canonical, {}, std::move(cause)});
+    notify({Change::Kind::FlagsChanged, f->name, uid, canonical, {}, std::move(cause), &m});
     return true;
 }
 
 std::vector<quint32> Mailbox::remove(const QString &folderName, const std::vector<quint32> &uids,
                                      QByteArray cause)
 {
-    std::vector<quint32> removed;
+    std::vector<quint32> removedUids;
     Folder *f = findFolder(folderName);
     if (!f)
-        return removed;
+        return removedUids;
     std::vector<StoredMessage> kept;
+    std::vector<StoredMessage> removed;
     kept.reserve(f->messages.size());
     for (StoredMessage &m : f->messages) {
         if (std::find(uids.begin(), uids.end(), m.uid) != uids.end())
-            removed.push_back(m.uid);
+            removed.push_back(std::move(m));
         else
             kept.push_back(std::move(m));
     }
     f->messages = std::move(kept);
     const QString name = f->name;
-    for (quint32 uid : removed)
-        notify({Change::Kind::Removed, name, uid, {}, {}, cause});
-    return removed;
+    for (const StoredMessage &m : removed) {
+        removedUids.push_back(m.uid);
+        notify({Change::Kind::Removed, name, m.uid, m.flags, {}, cause, &m});
+    }
+    return removedUids;
 }
 
 void Mailbox::clearRecent(const QString &folderName)

@@ -94,6 +94,9 @@ struct Change
     // Who made the change, as the caller said (for the trace: "POP3 QUIT", "IMAP EXPUNGE",
     // "delivery"); may be empty.
     QByteArray cause;
+    // The message concerned (Added, Removed, FlagsChanged), valid only during the callback:
+    // a removed message is still readable here although it has left the folder.
+    const StoredMessage *message = nullptr;
 };
 
 class Mailbox
@@ -134,6 +137,10 @@ public:
     quint32 append(const QString &folder, StoredMessage message, QByteArray cause = {});
     // Replaces the flags of one message; returns false if there is no such message.
     bool setFlags(const QString &folder, quint32 uid, QByteArrayList flags, QByteArray cause = {});
+    // Copies a message into another folder as a new message (IMAP COPY, a move's first half).
+    // The copy keeps content, flags and date but not the delivery facts (envelope, queue id):
+    // those belong to the delivery, which happened once. Returns the new UID, 0 on failure.
+    quint32 copy(const QString &from, quint32 uid, const QString &to, QByteArray cause = {});
     // Removes the listed messages from the folder for good (POP3 UPDATE, IMAP EXPUNGE).
     // Returns the UIDs really removed, ascending.
     std::vector<quint32> remove(const QString &folder, const std::vector<quint32> &uids,
