@@ -6,6 +6,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QHash>
 #include <QSet>
 
 namespace mailsim::mail {
@@ -25,12 +26,27 @@ public:
     {
         m_bounced.insert(key(messageId, recipient));
     }
+    // The message reached the recipient's INBOX (counted: twice would be a duplicate).
+    void delivered(const QByteArray &messageId, const QByteArray &recipient)
+    {
+        ++m_deliveries[key(messageId, recipient)];
+    }
+    // Its owner removed it from the mailbox (POP3 download-and-delete, IMAP EXPUNGE): the end
+    // of its journey, not a loss.
+    void removedByOwner(const QByteArray &messageId, const QByteArray &recipient)
+    {
+        m_removedByOwner.insert(key(messageId, recipient));
+    }
     [[nodiscard]] const QSet<QByteArray> &acceptedKeys() const { return m_accepted; }
     [[nodiscard]] bool isBounced(const QByteArray &key) const { return m_bounced.contains(key); }
+    [[nodiscard]] bool isRemovedByOwner(const QByteArray &key) const { return m_removedByOwner.contains(key); }
+    [[nodiscard]] int deliveries(const QByteArray &key) const { return m_deliveries.value(key); }
 
 private:
     QSet<QByteArray> m_accepted;
     QSet<QByteArray> m_bounced;
+    QSet<QByteArray> m_removedByOwner;
+    QHash<QByteArray, int> m_deliveries;
 };
 
 } // namespace mailsim::mail

@@ -27,10 +27,22 @@ constexpr int kStageConnect = 3;
 constexpr int kStageTransfer = 4;
 constexpr int kStageMailbox = 5;
 
+StoredMessage storedMessage(const QByteArray &content, const QByteArray &messageId,
+                            const QByteArray &envelopeFrom, const QByteArray &queueId)
+{
+    StoredMessage m;
+    m.content = content;
+    m.messageId = messageId;
+    m.envelopeFrom = envelopeFrom;
+    m.queueId = queueId;
+    return m;
+}
+
 } // namespace
 
 MailServer::MailServer(MailContext &context, MailServerSettings settings, net::HostId host)
-    : m_context(context), m_settings(std::move(settings)), m_host(host)
+    : m_context(context), m_settings(std::move(settings)), m_host(host),
+      m_store(m_settings.domain), m_storeSignals(std::make_shared<StoreSignals>())
 {
     // Every mail server must accept mail for its postmaster (RFC 5321 section 4.5.1).
     addUser(QStringLiteral("postmaster"));
@@ -41,10 +53,66 @@ trace::ActorId MailServer::actor() const
     return m_context.network.host(m_host).actor;
 }
 
-void MailServer::addUser(const QString &localPart)
+void MailServer::addUser(const QString &localPart, const QByteArray &password)
 {
-    const QString key = localPart.toLower();
-    m_mailboxes.try_emplace(key, Mailbox(key + '@' + m_settings.domain.toLower()));
+    const bool known = m_store.find(localPart.toUtf8()) != nullptr;
+    Mailbox &box = m_store.addUser(localPart, password);
+    if (!password.isEmpty())
+        box.setPassword(password);
+    if (known)
+        return;
+    const QString owner = box.owner();
+    box.addObserver([this, owner](const store::Change &change) { traceStoreChange(owner, change); });
+}
+
+void MailServer::traceStoreChange(const QString &owner, const store::Change &change)
+{
+    using Kind = store::Change::Kind;
+    trace::TraceEvent e = ownEvent(trace::EventKind::MailboxAdd, m_changeStage);
+    e.detail = owner.toUtf8();
+    if (change.folder.compare(QLatin1String("INBOX"), Qt::CaseInsensitive) != 0)
+        e.detail += ' ' + change.folder.toUtf8();
+    e.code = static_cast<qint32>(change.uid);
+    switch (change.kind) {
+    case Kind::Added:
+        e.data = change.message ? change.message->content : QByteArray();
+        if (m_context.ledger && change.message && change.cause == "delivery")
+            m_context.ledger->delivered(change.message->messageId, change.message->envelopeTo);
+        break;
+    case Kind::Removed:
+        e.kind = trace::EventKind::MailboxRemove;
+        e.data = change.cause;
+        // The owner removed it (POP3 QUIT, IMAP EXPUNGE): an end of its journey, not a loss.
+        if (m_context.ledger && change.message && !change.message->envelopeTo.isEmpty())
+            m_context.ledger->removedByOwner(change.message->messageId, change.message->envelopeTo);
+        break;
+    case Kind::FlagsChanged:
+        e.kind = trace::EventKind::MailboxFlags;
+        e.data = change.flags.join(' ');
+        break;
+    case Kind::FolderCreated:
+        e.kind = trace::EventKind::FolderChange;
+        e.detail = owner.toUtf8();
+        e.data = "create " + change.folder.toUtf8();
+        break;
+    case Kind::FolderDeleted:
+        e.kind = trace::EventKind::FolderChange;
+        e.detail = owner.toUtf8();
+        e.data = "delete " + change.folder.toUtf8();
+        break;
+    case Kind::FolderRenamed:
+        e.kind = trace::EventKind::FolderChange;
+        e.detail = owner.toUtf8();
+        e.data = "rename " + change.folder.toUtf8() + ' ' + change.newName.toUtf8();
+        break;
+    }
+    m_context.trace.append(std::move(e));
+    // Sessions that watch the store (IMAP IDLE) hear of it after this event, never inside it.
+    const std::weak_ptr<StoreSignals> watchers = m_storeSignals;
+    m_context.simulation.schedule(0, [watchers] {
+        if (const auto w = watchers.lock())
+            w->notify();
+    });
 }
 
 void MailServer::trustClient(const QString &address)
@@ -81,8 +149,7 @@ bool MailServer::isLocalDomain(QByteArrayView domain) const
 
 const Mailbox *MailServer::mailbox(const QString &localPart) const
 {
-    auto it = m_mailboxes.find(localPart.toLower());
-    return it == m_mailboxes.end() ? nullptr : &it->second;
+    return m_store.find(localPart.toUtf8());
 }
 
 smtp::ServerConfig MailServer::smtpConfig() const
@@ -113,7 +180,7 @@ smtp::Reply MailServer::checkSender(const smtp::ClientInfo &, const smtp::Path &
 smtp::Reply MailServer::checkRecipient(const smtp::ClientInfo &client, const smtp::Path &path)
 {
     if (isLocalDomain(path.domain)) {
-        if (m_mailboxes.count(QString::fromUtf8(path.localPart).toLower()))
+        if (m_store.find(path.localPart))
             return {250, "OK"};
         return {550, path.bracketed() + ": no such user here"};
     }
@@ -168,7 +235,7 @@ smtp::Reply MailServer::acceptMessage(const smtp::ClientInfo &client,
         if (m_context.ledger)
             m_context.ledger->accepted(messageId, rcpt.address());
         if (isLocalDomain(rcpt.domain)) {
-            deliverLocally(rcpt, StoredMessage{stamped, messageId, envelopeFrom, queueId, 0},
+            deliverLocally(rcpt, storedMessage(stamped, messageId, envelopeFrom, queueId),
                            kStageMailbox);
             deliveredHere = true;
             continue;
@@ -197,17 +264,16 @@ smtp::Reply MailServer::acceptMessage(const smtp::ClientInfo &client,
 
 void MailServer::deliverLocally(const smtp::Path &recipient, StoredMessage message, int stage)
 {
-    auto it = m_mailboxes.find(QString::fromUtf8(recipient.localPart).toLower());
-    if (it == m_mailboxes.end())
+    Mailbox *box = m_store.find(recipient.localPart);
+    if (!box)
         return; // checkRecipient refused it already; bounces check before calling
     message.arrived = m_context.simulation.now();
+    message.internalDate = m_context.epoch.addMSecs(message.arrived / 1000);
     message.envelopeTo = recipient.address();
-    trace::TraceEvent e = ownEvent(trace::EventKind::MailboxAdd, stage);
-    e.detail = it->second.owner().toUtf8();
-    e.data = message.content;
-    e.code = static_cast<qint32>(it->second.size() + 1);
-    it->second.add(std::move(message));
-    m_context.trace.append(std::move(e));
+    // The store's observer traces the mailbox-add, in the stage of this delivery.
+    const int previous = std::exchange(m_changeStage, stage);
+    box->add(std::move(message));
+    m_changeStage = previous;
 }
 
 trace::TraceEvent MailServer::ownEvent(trace::EventKind kind, int stage) const
@@ -457,7 +523,7 @@ void MailServer::bounce(const QueueEntry &entry, const std::vector<smtp::Recipie
         m_context.ledger->accepted(messageId, entry.reversePath.address());
     if (isLocalDomain(entry.reversePath.domain)) {
         if (mailbox(QString::fromUtf8(entry.reversePath.localPart))) {
-            deliverLocally(entry.reversePath, StoredMessage{report, messageId, {}, id, 0}, stage);
+            deliverLocally(entry.reversePath, storedMessage(report, messageId, {}, id), stage);
         } else if (m_context.ledger) {
             m_context.ledger->bounced(messageId, entry.reversePath.address());
         }

@@ -18,7 +18,9 @@
 
 #include <QString>
 
+#include <functional>
 #include <map>
+#include <memory>
 
 namespace mailsim::mail {
 
@@ -35,6 +37,8 @@ struct MailServerSettings
     QString hostname; // e.g. "mail.example.net"
     quint16 smtpPort = 25;
     quint16 submissionPort = 587;
+    quint16 pop3Port = 110; // RFC 1939
+    quint16 imapPort = 143; // RFC 3501
     qint64 maxMessageSize = 10 * 1024 * 1024;
     int maxRecipients = 100;
     RelayPolicy relay = RelayPolicy::LocalClients;
@@ -46,6 +50,31 @@ struct MailServerSettings
     bool eightBitMime = true;
 };
 
+// Listeners to a server's mailboxes (see MailServer::storeSignals). Held through a weak
+// pointer by connections, which may outlive the server when a world is torn down.
+class StoreSignals
+{
+public:
+    int add(std::function<void()> listener)
+    {
+        m_listeners.emplace(m_next, std::move(listener));
+        return m_next++;
+    }
+    void remove(int id) { m_listeners.erase(id); }
+    void notify()
+    {
+        const auto listeners = m_listeners; // a listener may remove itself
+        for (const auto &[id, listener] : listeners) {
+            if (m_listeners.count(id))
+                listener();
+        }
+    }
+
+private:
+    std::map<int, std::function<void()>> m_listeners;
+    int m_next = 1;
+};
+
 class MailServer
 {
 public:
@@ -53,7 +82,8 @@ public:
     MailServer(const MailServer &) = delete;
     MailServer &operator=(const MailServer &) = delete;
 
-    void addUser(const QString &localPart);
+    // A mailbox for local part `localPart`; the password is for POP3, IMAP and web mail.
+    void addUser(const QString &localPart, const QByteArray &password = {});
     // Machines whose submissions this server relays (its users' computers).
     void trustClient(const QString &address);
     // Starts listening on the SMTP and submission ports.
@@ -67,7 +97,12 @@ public:
     // mail domain (postmaster@mail.example.net is postmaster@example.net).
     [[nodiscard]] QByteArray canonicalAddress(const smtp::Path &path) const;
     [[nodiscard]] const Mailbox *mailbox(const QString &localPart) const;
-    [[nodiscard]] const std::map<QString, Mailbox> &mailboxes() const { return m_mailboxes; }
+    [[nodiscard]] const std::map<QString, Mailbox> &mailboxes() const { return m_store.accounts(); }
+    // The mailboxes as the access protocols (POP3, IMAP, web mail) read and change them.
+    [[nodiscard]] store::MailStore &store() { return m_store; }
+    // Told, in an event of its own, after every change to any mailbox here, so that an IMAP
+    // session in IDLE reports new mail at once.
+    [[nodiscard]] std::weak_ptr<StoreSignals> storeSignals() const { return m_storeSignals; }
     [[nodiscard]] const OutgoingQueue &queue() const { return m_queue; }
     [[nodiscard]] smtp::ServerConfig smtpConfig() const;
 
@@ -92,11 +127,16 @@ private:
     // An event that happens inside this server (queue, mailbox, bounce), now.
     trace::TraceEvent ownEvent(trace::EventKind kind, int stage) const;
     void traceQueue(trace::EventKind kind, const QueueEntry &entry, QByteArray text, int stage);
+    // Every change to a mailbox becomes one trace event (mailbox-add, -remove, -flags,
+    // folder-change), whoever made it: delivery, POP3, IMAP or web mail.
+    void traceStoreChange(const QString &owner, const store::Change &change);
 
     MailContext &m_context;
     MailServerSettings m_settings;
     net::HostId m_host;
-    std::map<QString, Mailbox> m_mailboxes; // by lower-case local part
+    store::MailStore m_store; // the mailboxes, by lower-case local part
+    std::shared_ptr<StoreSignals> m_storeSignals;
+    int m_changeStage = 6; // the stage of store changes: reading (6) unless delivering (5)
     QList<QString> m_trustedClients;
     OutgoingQueue m_queue;
 };

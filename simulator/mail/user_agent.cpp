@@ -10,6 +10,27 @@ constexpr int kStageSubmit = 2;
 constexpr int kStageRead = 6;
 } // namespace
 
+const char *toString(AccessRoute route)
+{
+    switch (route) {
+    case AccessRoute::Pop3Delete: return "pop3-delete";
+    case AccessRoute::Pop3Keep: return "pop3-keep";
+    case AccessRoute::Imap: return "imap";
+    case AccessRoute::WebMail: return "web";
+    }
+    return "unknown";
+}
+
+std::optional<AccessRoute> accessRouteFromString(QStringView text)
+{
+    for (AccessRoute r : {AccessRoute::Pop3Delete, AccessRoute::Pop3Keep, AccessRoute::Imap,
+                          AccessRoute::WebMail}) {
+        if (text.compare(QLatin1String(toString(r)), Qt::CaseInsensitive) == 0)
+            return r;
+    }
+    return std::nullopt;
+}
+
 UserAgent::UserAgent(MailContext &context, UserAgentSettings settings, net::HostId host)
     : m_context(context), m_settings(std::move(settings)), m_host(host)
 {

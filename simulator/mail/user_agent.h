@@ -9,7 +9,21 @@
 #include "mail/mailbox.h"
 #include "mail/message_composer.h"
 
+#include <QStringView>
+
+#include <optional>
+
 namespace mailsim::mail {
+
+// How a user agent reads mail (stage 6): the lecture's three access routes.
+enum class AccessRoute {
+    Pop3Delete, // POP3, download-and-delete: the messages leave the server
+    Pop3Keep,   // POP3, download-and-keep: they stay, UIDL tells old from new
+    Imap,       // IMAP: mail, flags and folders stay on the server
+    WebMail,    // a web browser and HTTP; the web server reads the mailbox (and sends by SMTP)
+};
+const char *toString(AccessRoute route); // "pop3-delete", "pop3-keep", "imap", "web"
+std::optional<AccessRoute> accessRouteFromString(QStringView text);
 
 struct UserAgentSettings
 {

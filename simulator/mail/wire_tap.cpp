@@ -2,8 +2,24 @@
 
 namespace mailsim::mail {
 
-void transmitSmtp(net::StreamHandler &handler, trace::TraceLog &log,
-                  const protocol::EngineOutput &output)
+trace::EventKind traceKind(WireProtocol protocol, protocol::Transmission::Kind kind)
+{
+    using K = protocol::Transmission::Kind;
+    using E = trace::EventKind;
+    // Only SMTP's DATA is a phase of its own; a literal of IMAP or a body of HTTP travels as
+    // part of the command or request it belongs to.
+    switch (protocol) {
+    case WireProtocol::Smtp:
+        return kind == K::Command ? E::SmtpCommand : kind == K::Reply ? E::SmtpReply : E::SmtpData;
+    case WireProtocol::Pop3: return kind == K::Reply ? E::Pop3Reply : E::Pop3Command;
+    case WireProtocol::Imap: return kind == K::Reply ? E::ImapReply : E::ImapCommand;
+    case WireProtocol::Http: return kind == K::Reply ? E::HttpResponse : E::HttpRequest;
+    }
+    return E::Note;
+}
+
+void transmit(net::StreamHandler &handler, trace::TraceLog &log,
+              const protocol::EngineOutput &output, WireProtocol protocol)
 {
     using Side = net::StreamConnection::Side;
     net::StreamConnection &c = *handler.connection();
@@ -11,11 +27,7 @@ void transmitSmtp(net::StreamHandler &handler, trace::TraceLog &log,
     const Side to = handler.isServerSide() ? Side::Client : Side::Server;
     for (const protocol::Transmission &t : output.sent) {
         trace::TraceEvent e;
-        switch (t.kind) {
-        case protocol::Transmission::Kind::Command: e.kind = trace::EventKind::SmtpCommand; break;
-        case protocol::Transmission::Kind::Reply: e.kind = trace::EventKind::SmtpReply; break;
-        case protocol::Transmission::Kind::Data: e.kind = trace::EventKind::SmtpData; break;
-        }
+        e.kind = traceKind(protocol, t.kind);
         e.time = c.now();
         e.stage = static_cast<quint8>(c.stage());
         e.from = c.actor(from);

@@ -9,9 +9,18 @@
 
 namespace mailsim::mail {
 
+enum class WireProtocol { Smtp, Pop3, Imap, Http };
+
 // Traces and sends output.sent from the handler's side of its connection, then closes that
-// side if output.close is set.
-void transmitSmtp(net::StreamHandler &handler, trace::TraceLog &log,
-                  const protocol::EngineOutput &output);
+// side if output.close is set. The protocol picks the trace's event kinds.
+void transmit(net::StreamHandler &handler, trace::TraceLog &log,
+              const protocol::EngineOutput &output, WireProtocol protocol);
+inline void transmitSmtp(net::StreamHandler &handler, trace::TraceLog &log,
+                         const protocol::EngineOutput &output)
+{
+    transmit(handler, log, output, WireProtocol::Smtp);
+}
+// The trace event kind of one unit of a protocol's output.
+trace::EventKind traceKind(WireProtocol protocol, protocol::Transmission::Kind kind);
 
 } // namespace mailsim::mail

@@ -30,12 +30,23 @@ struct Expectation
         QueueEmpty,   // the outgoing queue of `server` (host name or domain) is empty
         Hops,         // the message in `user`'s mailbox (with Subject `subject`, if set)
                       // passed through `count` servers (its Received: fields)
+        AccessReplySeen, // a `protocol` ("pop3", "imap" or "http") server sent `status`
+                         // ("+OK"/"-ERR", "OK"/"NO"/"BAD", or an HTTP code in `code`)
+        AccessReplyNotSeen, // ... did not
+        Flags,        // the message(s) in `user`'s `folder` with Subject `subject` (if set)
+                      // carry every flag in `flags` and none in `withoutFlags`
+        Fetched,      // `user`'s agent fetched `count` messages in all (POP3, IMAP or web)
     };
     Kind kind = Kind::MailboxCount;
     QString user;
     QString server;
     QString subject;
     QString attachment; // a file name (MailboxCount only)
+    QString folder;     // MailboxCount and Flags: the folder; empty means INBOX
+    QString protocol;   // AccessReplySeen/NotSeen: "pop3", "imap" or "http"
+    QString status;     // AccessReplySeen/NotSeen for POP3 and IMAP: "+OK", "-ERR", "OK", "NO", "BAD"
+    QStringList flags;        // Flags: required, e.g. \Seen
+    QStringList withoutFlags; // Flags: must be absent
     int count = 0;
     int code = 0;
     SourceLocation where;

@@ -1,5 +1,7 @@
 #include "trace/explainer.h"
 
+#include "trace/access_explainer.h"
+
 #include "mail/header_fields.h"
 #include "message/codecs.h"
 #include "protocol/smtp/smtp_reply.h"
@@ -175,6 +177,22 @@ QString summarize(const TraceLog &log, std::size_t index)
         return QStringLiteral("bounce: %1").arg(text(e.data).replace(QLatin1Char('\n'), QStringLiteral(" ")));
     case EventKind::Note:
         return text(e.data);
+    case EventKind::Pop3Command:
+    case EventKind::Pop3Reply:
+    case EventKind::ImapCommand:
+    case EventKind::ImapReply:
+    case EventKind::HttpRequest:
+    case EventKind::HttpResponse:
+        return summarizeAccess(log, index);
+    case EventKind::MailboxRemove:
+        return QStringLiteral("mailbox: removes message %1 from %2 (%3)")
+            .arg(e.code).arg(QString::fromUtf8(e.detail), QString::fromUtf8(e.data));
+    case EventKind::MailboxFlags:
+        return QStringLiteral("mailbox: message %1 of %2 now has flags %3")
+            .arg(e.code).arg(QString::fromUtf8(e.detail),
+                             e.data.isEmpty() ? QStringLiteral("(none)") : QString::fromUtf8(e.data));
+    case EventKind::FolderChange:
+        return QStringLiteral("mailbox: %1 folders: %2").arg(QString::fromUtf8(e.detail), QString::fromUtf8(e.data));
     }
     return {};
 }
@@ -235,14 +253,30 @@ QString explain(const TraceLog &log, std::size_t index)
         return QStringLiteral("%1 stores the message in %2's mailbox. SMTP has pushed it as far as it "
                               "goes; now it waits until the recipient pulls it.").arg(to, QString::fromUtf8(e.detail));
     case EventKind::MailboxRead:
-        return QStringLiteral("%1 opens the mailbox and shows the message: the recipient pulls the mail "
-                              "when they choose.").arg(from);
+        return QStringLiteral("%1 now has the message and shows it: the recipient pulled the mail "
+                              "when they chose to.").arg(from);
     case EventKind::Bounce:
         return QStringLiteral("The message cannot be delivered, so %1 writes a bounce (a non-delivery "
                               "report) back to the envelope sender, from the empty sender <> so that "
                               "a bounce can never cause another bounce.").arg(from);
     case EventKind::Note:
         return {};
+    case EventKind::Pop3Command:
+    case EventKind::Pop3Reply:
+    case EventKind::ImapCommand:
+    case EventKind::ImapReply:
+    case EventKind::HttpRequest:
+    case EventKind::HttpResponse:
+        return explainAccess(log, index);
+    case EventKind::MailboxRemove:
+        return QStringLiteral("The message is deleted from the server for good (%1). With POP3's "
+                              "download-and-delete, the only copy is now on the user's computer.")
+            .arg(QString::fromUtf8(e.data));
+    case EventKind::MailboxFlags:
+        return QStringLiteral("Flags such as \\Seen (read) are kept on the server with the message, so "
+                              "every program the user reads mail with sees the same state.");
+    case EventKind::FolderChange:
+        return QStringLiteral("Folders are kept on the server too (IMAP), not on one computer.");
     }
     return {};
 }

@@ -1,5 +1,6 @@
 #include "trace/text_formatter.h"
 
+#include "trace/access_explainer.h"
 #include "trace/explainer.h"
 #include "trace/stages.h"
 
@@ -167,6 +168,24 @@ QString TextFormatter::format(std::size_t index)
         break;
     case EventKind::Bounce:
         line = paint(kFailure, summarize(m_log, index));
+        break;
+    case EventKind::Pop3Command:
+    case EventKind::ImapCommand:
+    case EventKind::HttpRequest:
+        line = paint(kClient, summarize(m_log, index));
+        break;
+    case EventKind::Pop3Reply:
+    case EventKind::ImapReply:
+    case EventKind::HttpResponse: {
+        const int outcome = accessReplyClass(e);
+        line = outcome == 0 ? summarize(m_log, index)
+                            : paint(replyColour(outcome * 100), summarize(m_log, index));
+        break;
+    }
+    case EventKind::MailboxRemove:
+    case EventKind::MailboxFlags:
+    case EventKind::FolderChange:
+        line = paint(kBold, summarize(m_log, index));
         break;
     case EventKind::DnsAnswer: {
         const QStringList records = QString::fromUtf8(e.data).split(QLatin1Char('\n'), Qt::SkipEmptyParts);

@@ -32,10 +32,23 @@ enum class EventKind : quint8 {
                   // ("<a@x>, <b@y>"); data = the message as queued (see queueId/queueRecipients)
     QueueRemove,  // a queue entry is done; detail = queue id; data = why
     QueueDefer,   // delivery must wait; detail = queue id; data = last error; code = attempt
-    MailboxAdd,   // a message stored in a mailbox; detail = mailbox owner; data = message
-    MailboxRead,  // a user agent read a message from a mailbox; detail = owner; data = message
+    MailboxAdd,   // a message stored in a mailbox folder; detail = owner, then " FOLDER" when
+                  // not INBOX (see mailboxOwner/mailboxFolder); code = its UID; data = message
+    MailboxRead,  // a user agent has a message from its mailbox (POP3, IMAP or web mail);
+                  // detail = owner; code = its number or UID; data = the message
     Bounce,       // a server made a non-delivery report; detail = queue id; data = reason
     Note,         // anything else worth a line, e.g. a submission that failed; data = text
+    Pop3Command,  // data = the command line as sent
+    Pop3Reply,    // data = the response as sent (a multi-line one whole); code = reply_status
+    ImapCommand,  // data = the tagged command as sent, literals included
+    ImapReply,    // data = one untagged, continuation or tagged response; code = reply_status
+    HttpRequest,  // data = the request as sent (request line, header fields, body)
+    HttpResponse, // data = the response as sent; code = the status code
+    MailboxRemove, // a message left a folder for good; detail and code as mailbox-add;
+                   // data = what removed it ("POP3 QUIT", "IMAP EXPUNGE")
+    MailboxFlags,  // a message's flags changed; detail and code as mailbox-add;
+                   // data = the flags now, e.g. \Flagged \Seen (may be empty)
+    FolderChange,  // detail = owner; data = "create NAME", "delete NAME" or "rename OLD NEW"
 };
 const char *toString(EventKind kind); // stable lower-case names, used in JSON
 
@@ -67,6 +80,9 @@ struct TraceEvent
 // The queue id of a queue-add, queue-remove, queue-defer or bounce event: `detail` up to
 // the first space.
 QByteArray queueId(const TraceEvent &event);
+// The owner and folder of a mailbox-add, -remove or -flags event ("INBOX" when not given).
+QByteArray mailboxOwner(const TraceEvent &event);
+QByteArray mailboxFolder(const TraceEvent &event);
 // The envelope recipients of a queue-add event, "<a@x>, <b@y>"; empty for other kinds.
 QByteArray queueRecipients(const TraceEvent &event);
 

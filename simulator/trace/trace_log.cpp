@@ -16,6 +16,18 @@ QByteArray queueRecipients(const TraceEvent &event)
     return space < 0 ? QByteArray() : event.detail.mid(space + 1);
 }
 
+QByteArray mailboxOwner(const TraceEvent &event)
+{
+    const qsizetype space = event.detail.indexOf(' ');
+    return space < 0 ? event.detail : event.detail.left(space);
+}
+
+QByteArray mailboxFolder(const TraceEvent &event)
+{
+    const qsizetype space = event.detail.indexOf(' ');
+    return space < 0 ? QByteArray("INBOX") : event.detail.mid(space + 1);
+}
+
 const char *toString(EventKind kind)
 {
     switch (kind) {
@@ -37,6 +49,15 @@ const char *toString(EventKind kind)
     case EventKind::MailboxRead: return "mailbox-read";
     case EventKind::Bounce: return "bounce";
     case EventKind::Note: return "note";
+    case EventKind::Pop3Command: return "pop3-command";
+    case EventKind::Pop3Reply: return "pop3-reply";
+    case EventKind::ImapCommand: return "imap-command";
+    case EventKind::ImapReply: return "imap-reply";
+    case EventKind::HttpRequest: return "http-request";
+    case EventKind::HttpResponse: return "http-response";
+    case EventKind::MailboxRemove: return "mailbox-remove";
+    case EventKind::MailboxFlags: return "mailbox-flags";
+    case EventKind::FolderChange: return "folder-change";
     }
     return "unknown";
 }

@@ -255,12 +255,18 @@ const mail::Mailbox *World::mailboxOf(const QString &address) const
 
 QStringList World::conservationViolations() const
 {
+    // Where each accepted (Message-ID, recipient) is now. A copy the user made (IMAP COPY)
+    // has no envelope and so no key: only deliveries and queue entries count.
     QHash<QByteArray, int> copies;
     QHash<QByteArray, int> inDuplicateWindow;
     for (const auto &server : m_state->servers) {
         for (const auto &[local, box] : server->mailboxes()) {
-            for (const mail::StoredMessage &m : box.messages())
-                ++copies[mail::DeliveryLedger::key(m.messageId, m.envelopeTo)];
+            for (const store::Folder &folder : box.folders()) {
+                for (const mail::StoredMessage &m : folder.messages) {
+                    if (!m.envelopeTo.isEmpty())
+                        ++copies[mail::DeliveryLedger::key(m.messageId, m.envelopeTo)];
+                }
+            }
         }
         for (const mail::QueueEntry &e : server->queue().entries()) {
             for (const smtp::Path &p : e.recipients) {
@@ -271,13 +277,16 @@ QStringList World::conservationViolations() const
             }
         }
     }
+    const mail::DeliveryLedger &ledger = m_state->ledger;
     QStringList violations;
     for (auto it = copies.cbegin(); it != copies.cend(); ++it) {
         if (it.value() > 1 + inDuplicateWindow.value(it.key()))
             violations << QStringLiteral("%1: %2 copies").arg(QString::fromUtf8(it.key())).arg(it.value());
     }
-    for (const QByteArray &key : m_state->ledger.acceptedKeys()) {
-        if (!copies.contains(key) && !m_state->ledger.isBounced(key))
+    for (const QByteArray &key : ledger.acceptedKeys()) {
+        if (ledger.deliveries(key) > 1)
+            violations << QStringLiteral("%1: delivered %2 times").arg(QString::fromUtf8(key)).arg(ledger.deliveries(key));
+        if (!copies.contains(key) && !ledger.isBounced(key) && !ledger.isRemovedByOwner(key))
             violations << QStringLiteral("%1: accepted, then lost").arg(QString::fromUtf8(key));
     }
     violations.sort();

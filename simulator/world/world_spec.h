@@ -7,6 +7,7 @@
 
 #include "core/sim_time.h"
 #include "mail/mail_server.h"
+#include "mail/user_agent.h"
 
 #include <QByteArray>
 #include <QDateTime>
@@ -24,18 +25,36 @@ struct HostSpec
     QString label;   // for people, e.g. "DNS server"
 };
 
+// A web mail service for a domain's users: a web server that reads their mailboxes and, to
+// send, speaks SMTP to the mail server (the lecture's web-based e-mail).
+struct WebServerSpec
+{
+    bool enabled = false; // on when the file says so, or when a user of the domain reads by web
+    // Empty: on the mail server's own machine (the lecture's same-machine set-up), reached on
+    // port 80 of that host; otherwise a host of its own, e.g. "webmail.example.net".
+    QString host;
+    QString address; // for a host of its own
+    QString label;   // e.g. "Bob's web mail server"; made up when empty
+    quint16 port = 80;
+
+    bool operator==(const WebServerSpec &) const = default;
+};
+
 struct ServerSpec
 {
     mail::MailServerSettings settings; // domain, hostname, ports, limits, relay policy, retries
     QString address;
     QString label; // e.g. "Alice's mail server"
+    WebServerSpec web;
 };
 
 struct UserSpec
 {
     QString address;     // e.g. "alice@example.org"; its domain must have a server
     QString displayName; // e.g. "Alice"
-    QString password;    // for the access protocols of later lessons
+    QString password;    // for POP3, IMAP and web mail (and shown to students as sent)
+    // How the user's agent reads mail at stage 6 (and, for web mail, also how it sends).
+    mail::AccessRoute access = mail::AccessRoute::Pop3Delete;
     QString uaHost;      // the user's computer, e.g. "alice-pc.example.org"
     QString uaAddress;
     QString label;       // e.g. "Alice's user agent"; made from the display name if empty
@@ -99,10 +118,35 @@ struct SendSpec
     QString raw;
 };
 
+// One thing to do in the mailbox while reading it with IMAP (or, for the ones that make
+// sense there, web mail). Messages are picked by Subject and/or From, as a person would.
+struct MailboxActionSpec
+{
+    enum class Kind {
+        MarkRead,     // set \Seen
+        MarkUnread,   // clear \Seen
+        Flag,         // set \Flagged
+        Unflag,       // clear \Flagged
+        Delete,       // set \Deleted, then EXPUNGE
+        Move,         // to `folder` (COPY, \Deleted, EXPUNGE; created first when missing)
+        Copy,         // to `folder`
+        CreateFolder, // `folder`
+        Idle,         // wait in IDLE up to `duration` for new mail to be pushed
+    };
+    Kind kind = Kind::MarkRead;
+    QString subject;  // only messages whose Subject contains this (case-insensitive); empty: any
+    QString from;     // only messages whose From contains this; empty: any
+    QString folder;   // Move, Copy, CreateFolder
+    core::SimTime duration = 0; // Idle
+
+    bool operator==(const MailboxActionSpec &) const = default;
+};
+
 struct ReadSpec
 {
     core::SimTime at = 0;
-    QString user; // a user's address
+    QString user; // a user's address; they read by their access route (UserSpec::access)
+    std::vector<MailboxActionSpec> actions; // after fetching new mail; IMAP only
 };
 
 struct WorldSpec
