@@ -69,7 +69,7 @@ bool isScenarioFile(const QString &path)
 QList<trace::EventKind> allKinds()
 {
     QList<trace::EventKind> kinds;
-    for (int k = 0; k <= int(trace::EventKind::Note); ++k)
+    for (int k = 0; k < trace::kEventKindCount; ++k)
         kinds << trace::EventKind(k);
     return kinds;
 }
@@ -275,7 +275,9 @@ void MainWindow::buildFilterBar(QWidget *parent, QVBoxLayout *layout)
     preset(tr("Show all kinds"), {});
     preset(tr("Only the SMTP dialogue"), {K::SmtpCommand, K::SmtpReply, K::SmtpData});
     preset(tr("Only DNS and TCP"), {K::DnsQuery, K::DnsAnswer, K::TcpSyn, K::TcpSynAck, K::TcpAck, K::TcpRefused, K::TcpFin});
-    preset(tr("Only queues and mailboxes"), {K::QueueAdd, K::QueueRemove, K::QueueDefer, K::MailboxAdd, K::MailboxRead, K::Bounce});
+    preset(tr("Only POP3, IMAP and HTTP"), {K::Pop3Command, K::Pop3Reply, K::ImapCommand, K::ImapReply, K::HttpRequest, K::HttpResponse});
+    preset(tr("Only queues and mailboxes"), {K::QueueAdd, K::QueueRemove, K::QueueDefer, K::MailboxAdd, K::MailboxRead, K::Bounce,
+                                             K::MailboxRemove, K::MailboxFlags, K::FolderChange});
     m_kindMenu->addSeparator();
     for (trace::EventKind kind : allKinds()) {
         QAction *a = m_kindMenu->addAction(TraceModel::kindLabel(kind));

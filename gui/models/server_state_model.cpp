@@ -31,9 +31,19 @@ struct QueueItem
 
 struct StoredMessage
 {
-    int number = 0;
+    int number = 0; // the UID
     QString subject;
     QString from;
+    Change change = Change::None;
+    int event = -1;
+    QString flags;
+    bool removed = false; // removed by the event just before the cursor: shown once more
+};
+
+struct FolderState
+{
+    QString name;
+    std::vector<StoredMessage> messages;
     Change change = Change::None;
     int event = -1;
 };
@@ -41,10 +51,26 @@ struct StoredMessage
 struct MailboxState
 {
     QString owner;
-    std::vector<StoredMessage> messages;
+    std::vector<FolderState> folders; // INBOX first
     Change change = Change::None;
     int event = -1;
+
+    FolderState *folder(const QString &name)
+    {
+        for (FolderState &f : folders) {
+            if (f.name == name || (f.name == QLatin1String("INBOX")
+                                   && name.compare(QLatin1String("INBOX"), Qt::CaseInsensitive) == 0))
+                return &f;
+        }
+        return nullptr;
+    }
 };
+
+bool isMailboxKind(EventKind kind)
+{
+    return kind == EventKind::MailboxAdd || kind == EventKind::MailboxRemove
+           || kind == EventKind::MailboxFlags || kind == EventKind::FolderChange;
+}
 
 struct ServerState
 {
@@ -78,6 +104,31 @@ const char *changeSymbol(Change change)
     case Change::None: break;
     }
     return "";
+}
+
+// Flags as words a student reads at a glance ("read, flagged"); nothing for a message without
+// flags, which is what every new message is.
+QString flagWords(const QString &flags)
+{
+    const QStringList list = flags.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    if (list.isEmpty())
+        return {};
+    QStringList words;
+    words << (list.contains(QLatin1String("\\Seen"), Qt::CaseInsensitive) ? ServerStateModel::tr("read")
+                                                                          : ServerStateModel::tr("unread"));
+    for (const QString &f : list) {
+        if (f.compare(QLatin1String("\\Seen"), Qt::CaseInsensitive) == 0)
+            continue;
+        if (f.compare(QLatin1String("\\Flagged"), Qt::CaseInsensitive) == 0)
+            words << ServerStateModel::tr("flagged");
+        else if (f.compare(QLatin1String("\\Deleted"), Qt::CaseInsensitive) == 0)
+            words << ServerStateModel::tr("marked deleted");
+        else if (f.compare(QLatin1String("\\Answered"), Qt::CaseInsensitive) == 0)
+            words << ServerStateModel::tr("answered");
+        else
+            words << f;
+    }
+    return words.join(QStringLiteral(", "));
 }
 
 } // namespace
@@ -130,7 +181,7 @@ void ServerStateModel::rebuild()
     for (; m_scanned < log.size(); ++m_scanned) {
         const trace::TraceEvent &e = log.at(m_scanned);
         if (e.kind != EventKind::QueueAdd && e.kind != EventKind::QueueRemove
-            && e.kind != EventKind::QueueDefer && e.kind != EventKind::MailboxAdd)
+            && e.kind != EventKind::QueueDefer && !isMailboxKind(e.kind))
             continue;
         Relevant r{m_scanned, {}, {}};
         if (e.kind == EventKind::MailboxAdd) {
@@ -187,17 +238,67 @@ void ServerStateModel::rebuild()
             if (last)
                 entry->change = Change::Changed;
             break;
-        case EventKind::MailboxAdd: {
+        case EventKind::MailboxAdd:
+        case EventKind::MailboxRemove:
+        case EventKind::MailboxFlags:
+        case EventKind::FolderChange: {
             std::vector<MailboxState> &boxes = server->second.mailboxes;
-            const QString owner = text(e.detail);
+            const QString owner = text(trace::mailboxOwner(e));
             auto box = std::find_if(boxes.begin(), boxes.end(), [&](const MailboxState &b) {
                 return b.owner.compare(owner, Qt::CaseInsensitive) == 0;
             });
             if (box == boxes.end()) {
-                boxes.push_back({owner, {}, last ? Change::Added : Change::None, event});
+                boxes.push_back({owner, {FolderState{QStringLiteral("INBOX"), {}, Change::None, -1}},
+                                 last ? Change::Added : Change::None, event});
                 box = boxes.end() - 1;
             }
-            box->messages.push_back({int(e.code), r.subject, r.from, last ? Change::Added : Change::None, event});
+            const Change now = last ? Change::Added : Change::None;
+            if (e.kind == EventKind::FolderChange) {
+                const QStringList words = QString::fromUtf8(e.data).split(QLatin1Char(' '));
+                const QString verb = words.value(0);
+                if (verb == QLatin1String("create") && !box->folder(words.value(1))) {
+                    box->folders.push_back({words.value(1), {}, now, event});
+                } else if (verb == QLatin1String("delete")) {
+                    std::erase_if(box->folders, [&](const FolderState &f) {
+                        return f.name == words.value(1) && f.name != QLatin1String("INBOX");
+                    });
+                } else if (verb == QLatin1String("rename")) {
+                    if (FolderState *f = box->folder(words.value(1))) {
+                        f->name = words.value(2);
+                        f->change = last ? Change::Changed : Change::None;
+                        f->event = event;
+                    }
+                }
+                break;
+            }
+            const QString name = QString::fromUtf8(trace::mailboxFolder(e));
+            FolderState *folder = box->folder(name);
+            if (!folder) {
+                box->folders.push_back({name, {}, now, event});
+                folder = &box->folders.back();
+            }
+            std::vector<StoredMessage> &messages = folder->messages;
+            const auto message = std::find_if(messages.begin(), messages.end(), [&](const StoredMessage &m) {
+                return m.number == int(e.code) && !m.removed;
+            });
+            if (e.kind == EventKind::MailboxAdd) {
+                messages.push_back({int(e.code), r.subject, r.from, now, event, {}, false});
+            } else if (message == messages.end()) {
+                break;
+            } else if (e.kind == EventKind::MailboxRemove) {
+                if (last) {
+                    message->removed = true;
+                    message->change = Change::Removed;
+                    message->event = event;
+                } else {
+                    messages.erase(message);
+                }
+            } else { // flags
+                message->flags = text(e.data);
+                message->event = event;
+                if (last)
+                    message->change = Change::Changed;
+            }
             break;
         }
         default:
@@ -242,20 +343,44 @@ void ServerStateModel::rebuild()
             box.change = b.change;
             box.eventIndex = b.event;
             box.name = b.owner;
-            box.number = static_cast<int>(b.messages.size());
+            const auto kept = [](const std::vector<StoredMessage> &messages) {
+                return static_cast<int>(std::count_if(messages.begin(), messages.end(),
+                                                      [](const StoredMessage &m) { return !m.removed; }));
+            };
+            box.number = kept(b.folders.front().messages);
             const int boxId = addNode(std::move(box));
-            for (StoredMessage &m : b.messages) {
-                Node n;
-                n.type = NodeType::Message;
-                n.parent = boxId;
-                n.actor = actor;
-                n.change = m.change;
-                n.eventIndex = m.event;
-                n.name = b.owner;
-                n.number = m.number;
-                n.subject = m.subject;
-                n.from = m.from;
-                addNode(std::move(n));
+            auto addMessages = [&](std::vector<StoredMessage> &messages, int parent) {
+                for (StoredMessage &m : messages) {
+                    Node n;
+                    n.type = NodeType::Message;
+                    n.parent = parent;
+                    n.actor = actor;
+                    n.change = m.change;
+                    n.eventIndex = m.event;
+                    n.name = b.owner;
+                    n.number = m.number;
+                    n.subject = m.subject;
+                    n.from = m.from;
+                    n.flags = m.flags;
+                    n.removed = m.removed;
+                    addNode(std::move(n));
+                }
+            };
+            // INBOX's messages right under the mailbox, as mail programs show the inbox;
+            // every other folder as a row of its own.
+            addMessages(b.folders.front().messages, boxId);
+            for (std::size_t f = 1; f < b.folders.size(); ++f) {
+                Node folder;
+                folder.type = NodeType::Folder;
+                folder.parent = boxId;
+                folder.actor = actor;
+                folder.change = b.folders[f].change;
+                folder.eventIndex = b.folders[f].event;
+                folder.name = b.owner;
+                folder.subject = b.folders[f].name;
+                folder.number = kept(b.folders[f].messages);
+                const int folderId = addNode(std::move(folder));
+                addMessages(b.folders[f].messages, folderId);
             }
         }
     }
@@ -341,11 +466,21 @@ QVariant ServerStateModel::display(const Node &n, int column) const
         if (column == DetailColumn)
             return tr("%n message(s)", nullptr, n.number);
         return {};
+    case NodeType::Folder:
+        if (column == NameColumn)
+            return tr("Folder %1").arg(n.subject);
+        if (column == DetailColumn)
+            return tr("%n message(s)", nullptr, n.number);
+        return {};
     case NodeType::Message:
         switch (column) {
         case NameColumn: return QString::number(n.number);
         case DetailColumn: return n.subject;
         case FromColumn: return n.from;
+        case StatusColumn:
+            if (n.removed)
+                return tr("deleted from the server");
+            return flagWords(n.flags);
         default: return {};
         }
     }
@@ -394,6 +529,15 @@ QVariant ServerStateModel::data(const QModelIndex &index, int role) const
     case MessageNumberRole: return message ? QVariant(n->number) : QVariant();
     case SubjectRole: return message ? QVariant(n->subject) : QVariant();
     case MessageFromRole: return message ? QVariant(n->from) : QVariant();
+    case FlagsRole: return message ? QVariant(n->flags) : QVariant();
+    case FolderRole:
+        if (n->type == NodeType::Folder)
+            return n->subject;
+        if (message) {
+            const Node &parent = m_nodes[std::size_t(n->parent)];
+            return parent.type == NodeType::Folder ? parent.subject : QStringLiteral("INBOX");
+        }
+        return {};
     default: return {};
     }
 }

@@ -4,10 +4,11 @@
 //     Outgoing queue                      (always present, "empty" when it is)
 //       76CEE8561A  <bob@example.net>  attempts, last error
 //     bob@example.net                     (one row per mailbox seen in the trace)
-//       1  "Lunch on Friday?"  Alice <alice@example.org>
+//       1  "Lunch on Friday?"  Alice <alice@example.org>  read, flagged   (INBOX)
+//       Folder Archive                    (every other folder, with its messages)
 //
 // Derived only from the trace events [0, cursor) (queue-add, queue-remove, queue-defer,
-// mailbox-add), never from the World's current state: the World is ahead of the cursor after
+// mailbox-add, -remove, -flags, folder-change), never from the World's current state: the World is ahead of the cursor after
 // a step back, and the trace is what the student has seen. ChangeRole marks the rows the
 // event just before the cursor changed, so the panel can highlight them; a queue entry that
 // event removed stays visible, marked Removed, for that one step. Changed rows carry a symbol
@@ -42,7 +43,7 @@ public:
     // removed); for messages: number, Subject, From, ""; for the other rows: name and a summary.
     enum Column { NameColumn, DetailColumn, FromColumn, StatusColumn, ColumnCount };
 
-    enum class NodeType { Server, Queue, QueueEntry, Mailbox, Message };
+    enum class NodeType { Server, Queue, QueueEntry, Mailbox, Message, Folder };
     enum class Change { None, Added, Removed, Changed }; // Changed: a queue entry was deferred
 
     enum Role {
@@ -55,10 +56,12 @@ public:
         AttemptsRole,    // int, queue entries
         LastErrorRole,   // QString, queue entries ("" before any deferral)
         OwnerRole,       // QString, mailboxes and their messages: "bob@example.net"
-        MessageNumberRole, // int, messages: 1-based number in the mailbox
+        MessageNumberRole, // int, messages: the UID the server gave it in its folder
         SubjectRole,     // QString, messages
         MessageFromRole, // QString, messages: the From: field
         EventIndexRole,  // int: the trace event that last changed the row (-1 for none)
+        FlagsRole,       // QString, messages: their IMAP flags, e.g. \Flagged \Seen
+        FolderRole,      // QString, folders and messages: "INBOX", "Archive"
     };
 
     // `controller` must outlive the model.
@@ -100,7 +103,8 @@ private:
         QString lastError;  // or, for a removed entry, why it was removed
         QString subject;
         QString from;
-        int number = 0;     // attempts for queue entries, message number for messages
+        QString flags;      // messages
+        int number = 0;     // attempts for queue entries, UID for messages, counts otherwise
     };
 
     void rebuild();

@@ -6,7 +6,7 @@ namespace mailsim::gui {
 
 namespace {
 
-constexpr int kKindCount = int(trace::EventKind::Note) + 1;
+constexpr int kKindCount = trace::kEventKindCount;
 static_assert(kKindCount <= 32, "the kind filter is a 32-bit mask");
 
 quint32 bit(trace::EventKind kind)

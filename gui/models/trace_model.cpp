@@ -2,6 +2,7 @@
 
 #include "control/simulation_controller.h"
 #include "style/theme.h"
+#include "trace/access_explainer.h"
 #include "trace/explainer.h"
 #include "trace/text_formatter.h"
 
@@ -38,7 +39,7 @@ QVariant TraceModel::data(const QModelIndex &index, int role) const
     if (row >= log.size())
         return {};
     const trace::TraceEvent &e = log.at(row);
-    const int cls = e.kind == trace::EventKind::SmtpReply ? replyClass(e.code) : 0;
+    const int cls = trace::replyOutcome(e);
 
     switch (role) {
     case Qt::DisplayRole:
@@ -53,7 +54,9 @@ QVariant TraceModel::data(const QModelIndex &index, int role) const
         }
     case Qt::ToolTipRole: {
         const QString why = trace::explain(log, row);
-        return cls ? QStringLiteral("%1 (%2)").arg(why, replyClassLabel(cls)) : why;
+        if (cls && e.kind == trace::EventKind::SmtpReply)
+            return QStringLiteral("%1 (%2)").arg(why, replyClassLabel(cls));
+        return why;
     }
     case Qt::ForegroundRole:
         if (cls)
@@ -66,12 +69,12 @@ QVariant TraceModel::data(const QModelIndex &index, int role) const
         return {};
     case EventIndexRole: return index.row();
     case ReplyCodeRole:
-        if (e.kind == trace::EventKind::SmtpReply)
+        if (e.kind == trace::EventKind::SmtpReply || e.kind == trace::EventKind::HttpResponse)
             return int(e.code);
         return {};
     case ReplyClassRole:
         if (cls)
-            return replyClassLabel(cls);
+            return e.kind == trace::EventKind::SmtpReply ? replyClassLabel(cls) : outcomeLabel(cls);
         return {};
     case EventKindRole: return int(e.kind);
     case StageRole: return int(e.stage);
@@ -131,6 +134,15 @@ QString TraceModel::kindLabel(trace::EventKind kind)
     case K::MailboxRead: return tr("mailbox: read");
     case K::Bounce: return tr("bounce");
     case K::Note: return tr("note");
+    case K::Pop3Command: return tr("POP3 command");
+    case K::Pop3Reply: return tr("POP3 reply");
+    case K::ImapCommand: return tr("IMAP command");
+    case K::ImapReply: return tr("IMAP reply");
+    case K::HttpRequest: return tr("HTTP request");
+    case K::HttpResponse: return tr("HTTP response");
+    case K::MailboxRemove: return tr("mailbox: remove");
+    case K::MailboxFlags: return tr("mailbox: flags");
+    case K::FolderChange: return tr("mailbox: folders");
     }
     return QString::fromLatin1(trace::toString(kind));
 }
@@ -147,6 +159,17 @@ QString TraceModel::replyClassLabel(int replyClass)
     case 3: return tr("3xx go ahead");
     case 4: return tr("4xx try later");
     case 5: return tr("5xx failed");
+    default: return {};
+    }
+}
+
+QString TraceModel::outcomeLabel(int outcome)
+{
+    switch (outcome) {
+    case 2: return tr("success");
+    case 3: return tr("go on");
+    case 4: return tr("refused");
+    case 5: return tr("failed");
     default: return {};
     }
 }

@@ -50,6 +50,9 @@ public:
     static int replyClass(int code);
     // "2xx success", "3xx go ahead", "4xx try later", "5xx failed"; "" for class 0.
     static QString replyClassLabel(int replyClass);
+    // Words for the outcome of a POP3, IMAP or HTTP reply (trace::replyOutcome), which has no
+    // SMTP-style class digit: "success", "go on", "refused", "failed".
+    static QString outcomeLabel(int outcome);
     // The colour of a reply class (invalid QColor for class 0), for the application's
     // current palette (style/theme.h).
     static QColor replyClassColor(int replyClass);

@@ -3,6 +3,7 @@
 #include "control/simulation_controller.h"
 #include "models/trace_model.h"
 #include "style/theme.h"
+#include "trace/access_explainer.h"
 #include "trace/explainer.h"
 #include "trace/text_formatter.h"
 
@@ -45,8 +46,7 @@ bool isQuietKind(EventKind kind)
 // Kinds that travel from one host to another and so are drawn as arrows.
 bool travels(EventKind kind)
 {
-    return isQuietKind(kind) || kind == EventKind::SmtpCommand || kind == EventKind::SmtpReply ||
-           kind == EventKind::SmtpData;
+    return isQuietKind(kind) || trace::isProtocolUnit(kind);
 }
 
 // The bytes up to the first line end.
@@ -651,6 +651,27 @@ QString SequenceView::labelFor(std::size_t eventIndex) const
     }
     case EventKind::SmtpData:
         return tr("message (%1 bytes) … .").arg(e.data.size());
+    case EventKind::Pop3Command:
+    case EventKind::ImapCommand:
+    case EventKind::HttpRequest: {
+        QString text = QString::fromUtf8(firstLine(e.data));
+        if (text.size() > 120)
+            text = text.left(120) + QStringLiteral(" …");
+        if (e.kind == EventKind::HttpRequest && e.data.size() > firstLine(e.data).size() + 2)
+            text += tr(" (%1 bytes)").arg(e.data.size());
+        return text;
+    }
+    case EventKind::Pop3Reply:
+    case EventKind::ImapReply:
+    case EventKind::HttpResponse: {
+        QString text = QString::fromUtf8(firstLine(e.data));
+        if (text.size() > 120)
+            text = text.left(120) + QStringLiteral(" …");
+        if (hasMoreLines(e.data))
+            text += tr(" … (%1 bytes)").arg(e.data.size());
+        const int cls = trace::replyOutcome(e);
+        return cls == 0 ? text : QStringLiteral("%1 %2").arg(replyClassSymbol(cls), text);
+    }
     case EventKind::TcpSyn:
         return QStringLiteral("SYN") + portSuffix(e.code);
     case EventKind::TcpSynAck:
@@ -865,8 +886,8 @@ void SequenceView::paintRow(QPainter &p, std::size_t index, int top) const
 
     QColor colour = quiet ? style::quietColor(pal) : pal.color(QPalette::Text);
     QColor textColour = colour;
-    if (e.kind == EventKind::SmtpReply) {
-        const QColor cls = style::replyClassColor(TraceModel::replyClass(e.code), pal);
+    if (const int outcome = trace::replyOutcome(e)) {
+        const QColor cls = style::replyClassColor(outcome, pal);
         if (cls.isValid())
             colour = textColour = cls;
     } else if (e.kind == EventKind::SmtpData) {

@@ -3,6 +3,7 @@
 #include "control/simulation_controller.h"
 #include "models/server_state_model.h"
 #include "style/theme.h"
+#include "trace/access_explainer.h"
 
 #include <QEvent>
 #include <QFontInfo>
@@ -181,6 +182,21 @@ QString caption(const trace::TraceEvent &e)
         return QString::number(e.code);
     case EventKind::SmtpData:
         return TopologyView::tr("message");
+    case EventKind::Pop3Command:
+    case EventKind::ImapCommand:
+    case EventKind::HttpRequest: {
+        // The verb: "RETR", "FETCH" (after the IMAP tag), "GET".
+        const QList<QByteArray> words = e.data.left(e.data.indexOf('\n')).trimmed().split(' ');
+        QByteArray verb = words.value(e.kind == EventKind::ImapCommand && words.size() > 1 ? 1 : 0);
+        if (verb.compare("UID", Qt::CaseInsensitive) == 0)
+            verb = words.value(2);
+        return QString::fromUtf8(verb).toUpper();
+    }
+    case EventKind::Pop3Reply:
+    case EventKind::ImapReply:
+        return QString::fromUtf8(e.data.left(e.data.indexOf(' '))).replace(QLatin1Char('*'), QString());
+    case EventKind::HttpResponse:
+        return QString::number(e.code);
     case EventKind::TcpSyn:
         return QStringLiteral("SYN");
     case EventKind::TcpSynAck:
@@ -203,8 +219,11 @@ QString caption(const trace::TraceEvent &e)
 QColor captionColor(const trace::TraceEvent &e, const QPalette &palette)
 {
     switch (e.kind) {
-    case EventKind::SmtpReply: {
-        const QColor c = style::replyClassColor(e.code / 100, palette);
+    case EventKind::SmtpReply:
+    case EventKind::Pop3Reply:
+    case EventKind::ImapReply:
+    case EventKind::HttpResponse: {
+        const QColor c = style::replyClassColor(trace::replyOutcome(e), palette);
         return c.isValid() ? c : palette.color(QPalette::Text);
     }
     case EventKind::TcpSyn:

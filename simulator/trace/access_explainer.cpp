@@ -275,6 +275,19 @@ int accessReplyClass(const TraceEvent &e)
     }
 }
 
+int replyOutcome(const TraceEvent &e)
+{
+    if (e.kind == EventKind::SmtpReply)
+        return e.code >= 200 && e.code <= 599 ? e.code / 100 : 0;
+    return accessReplyClass(e);
+}
+
+bool isProtocolUnit(EventKind kind)
+{
+    return kind == EventKind::SmtpCommand || kind == EventKind::SmtpReply
+           || kind == EventKind::SmtpData || isAccessProtocolEvent(kind);
+}
+
 QString summarizeAccess(const TraceLog &log, std::size_t index)
 {
     const TraceEvent &e = log.at(index);

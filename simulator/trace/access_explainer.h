@@ -17,6 +17,10 @@ bool isAccessReply(EventKind kind);
 // The outcome of a reply for colours and symbols: 2 success, 3 go on, 4 client error or
 // "no", 5 failure or "bad"; 0 for untagged IMAP data and for commands.
 int accessReplyClass(const TraceEvent &event);
+// The same for any event: SMTP replies by their first digit, the access protocols as above.
+int replyOutcome(const TraceEvent &event);
+// Protocol messages that travel between two hosts: SMTP, POP3, IMAP and HTTP units.
+bool isProtocolUnit(EventKind kind);
 
 QString summarizeAccess(const TraceLog &log, std::size_t index);
 QString explainAccess(const TraceLog &log, std::size_t index);

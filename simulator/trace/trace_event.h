@@ -50,6 +50,7 @@ enum class EventKind : quint8 {
                    // data = the flags now, e.g. \Flagged \Seen (may be empty)
     FolderChange,  // detail = owner; data = "create NAME", "delete NAME" or "rename OLD NEW"
 };
+inline constexpr int kEventKindCount = int(EventKind::FolderChange) + 1;
 const char *toString(EventKind kind); // stable lower-case names, used in JSON
 
 enum class ActorRole : quint8 { UserAgent, MailServer, DnsServer, Router };
