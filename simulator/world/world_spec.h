@@ -53,8 +53,6 @@ struct UserSpec
     QString address;     // e.g. "alice@example.org"; its domain must have a server
     QString displayName; // e.g. "Alice"
     QString password;    // for POP3, IMAP and web mail (and shown to students as sent)
-    // How the user's agent reads mail at stage 6 (and, for web mail, also how it sends).
-    mail::AccessRoute access = mail::AccessRoute::Pop3Delete;
     QString uaHost;      // the user's computer, e.g. "alice-pc.example.org"
     QString uaAddress;
     QString label;       // e.g. "Alice's user agent"; made from the display name if empty
@@ -62,6 +60,8 @@ struct UserSpec
     // user's own domain. Another server shows relay control: it takes mail for its own
     // users from anyone, but refuses to pass it on elsewhere for a stranger.
     QString submitTo;
+    // How the user's agent reads mail at stage 6 (and, for web mail, also how it sends).
+    mail::AccessRoute access = mail::AccessRoute::Pop3Delete;
 };
 
 struct LinkSpec
