@@ -9,6 +9,7 @@
 #include "mail/mailbox.h"
 #include "mail/message_composer.h"
 
+#include <QSet>
 #include <QStringView>
 
 #include <optional>
@@ -25,11 +26,44 @@ enum class AccessRoute {
 const char *toString(AccessRoute route); // "pop3-delete", "pop3-keep", "imap", "web"
 std::optional<AccessRoute> accessRouteFromString(QStringView text);
 
+// One thing to do in the mailbox while reading it with IMAP. Messages are picked by Subject
+// and/or From, as a person would pick them.
+struct MailboxAction
+{
+    enum class Kind {
+        MarkRead,     // set \Seen
+        MarkUnread,   // clear \Seen
+        Flag,         // set \Flagged
+        Unflag,       // clear \Flagged
+        Delete,       // set \Deleted, then EXPUNGE
+        Move,         // to `folder` (COPY, \Deleted, EXPUNGE; created first when missing)
+        Copy,         // to `folder`
+        CreateFolder, // `folder`
+        Idle,         // wait in IDLE up to `duration` for new mail to be pushed
+    };
+    Kind kind = Kind::MarkRead;
+    QString subject;  // only messages whose Subject contains this (case-insensitive); empty: any
+    QString from;     // only messages whose From contains this; empty: any
+    QString folder;   // Move, Copy, CreateFolder
+    core::SimTime duration = 0; // Idle
+
+    bool operator==(const MailboxAction &) const = default;
+};
+
 struct UserAgentSettings
 {
     Mailbox822 user;        // the owner: display name and address
-    net::HostId server = -1; // the user's own mail server
+    net::HostId server = -1; // the mail server it submits to (usually the user's own)
     quint16 submissionPort = 587;
+    // Reading (stage 6): how, with which name and password, and where.
+    AccessRoute access = AccessRoute::Pop3Delete;
+    QByteArray login;       // the name the access protocols log in with: the address
+    QByteArray password;
+    net::HostId mailbox = -1;  // the user's own mail server, which holds the mailbox
+    net::HostId web = -1;      // the web mail server (web access only)
+    quint16 pop3Port = 110;
+    quint16 imapPort = 143;
+    quint16 webPort = 80;
 };
 
 class UserAgent
@@ -42,8 +76,11 @@ public:
 
     // Composes the draft and submits it. Call from within a simulation event.
     void send(const Draft &draft);
-    // Reads the messages that arrived in the mailbox since the last read.
-    void read(const Mailbox &mailbox, trace::ActorId serverActor);
+    // Fetches new mail by the user's access route (stage 6): POP3 downloads (and, with
+    // download-and-delete, removes) what it has not seen; IMAP fetches new messages and then
+    // carries out `actions` on the server; web mail logs in, lists the inbox and opens each
+    // new message. Call from within a simulation event.
+    void read(const std::vector<MailboxAction> &actions = {});
 
     [[nodiscard]] int submissionsFailed() const { return m_failed; }
 
@@ -51,8 +88,13 @@ private:
     MailContext &m_context;
     UserAgentSettings m_settings;
     net::HostId m_host;
-    std::size_t m_read = 0;
+    // Reports one message the agent now has (a mailbox-read event) and a problem, if any.
+    void traceRead(int number, const QByteArray &content);
+    void traceProblem(const QByteArray &problem, int stage);
+    void readPop3();
+
     int m_failed = 0;
+    QSet<QByteArray> m_pop3Seen; // UIDL values already downloaded (download-and-keep)
 };
 
 } // namespace mailsim::mail

@@ -33,9 +33,10 @@ struct World::State
 
     ~State()
     {
-        // Pending events hold connections whose handlers refer to servers and agents:
-        // drop them first, while everything they refer to still exists.
+        // Pending events and open connections hold handlers (and protocol sessions) that refer
+        // to servers, their mailboxes and agents: drop them first, while all that still exists.
         simulation.reset();
+        network.reset();
     }
 };
 

@@ -118,29 +118,8 @@ struct SendSpec
     QString raw;
 };
 
-// One thing to do in the mailbox while reading it with IMAP (or, for the ones that make
-// sense there, web mail). Messages are picked by Subject and/or From, as a person would.
-struct MailboxActionSpec
-{
-    enum class Kind {
-        MarkRead,     // set \Seen
-        MarkUnread,   // clear \Seen
-        Flag,         // set \Flagged
-        Unflag,       // clear \Flagged
-        Delete,       // set \Deleted, then EXPUNGE
-        Move,         // to `folder` (COPY, \Deleted, EXPUNGE; created first when missing)
-        Copy,         // to `folder`
-        CreateFolder, // `folder`
-        Idle,         // wait in IDLE up to `duration` for new mail to be pushed
-    };
-    Kind kind = Kind::MarkRead;
-    QString subject;  // only messages whose Subject contains this (case-insensitive); empty: any
-    QString from;     // only messages whose From contains this; empty: any
-    QString folder;   // Move, Copy, CreateFolder
-    core::SimTime duration = 0; // Idle
-
-    bool operator==(const MailboxActionSpec &) const = default;
-};
+// One thing to do in the mailbox while reading it with IMAP (see mail::MailboxAction).
+using MailboxActionSpec = mail::MailboxAction;
 
 struct ReadSpec
 {
