@@ -137,7 +137,8 @@ QString describeExpectation(const Expectation &x)
         const bool seen = x.kind == Expectation::Kind::AccessReplySeen;
         const QString what = x.protocol == QLatin1String("http")
                                  ? QStringLiteral("an HTTP %1 response").arg(x.code)
-                                 : QStringLiteral("a %1 %2 reply")
+                                 : QStringLiteral("%1 %2 %3 reply")
+                                       .arg(x.protocol == QLatin1String("imap") ? "an" : "a")
                                        .arg(QLatin1String(protocolName(x.protocol)), x.status);
         return seen ? what + QStringLiteral(" is sent")
                     : QStringLiteral("no ") + what.section(QLatin1Char(' '), 1) +
