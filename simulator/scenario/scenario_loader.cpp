@@ -1,6 +1,7 @@
 #include "scenario/scenario_loader.h"
 
 #include "protocol/smtp/smtp_path.h"
+#include "store/mail_store.h"
 
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
@@ -57,6 +58,17 @@ const QString kMediaTypeExpected =
     QStringLiteral("a media type such as text/plain, image/png or application/pdf");
 const QString kFileNameExpected =
     QStringLiteral("a file name such as timetable.txt (without folders)");
+const QString kAccessExpected =
+    QStringLiteral("one of pop3-delete, pop3-keep, imap and web (how the user reads mail)");
+const QString kPortExpected = QStringLiteral("a port number from 1 to 65535");
+const QString kFolderExpected =
+    QStringLiteral("a folder name such as Archive or Archive/2025 (no '/' at either end, no "
+                   "'//')");
+const QString kFlagExpected = QStringLiteral(
+    "a flag: \\Seen, \\Answered, \\Flagged, \\Deleted, \\Draft, or a keyword such as "
+    "Important");
+const QString kSelectorExpected = QStringLiteral(
+    "the messages to act on: { subject: Lunch }, { from: alice@example.org }, both, or all");
 
 // The character sets a scenario may ask for: those every Qt build can encode, so that a
 // file plays the same everywhere.
@@ -531,6 +543,9 @@ struct MessageDecl
     SourceLocation fromAt;
     world::SendSpec content;
     bool sent = false;
+    // The keys given that web mail cannot send (bcc, charset, html, attachments, raw), kept
+    // so that a message from a web mail user can be refused at the key once users are known.
+    std::vector<std::pair<QString, SourceLocation>> richKeys;
 };
 
 struct TimelineDecl
@@ -539,6 +554,15 @@ struct TimelineDecl
     bool isSend = true;
     QString ref; // message id or user address
     SourceLocation refAt;
+    std::vector<world::MailboxActionSpec> actions; // a read's; checked against the route later
+    SourceLocation actionsAt;                      // the 'actions' key; line 0 without it
+};
+
+// How a user reads mail, and where the file said so (line 0 when left to the default).
+struct AccessDecl
+{
+    mail::AccessRoute route = mail::AccessRoute::Pop3Delete;
+    SourceLocation at;
 };
 
 struct ExpectDecl
@@ -654,12 +678,20 @@ private:
                                                          const QString &context);
     void readDomain(const YAML::Node &node, int index);
     void readServer(const Field &f, const QString &domain);
+    void readWebmail(const Field &f, const QString &domain);
     void readUser(const YAML::Node &node, int index);
     void readLink(const YAML::Node &node, int index);
     void readRecord(const YAML::Node &node, int index);
     void readMessage(const YAML::Node &node, int index);
     std::optional<world::AttachmentSpec> readAttachment(const YAML::Node &node, int index);
     void readTimelineEntry(const YAML::Node &node, int index);
+    std::vector<world::MailboxActionSpec> readActions(const Field &f);
+    // A selector ({ subject, from }, `all`, or {}) into `action`; `extra` names keys the
+    // action takes besides (move and copy: 'to'). False when it could not be read.
+    bool readSelector(const Field &f, world::MailboxActionSpec &action, bool withTarget);
+    // A folder name as the store accepts it; reports what is wrong.
+    std::optional<QString> folderName(const Field &f);
+    QStringList flagList(const Fields &m, const char *key, SourceLocation *where);
     void readExpectation(const YAML::Node &node, int index);
     template <typename Fn>
     void forEachItem(const Fields &m, const char *key, const QString &expected, Fn fn);
@@ -671,7 +703,10 @@ private:
     void checkLinks();
     void checkDns();
     void checkMessages();
+    void checkReads();
     void checkExpectations();
+    // The access route of a user (by address, any case); nullptr for someone unknown.
+    [[nodiscard]] const AccessDecl *accessOf(const QString &address) const;
     [[nodiscard]] const HostDecl *findHost(const QString &name) const;
     [[nodiscard]] bool isUser(const QString &address) const;
     void unknownHost(SourceLocation at, const QString &name, const QString &what);
@@ -693,6 +728,7 @@ private:
     std::vector<NamedDecl> m_domains; // same order as m_world.servers
     std::vector<NamedDecl> m_users;   // same order as m_world.users
     std::vector<NamedDecl> m_submitTo; // same order as m_world.users; empty name when left out
+    std::vector<AccessDecl> m_access;  // same order as m_world.users
     std::vector<MxDecl> m_domainMx;   // from the domains' `mx` lists (and implied ones)
     std::vector<MxDecl> m_recordMx;   // from dns-records
     std::vector<LinkDecl> m_links;
@@ -1596,6 +1632,9 @@ void Loader::readServer(const Field &f, const QString &domain)
         {"eight-bit-mime", false,
          QStringLiteral("true or false: whether the server announces 8BITMIME; true when left "
                         "out")},
+        {"webmail", false,
+         QStringLiteral("same-host, or a web server of its own such as { host: "
+                        "webmail.example.org, address: 192.0.2.80 }")},
     };
     const std::optional<Fields> m =
         fields(f.value, f.value.IsNull() ? f.keyAt : f.valueAt, QStringLiteral("'server'"),
@@ -1676,6 +1715,61 @@ void Loader::readServer(const Field &f, const QString &domain)
         s.queuePickupDelay = *v;
     if (const auto v = boolean(*m, "eight-bit-mime"))
         s.eightBitMime = *v;
+    if (const Field *web = m->get("webmail"))
+        readWebmail(*web, domain);
+}
+
+// Web mail is either the lecture's simple set-up, a web server on the mail server's own
+// machine (`same-host`), or a machine of its own that students see as a separate host.
+void Loader::readWebmail(const Field &f, const QString &domain)
+{
+    world::WebServerSpec &web = m_world.servers.back().web;
+    const QString expected =
+        QStringLiteral("same-host (a web server on the mail server's machine), or a web server "
+                       "such as { host: webmail.example.org, address: 192.0.2.80 }");
+    if (f.value.IsScalar()) {
+        const QString value = QString::fromStdString(f.value.Scalar());
+        if (value != QLatin1String("same-host")) {
+            wrongValue(f, expected);
+            return;
+        }
+        web.enabled = true;
+        return;
+    }
+    const std::vector<KeySpec> keys = {
+        {"host", false, kHostExpected},
+        {"address", false, kIpExpected},
+        {"label", false, QStringLiteral("a name for people, such as Bob's web mail server")},
+        {"port", false, QStringLiteral("a port number from 1 to 65535; 80 when left out")},
+    };
+    const std::optional<Fields> m =
+        fields(f.value, f.value.IsNull() ? f.keyAt : f.valueAt, QStringLiteral("'webmail'"),
+               expected, QStringLiteral("in 'webmail'"), keys);
+    if (!m)
+        return;
+    web.enabled = true;
+    const Field *host = m->get("host");
+    const Field *address = m->get("address");
+    if (host) {
+        HostDecl decl;
+        decl.name = hostName(*m, "host", &decl.nameAt);
+        decl.address = ipAddress(*m, "address", &decl.addressAt);
+        decl.owner = QStringLiteral("the web mail server of %1").arg(domain);
+        if (!address)
+            error(m->at, QStringLiteral("missing 'address' in 'webmail': a web server on a host "
+                                        "of its own needs an address, such as 192.0.2.80"));
+        m_hosts.push_back(decl);
+        web.host = decl.name;
+        web.address = decl.address;
+    } else if (address) {
+        error(address->keyAt, QStringLiteral("'address' in 'webmail' needs 'host' as well: "
+                                             "without a host of its own the web server shares "
+                                             "the mail server's address; leave 'address' out, "
+                                             "or add 'host'"));
+    }
+    web.label = text(*m, "label", keys[2].expected, true);
+    if (const auto port = integer(*m, "port", 1, 65535, kPortExpected))
+        web.port = static_cast<quint16>(*port);
 }
 
 void Loader::readUser(const YAML::Node &node, int index)
@@ -1689,10 +1783,12 @@ void Loader::readUser(const YAML::Node &node, int index)
                         "192.0.2.10 }")},
         {"submit-to", false,
          QStringLiteral("the host name of a mail server, such as mail.example.org")},
+        {"access", false, kAccessExpected},
     };
     world::UserSpec user;
     m_users.push_back({});
     m_submitTo.push_back({});
+    m_access.push_back({});
     const std::optional<Fields> m = fields(node, at(node), QStringLiteral("user %1").arg(index + 1),
                                            QStringLiteral("a user with 'address' and 'computer'"),
                                            QStringLiteral("in this user"), keys);
@@ -1726,6 +1822,22 @@ void Loader::readUser(const YAML::Node &node, int index)
         if (const Field *submitTo = m->get("submit-to")) {
             user.submitTo = text(*m, "submit-to", keys[4].expected, false);
             m_submitTo.back() = {user.submitTo, submitTo->valueAt};
+        }
+        if (const Field *access = m->get("access")) {
+            if (const std::optional<QString> v = scalar(*access, kAccessExpected)) {
+                if (const auto route = mail::accessRouteFromString(*v)) {
+                    user.access = *route;
+                    m_access.back() = {*route, access->valueAt};
+                } else {
+                    wrongValue(*access, kAccessExpected);
+                    const QString suggestion =
+                        closest(*v, {QStringLiteral("pop3-delete"), QStringLiteral("pop3-keep"),
+                                     QStringLiteral("imap"), QStringLiteral("web")});
+                    if (!suggestion.isEmpty())
+                        m_errors.back().message +=
+                            QStringLiteral("; did you mean '%1'?").arg(suggestion);
+                }
+            }
         }
     }
     m_world.users.push_back(user);
@@ -1878,6 +1990,10 @@ void Loader::readMessage(const YAML::Node &node, int index)
         return;
     MessageDecl decl;
     decl.at = m->at;
+    for (const char *key : {"bcc", "charset", "html", "attachments", "raw"}) {
+        if (const Field *f = m->get(key))
+            decl.richKeys.emplace_back(f->name, f->keyAt);
+    }
     if (const Field *id = m->get("id")) {
         decl.idAt = id->valueAt;
         if (const std::optional<QString> s = scalar(*id, kIdExpected)) {
@@ -2087,6 +2203,9 @@ void Loader::readTimelineEntry(const YAML::Node &node, int index)
         {"at", true, kTimeExpected},
         {"send", false, QStringLiteral("the id of a message")},
         {"read", false, QStringLiteral("the address of the user who reads their mailbox")},
+        {"actions", false,
+         QStringLiteral("a list of things to do in the mailbox with IMAP, such as - { "
+                        "mark-read: { subject: Lunch } }")},
     };
     const std::optional<Fields> m =
         fields(node, at(node), QStringLiteral("timeline entry %1").arg(index + 1),
@@ -2109,6 +2228,15 @@ void Loader::readTimelineEntry(const YAML::Node &node, int index)
     }
     TimelineDecl decl;
     decl.isSend = send != nullptr;
+    if (const Field *actions = m->get("actions")) {
+        if (send) {
+            error(actions->keyAt, QStringLiteral("'actions' belong to a 'read' entry: they are "
+                                                 "what the user does in their mailbox"));
+        } else {
+            decl.actionsAt = actions->keyAt;
+            decl.actions = readActions(*actions);
+        }
+    }
     const Field &what = send ? *send : *read;
     decl.refAt = what.valueAt;
     const std::optional<QString> ref = scalar(what, keys[send ? 1 : 2].expected);
@@ -2121,23 +2249,243 @@ void Loader::readTimelineEntry(const YAML::Node &node, int index)
     m_timeline.push_back(decl);
 }
 
+// Each action is a mapping of one key, the action's name, as in { flag: { subject: Lunch } }:
+// the name comes first when read aloud, and a list of them reads like a to-do list.
+std::vector<world::MailboxActionSpec> Loader::readActions(const Field &f)
+{
+    using Kind = world::MailboxActionSpec::Kind;
+    std::vector<world::MailboxActionSpec> result;
+    const QString listExpected =
+        QStringLiteral("a list of mailbox actions, such as - { mark-read: { subject: Lunch } }");
+    if (f.value.IsNull())
+        return result; // an empty list is no list, as for the sections
+    if (!isList(f, listExpected))
+        return result;
+    static const std::pair<const char *, Kind> names[] = {
+        {"mark-read", Kind::MarkRead}, {"mark-unread", Kind::MarkUnread},
+        {"flag", Kind::Flag},          {"unflag", Kind::Unflag},
+        {"delete", Kind::Delete},      {"move", Kind::Move},
+        {"copy", Kind::Copy},          {"create-folder", Kind::CreateFolder},
+        {"idle", Kind::Idle},
+    };
+    QStringList allNames;
+    for (const auto &[name, kind] : names)
+        allNames << QString::fromLatin1(name);
+    const QString itemExpected = QStringLiteral(
+        "one action such as { mark-read: { subject: Lunch } }, { move: { subject: Lunch, to: "
+        "Archive } }, { create-folder: Archive } or { idle: 30s }");
+    int index = 0;
+    for (const auto &item : f.value) {
+        ++index;
+        const QString subject = QStringLiteral("action %1").arg(index);
+        if (!item.IsMap() || item.size() != 1) {
+            if (item.IsMap() && item.size() > 1)
+                error(at(item), QStringLiteral("%1 has %2 keys: an action is one key, its "
+                                               "name, such as { flag: { subject: Lunch } }; "
+                                               "write one entry for each")
+                                    .arg(subject)
+                                    .arg(item.size()));
+            else
+                wrongItem(item, subject, itemExpected);
+            continue;
+        }
+        const auto kv = *item.begin();
+        Field field{kv.first, kv.second, at(kv.first), {}, {}};
+        field.valueAt = kv.second.IsNull() ? field.keyAt : at(kv.second);
+        field.name = kv.first.IsScalar() ? QString::fromStdString(kv.first.Scalar()) : QString();
+        const auto known =
+            std::find_if(std::begin(names), std::end(names),
+                         [&](const auto &n) { return field.name == QLatin1String(n.first); });
+        if (known == std::end(names)) {
+            const QString suggestion = closest(field.name, allNames);
+            error(field.keyAt,
+                  QStringLiteral("unknown action '%1'%2")
+                      .arg(field.name,
+                           suggestion.isEmpty()
+                               ? QStringLiteral("; the actions are ") + listing(allNames, true)
+                               : QStringLiteral("; did you mean '%1'?").arg(suggestion)));
+            continue;
+        }
+        world::MailboxActionSpec action;
+        action.kind = known->second;
+        bool ok = true;
+        switch (action.kind) {
+        case Kind::MarkRead:
+        case Kind::MarkUnread:
+        case Kind::Flag:
+        case Kind::Unflag:
+        case Kind::Delete:
+            ok = readSelector(field, action, false);
+            break;
+        case Kind::Move:
+        case Kind::Copy:
+            ok = readSelector(field, action, true);
+            break;
+        case Kind::CreateFolder: {
+            const std::optional<QString> name = folderName(field);
+            ok = name.has_value();
+            action.folder = name.value_or(QString());
+            break;
+        }
+        case Kind::Idle: {
+            Fields one;
+            one.byName.emplace("idle", field);
+            const std::optional<SimTime> d = duration(one, "idle", false);
+            ok = d.has_value();
+            action.duration = d.value_or(0);
+            break;
+        }
+        }
+        if (ok)
+            result.push_back(action);
+    }
+    return result;
+}
+
+bool Loader::readSelector(const Field &f, world::MailboxActionSpec &action, bool withTarget)
+{
+    const QString expected =
+        withTarget ? QStringLiteral("the messages and the folder, such as { subject: Lunch, to: "
+                                    "Archive }")
+                   : kSelectorExpected;
+    if (f.value.IsScalar() && !withTarget) {
+        if (f.value.Scalar() == "all")
+            return true;
+        wrongValue(f, expected);
+        return false;
+    }
+    std::vector<KeySpec> keys = {
+        {"subject", false, QStringLiteral("a text the Subject contains, such as Lunch")},
+        {"from", false, QStringLiteral("a text the From field contains, such as alice")},
+    };
+    if (withTarget)
+        keys.push_back({"to", true, kFolderExpected});
+    const std::optional<Fields> m =
+        fields(f.value, f.value.IsNull() ? f.keyAt : f.valueAt, QStringLiteral("'%1'").arg(f.name),
+               expected, QStringLiteral("in '%1'").arg(f.name), keys);
+    if (!m)
+        return false;
+    const std::size_t errorsBefore = m_errors.size();
+    for (const char *key : {"subject", "from"}) {
+        const Field *g = m->get(key);
+        if (!g)
+            continue;
+        const QString value = text(*m, key, keys[key == std::string_view("subject") ? 0 : 1].expected, true);
+        if (value.isEmpty())
+            error(g->keyAt, QStringLiteral("'%1' is empty; leave it out to pick every message")
+                                .arg(g->name));
+        (key == std::string_view("subject") ? action.subject : action.from) = value;
+    }
+    if (withTarget) {
+        const Field *to = m->get("to");
+        if (!to)
+            return false;
+        const std::optional<QString> name = folderName(*to);
+        if (!name)
+            return false;
+        action.folder = *name;
+    }
+    return m_errors.size() == errorsBefore;
+}
+
+std::optional<QString> Loader::folderName(const Field &f)
+{
+    const std::optional<QString> s = scalar(f, kFolderExpected);
+    if (!s)
+        return std::nullopt;
+    QString problem;
+    if (s->trimmed().isEmpty())
+        problem = QStringLiteral("the name is empty");
+    else if (s->startsWith(QLatin1Char('/')) || s->endsWith(QLatin1Char('/')))
+        problem = QStringLiteral("a folder name may not start or end with '/'");
+    else if (s->contains(QLatin1String("//")))
+        problem = QStringLiteral("'//' would make a level without a name");
+    else if (std::any_of(s->begin(), s->end(),
+                         [](QChar c) { return c.unicode() < 0x20 || c.unicode() == 0x7f; }))
+        problem = QStringLiteral("a folder name may not hold control characters");
+    if (problem.isEmpty())
+        return s;
+    error(f.value.IsNull() ? f.keyAt : f.valueAt,
+          QStringLiteral("'%1': expected %2; %3").arg(f.name, kFolderExpected, problem));
+    return std::nullopt;
+}
+
+// Flags as IMAP spells them, one or a list; the system flags in any case (stored in the
+// store's spelling), keywords as atoms. A keyword that is a system flag's name without its
+// backslash is almost certainly a forgotten backslash, so it is refused with that hint.
+QStringList Loader::flagList(const Fields &m, const char *key, SourceLocation *where)
+{
+    QStringList result;
+    const Field *f = m.get(key);
+    if (!f)
+        return result;
+    if (where)
+        *where = f->keyAt;
+    auto one = [&](const YAML::Node &node, const QString &subject) {
+        if (!node.IsScalar()) {
+            wrongItem(node, subject, kFlagExpected);
+            return;
+        }
+        const QString flag = QString::fromStdString(node.Scalar());
+        const QByteArray canonical = store::canonicalFlag(flag.toUtf8());
+        for (const char *system : {store::kSeen, store::kAnswered, store::kFlagged,
+                                   store::kDeleted, store::kDraft}) {
+            if (flag.compare(QLatin1String(system + 1), Qt::CaseInsensitive) == 0) {
+                error(at(node), QStringLiteral("%1: '%2' would be a keyword of that name; the "
+                                               "system flag is written with a backslash: %3")
+                                    .arg(subject, flag, QLatin1String(system)));
+                return;
+            }
+        }
+        if (canonical.isEmpty()) {
+            QString why;
+            if (flag.compare(QLatin1String("\\Recent"), Qt::CaseInsensitive) == 0)
+                why = QStringLiteral("; \\Recent is the server's own and cannot be checked here");
+            error(at(node), QStringLiteral("%1: expected %2, not %3%4")
+                                .arg(subject, kFlagExpected, describe(node), why));
+            return;
+        }
+        const QString name = QString::fromUtf8(canonical);
+        if (result.contains(name, Qt::CaseInsensitive)) {
+            error(at(node), QStringLiteral("%1: %2 is listed twice").arg(subject, name));
+            return;
+        }
+        result << name;
+    };
+    if (f->value.IsScalar()) {
+        one(f->value, QStringLiteral("'%1'").arg(f->name));
+    } else if (f->value.IsSequence() && f->value.size() > 0) {
+        for (const auto &item : f->value)
+            one(item, QStringLiteral("an entry of '%1'").arg(f->name));
+    } else {
+        wrongValue(*f, QStringLiteral("a list of flags, such as [\\Seen, \\Flagged]"));
+    }
+    return result;
+}
+
 void Loader::readExpectation(const YAML::Node &node, int index)
 {
     const QString subject = QStringLiteral("expectation %1").arg(index + 1);
     const QString expected =
         QStringLiteral("an expectation such as { mailbox: bob@example.net, count: 1 }");
     const QString context = QStringLiteral("in this expectation");
-    static const char *const kinds[] = {"mailbox", "reply-seen", "reply-not-seen", "queue-empty",
-                                        "hops"};
+    // The key that says what is checked; the first is the one suggested when none is given.
+    static const char *const kinds[] = {
+        "mailbox",      "reply-seen",          "reply-not-seen",        "queue-empty",
+        "hops",         "pop3-reply",          "pop3-reply-not-seen",   "imap-reply",
+        "imap-reply-not-seen", "http-status",  "http-status-not-seen",  "flags",
+        "fetched"};
+    QStringList kindNames;
+    for (const char *kind : kinds)
+        kindNames << QString::fromLatin1(kind);
     QStringList present;
     if (node.IsMap()) {
         for (const auto &kv : node) {
             if (!kv.first.IsScalar())
                 continue;
-            for (const char *kind : kinds) {
-                if (kv.first.Scalar() == kind && !present.contains(QLatin1String(kind)))
-                    present << QString::fromLatin1(kind);
-            }
+            const QString key = QString::fromStdString(kv.first.Scalar());
+            if (kindNames.contains(key) && !present.contains(key))
+                present << key;
         }
     }
     if (present.size() > 1) {
@@ -2149,13 +2497,22 @@ void Loader::readExpectation(const YAML::Node &node, int index)
     const QString kind = present.value(0);
     const QString codeExpected = QStringLiteral("an SMTP reply code from 200 to 599, such as 250");
     const QString userExpected = QStringLiteral("the address of one of the users");
+    const QString pop3Expected = QStringLiteral("a POP3 reply: +OK or -ERR");
+    const QString imapExpected =
+        QStringLiteral("the result of an IMAP command: OK, NO or BAD (write \"NO\" in quotes)");
+    const QString httpExpected =
+        QStringLiteral("an HTTP status code from 100 to 599, such as 200 or 401");
+    const QString folderKey =
+        QStringLiteral("the folder, such as Archive; INBOX when left out");
+    const std::string k = kind.toStdString();
     std::vector<KeySpec> keys;
     if (kind == QLatin1String("mailbox")) {
         keys = {{"mailbox", true, userExpected},
                 {"count", true, QStringLiteral("the number of messages, 0 or more")},
                 {"subject", false, QStringLiteral("the subject of the messages to count")},
                 {"attachment", false,
-                 QStringLiteral("the file name of an attachment the messages to count carry")}};
+                 QStringLiteral("the file name of an attachment the messages to count carry")},
+                {"folder", false, folderKey}};
     } else if (kind == QLatin1String("hops")) {
         keys = {{"hops", true, userExpected},
                 {"servers", true,
@@ -2166,19 +2523,36 @@ void Loader::readExpectation(const YAML::Node &node, int index)
     } else if (kind == QLatin1String("queue-empty")) {
         keys = {
             {"queue-empty", true, QStringLiteral("the host name or the domain of a mail server")}};
+    } else if (kind.startsWith(QLatin1String("pop3-"))) {
+        keys = {{kinds[kind.endsWith(QLatin1String("not-seen")) ? 6 : 5], true, pop3Expected}};
+    } else if (kind.startsWith(QLatin1String("imap-"))) {
+        keys = {{kinds[kind.endsWith(QLatin1String("not-seen")) ? 8 : 7], true, imapExpected}};
+    } else if (kind.startsWith(QLatin1String("http-"))) {
+        keys = {{kinds[kind.endsWith(QLatin1String("not-seen")) ? 10 : 9], true, httpExpected}};
+    } else if (kind == QLatin1String("flags")) {
+        keys = {{"flags", true, userExpected},
+                {"subject", false, QStringLiteral("the subject of the messages to look at")},
+                {"folder", false, folderKey},
+                {"has", false, QStringLiteral("the flags they carry, such as [\\Seen]")},
+                {"lacks", false, QStringLiteral("the flags they do not carry, such as [\\Flagged]")}};
+    } else if (kind == QLatin1String("fetched")) {
+        keys = {{"fetched", true, userExpected},
+                {"count", true,
+                 QStringLiteral("how many messages the user agent fetched in all, 0 or more")}};
     } else {
-        keys = {
-            {"mailbox", false, {}},    {"count", false, {}},          {"subject", false, {}},
-            {"attachment", false, {}}, {"hops", false, {}},           {"servers", false, {}},
-            {"reply-seen", false, {}}, {"reply-not-seen", false, {}}, {"queue-empty", false, {}}};
+        for (const char *name : kinds)
+            keys.push_back({name, false, {}});
+        for (const char *name : {"count", "subject", "attachment", "servers", "folder", "has",
+                                 "lacks"})
+            keys.push_back({name, false, {}});
     }
     const std::optional<Fields> m = fields(node, at(node), subject, expected, context, keys);
     if (!m)
         return;
     if (kind.isEmpty()) {
         error(m->at, QStringLiteral("this expectation does not say what to check: expected one "
-                                    "of 'mailbox', 'reply-seen', 'reply-not-seen', "
-                                    "'queue-empty' and 'hops'"));
+                                    "of %1")
+                         .arg(listing(kindNames, true)));
         return;
     }
     ExpectDecl decl;
@@ -2193,6 +2567,10 @@ void Loader::readExpectation(const YAML::Node &node, int index)
             error(f->keyAt, QStringLiteral("'subject' is empty; leave it out to count every "
                                            "message"));
         return s;
+    };
+    auto folderOf = [&]() {
+        const Field *f = m->get("folder");
+        return f ? folderName(*f).value_or(QString()) : QString();
     };
     if (kind == QLatin1String("mailbox") || kind == QLatin1String("hops")) {
         const bool mailbox = kind == QLatin1String("mailbox");
@@ -2210,15 +2588,79 @@ void Loader::readExpectation(const YAML::Node &node, int index)
                 wrongValue(*a, kFileNameExpected);
             e.attachment = s.value_or(QString());
         }
+        if (mailbox)
+            e.folder = folderOf();
     } else if (kind == QLatin1String("queue-empty")) {
         e.kind = Expectation::Kind::QueueEmpty;
         e.server = hostName(*m, "queue-empty", &decl.serverAt);
-    } else {
+    } else if (kind == QLatin1String("reply-seen") || kind == QLatin1String("reply-not-seen")) {
         const bool seen = kind == QLatin1String("reply-seen");
         e.kind = seen ? Expectation::Kind::ReplySeen : Expectation::Kind::ReplyNotSeen;
         e.code = static_cast<int>(
             integer(*m, seen ? "reply-seen" : "reply-not-seen", 200, 599, codeExpected)
                 .value_or(0));
+    } else if (kind == QLatin1String("flags")) {
+        e.kind = Expectation::Kind::Flags;
+        e.user = mailAddress(*m, "flags", &decl.userAt);
+        e.subject = subjectOf();
+        e.folder = folderOf();
+        SourceLocation hasAt;
+        SourceLocation lacksAt;
+        e.flags = flagList(*m, "has", &hasAt);
+        e.withoutFlags = flagList(*m, "lacks", &lacksAt);
+        if (!m->get("has") && !m->get("lacks"))
+            error(m->at, QStringLiteral("this expectation names no flag: add 'has' (flags the "
+                                        "messages carry) or 'lacks' (flags they do not), such "
+                                        "as has: [\\Seen]"));
+        for (const QString &flag : e.flags) {
+            if (e.withoutFlags.contains(flag, Qt::CaseInsensitive))
+                error(lacksAt, QStringLiteral("%1 is in both 'has' (line %2) and 'lacks'; a "
+                                              "message cannot both carry it and not")
+                                   .arg(flag)
+                                   .arg(hasAt.line));
+        }
+    } else if (kind == QLatin1String("fetched")) {
+        e.kind = Expectation::Kind::Fetched;
+        e.user = mailAddress(*m, "fetched", &decl.userAt);
+        e.count = static_cast<int>(
+            integer(*m, "count", 0, 1000000, QStringLiteral("a whole number of 0 or more"))
+                .value_or(0));
+    } else {
+        const bool seen = !kind.endsWith(QLatin1String("-not-seen"));
+        e.kind = seen ? Expectation::Kind::AccessReplySeen : Expectation::Kind::AccessReplyNotSeen;
+        e.protocol = kind.section(QLatin1Char('-'), 0, 0);
+        const Field *f = m->get(k.c_str());
+        if (!f)
+            return;
+        if (e.protocol == QLatin1String("http")) {
+            e.code = static_cast<int>(integer(*m, k.c_str(), 100, 599, httpExpected).value_or(0));
+        } else {
+            const bool pop3 = e.protocol == QLatin1String("pop3");
+            const QStringList allowed =
+                pop3 ? QStringList{QStringLiteral("+OK"), QStringLiteral("-ERR")}
+                     : QStringList{QStringLiteral("OK"), QStringLiteral("NO"), QStringLiteral("BAD")};
+            const std::optional<QString> s = scalar(*f, pop3 ? pop3Expected : imapExpected);
+            if (!s)
+                return;
+            // PyYAML and other YAML 1.1 readers take a bare NO for "false"; yaml-cpp keeps
+            // the text, but the hint to quote it is given all the same.
+            if (!allowed.contains(*s)) {
+                QString hint;
+                const QString upper = s->toUpper();
+                if (allowed.contains(upper))
+                    hint = QStringLiteral("; write it in capitals: %1").arg(upper);
+                else if (pop3 && (upper == QLatin1String("OK") || upper == QLatin1String("ERR")))
+                    hint = QStringLiteral("; POP3 replies start with a sign: %1")
+                               .arg(upper == QLatin1String("OK") ? QStringLiteral("+OK")
+                                                                 : QStringLiteral("-ERR"));
+                else if (!pop3 && (upper == QLatin1String("+OK") || upper == QLatin1String("-ERR")))
+                    hint = QStringLiteral("; that is how POP3 answers; IMAP answers OK, NO or BAD");
+                wrongValue(*f, pop3 ? pop3Expected : imapExpected);
+                m_errors.back().message += hint;
+                return;
+            }
+            e.status = *s;
+        }
     }
     m_expectations.push_back(decl);
 }
@@ -2231,6 +2673,16 @@ const HostDecl *Loader::findHost(const QString &name) const
     for (const HostDecl &h : m_hosts) {
         if (!h.name.isEmpty() && h.name.compare(name, Qt::CaseInsensitive) == 0)
             return &h;
+    }
+    return nullptr;
+}
+
+const AccessDecl *Loader::accessOf(const QString &address) const
+{
+    for (std::size_t i = 0; i < m_users.size() && i < m_access.size(); ++i) {
+        if (!m_users[i].name.isEmpty() &&
+            m_users[i].name.compare(address, Qt::CaseInsensitive) == 0)
+            return &m_access[i];
     }
     return nullptr;
 }
@@ -2491,6 +2943,18 @@ void Loader::checkMessages()
             !isUser(msg.content.from))
             unknownUser(msg.fromAt, msg.content.from,
                         QStringLiteral("a message is sent by one of the users"));
+        // The web mail form of the simulation has a text box and address fields only; a
+        // key it cannot honour is refused rather than dropped without a word.
+        const AccessDecl *access = accessOf(msg.content.from);
+        if (access && access->route == mail::AccessRoute::WebMail) {
+            for (const auto &[key, keyAt] : msg.richKeys)
+                error(keyAt, QStringLiteral("'%1' cannot be used here: %2 reads and sends by web "
+                                            "mail (access: web, line %3), and web mail here "
+                                            "sends plain text only: from, to, cc, subject and "
+                                            "body")
+                                 .arg(key, msg.content.from)
+                                 .arg(access->at.line));
+        }
         if (msg.id.isEmpty())
             continue;
         if (const auto it = byId.find(msg.id); it != byId.end()) {
@@ -2540,11 +3004,34 @@ void Loader::checkMessages()
     }
 }
 
+// Mailbox actions are IMAP's: POP3 sees only a list of messages to download, and the web
+// mail of the simulation reads and sends but has no folders or flags to act on.
+void Loader::checkReads()
+{
+    for (const TimelineDecl &t : m_timeline) {
+        if (t.isSend || t.actionsAt.line == 0)
+            continue;
+        const AccessDecl *access = accessOf(t.ref);
+        if (!access || access->route == mail::AccessRoute::Imap)
+            continue;
+        error(t.actionsAt,
+              QStringLiteral("'actions' need IMAP, but %1 reads with %2 (%3); give the user "
+                             "access: imap")
+                  .arg(t.ref, QLatin1String(mail::toString(access->route)),
+                       access->at.line > 0 ? QStringLiteral("access: %1, line %2")
+                                                 .arg(QLatin1String(mail::toString(access->route)))
+                                                 .arg(access->at.line)
+                                           : QStringLiteral("the default, as 'access' is not "
+                                                            "given")));
+    }
+}
+
 void Loader::checkExpectations()
 {
     for (const ExpectDecl &d : m_expectations) {
         const Expectation &e = d.expectation;
-        if ((e.kind == Expectation::Kind::MailboxCount || e.kind == Expectation::Kind::Hops) &&
+        if ((e.kind == Expectation::Kind::MailboxCount || e.kind == Expectation::Kind::Hops ||
+             e.kind == Expectation::Kind::Flags || e.kind == Expectation::Kind::Fetched) &&
             !e.user.isEmpty() && isMailAddress(e.user) && !isUser(e.user))
             unknownUser(d.userAt, e.user, QStringLiteral("only a user has a mailbox"));
         if (e.kind == Expectation::Kind::QueueEmpty && !e.server.isEmpty()) {
@@ -2618,7 +3105,20 @@ Scenario Loader::build() const
             w.sends.push_back(send);
             scenario.messageIds.push_back(t.ref);
         } else {
-            w.reads.push_back({t.at, t.ref});
+            w.reads.push_back({t.at, t.ref, t.actions});
+        }
+    }
+    // A user who reads by web needs a web server: when the domain has none, the lecture's
+    // simple set-up is assumed, one on the mail server's own machine.
+    for (const world::UserSpec &u : w.users) {
+        if (u.access != mail::AccessRoute::WebMail)
+            continue;
+        for (world::ServerSpec &server : w.servers) {
+            if (server.settings.domain.compare(domainOf(u.address), Qt::CaseInsensitive) == 0 &&
+                !server.web.enabled) {
+                server.web.enabled = true;
+                server.web.host.clear();
+            }
         }
     }
     scenario.lessonNotes = m_lessonNotes;
@@ -2717,6 +3217,7 @@ LoadResult Loader::run()
         checkLinks();
         checkDns();
         checkMessages();
+        checkReads();
         checkExpectations();
     } catch (const std::exception &e) {
         error({1, 1},

@@ -3,6 +3,8 @@
 #include <QFileInfo>
 #include <QRegularExpression>
 
+#include <algorithm>
+
 #include <set>
 
 namespace mailsim::scenario {
@@ -218,12 +220,60 @@ private:
     QByteArrayList m_parts;
 };
 
+// The name an action has in the file.
+const char *actionName(world::MailboxActionSpec::Kind kind)
+{
+    using Kind = world::MailboxActionSpec::Kind;
+    switch (kind) {
+    case Kind::MarkRead: return "mark-read";
+    case Kind::MarkUnread: return "mark-unread";
+    case Kind::Flag: return "flag";
+    case Kind::Unflag: return "unflag";
+    case Kind::Delete: return "delete";
+    case Kind::Move: return "move";
+    case Kind::Copy: return "copy";
+    case Kind::CreateFolder: return "create-folder";
+    case Kind::Idle: return "idle";
+    }
+    return "mark-read";
+}
+
 QByteArray list(const QStringList &items)
 {
     QByteArrayList parts;
     for (const QString &item : items)
         parts << scalar(item);
     return "[" + parts.join(", ") + "]";
+}
+
+// "{ mark-read: { subject: Lunch } }", "{ delete: all }", "{ idle: 30s }"...
+QByteArray action(const world::MailboxActionSpec &a)
+{
+    using Kind = world::MailboxActionSpec::Kind;
+    QByteArray value;
+    switch (a.kind) {
+    case Kind::CreateFolder:
+        value = scalar(a.folder);
+        break;
+    case Kind::Idle:
+        value = duration(a.duration);
+        break;
+    case Kind::Move:
+    case Kind::Copy:
+        value = Flow().optionalText("subject", a.subject).optionalText("from", a.from)
+                    .text("to", a.folder).str();
+        break;
+    case Kind::MarkRead:
+    case Kind::MarkUnread:
+    case Kind::Flag:
+    case Kind::Unflag:
+    case Kind::Delete:
+        value = a.subject.isEmpty() && a.from.isEmpty()
+                    ? QByteArray("all")
+                    : Flow().optionalText("subject", a.subject).optionalText("from", a.from).str();
+        break;
+    }
+    return Flow().add(actionName(a.kind), value).str();
 }
 
 bool sameContent(const world::SendSpec &a, const world::SendSpec &b)
@@ -262,6 +312,7 @@ private:
     void textField(int indent, const QByteArray &prefix, const QString &value);
 
     void writeServers(const world::WorldSpec &w);
+    void writeWebmail(const world::WorldSpec &w, const world::ServerSpec &server);
     void writeMessagesAndTimeline(const Scenario &scenario);
     void writeAttachments(const world::SendSpec &message);
     void writeExpectations(const Scenario &scenario);
@@ -338,6 +389,7 @@ void Writer::writeServers(const world::WorldSpec &w)
             line(6, "queue-pickup-delay: " + duration(s.queuePickupDelay));
         if (s.eightBitMime != defaults.eightBitMime)
             line(6, QByteArray("eight-bit-mime: ") + (s.eightBitMime ? "true" : "false"));
+        writeWebmail(w, server);
 
         std::vector<const world::MxSpec *> mx;
         for (const world::MxSpec &record : w.mx) {
@@ -357,6 +409,33 @@ void Writer::writeServers(const world::WorldSpec &w)
                                    .str());
         }
     }
+}
+
+// Left out when a web mail user of the domain makes the loader assume it anyway: what is
+// written is what the teacher had to write.
+void Writer::writeWebmail(const world::WorldSpec &w, const world::ServerSpec &server)
+{
+    const world::WebServerSpec &web = server.web;
+    if (!web.enabled)
+        return;
+    const world::WebServerSpec plain{true, {}, {}, {}, 80};
+    if (web == plain) {
+        const bool implied = std::any_of(w.users.begin(), w.users.end(), [&](const auto &u) {
+            const QString domain = u.address.mid(u.address.lastIndexOf(QLatin1Char('@')) + 1);
+            return u.access == mail::AccessRoute::WebMail &&
+                   domain.compare(server.settings.domain, Qt::CaseInsensitive) == 0;
+        });
+        if (!implied)
+            line(6, "webmail: same-host");
+        return;
+    }
+    Flow f;
+    if (!web.host.isEmpty())
+        f.text("host", web.host).text("address", web.address);
+    f.optionalText("label", web.label);
+    if (web.port != 80 || (web.host.isEmpty() && web.label.isEmpty()))
+        f.add("port", QByteArray::number(web.port));
+    line(6, "webmail: " + f.str());
 }
 
 void Writer::writeMessagesAndTimeline(const Scenario &scenario)
@@ -430,10 +509,17 @@ void Writer::writeMessagesAndTimeline(const Scenario &scenario)
         if (r == w.reads.size() || (s < w.sends.size() && w.sends[s].at <= w.reads[r].at)) {
             line(2, "- " + Flow().add("at", duration(w.sends[s].at)).text("send", ids[s]).str());
             ++s;
-        } else {
+        } else if (w.reads[r].actions.empty()) {
             line(2,
                  "- " +
                      Flow().add("at", duration(w.reads[r].at)).text("read", w.reads[r].user).str());
+            ++r;
+        } else {
+            line(2, "- at: " + duration(w.reads[r].at));
+            line(4, "read: " + scalar(w.reads[r].user));
+            line(4, "actions:");
+            for (const world::MailboxActionSpec &a : w.reads[r].actions)
+                line(6, "- " + action(a));
             ++r;
         }
     }
@@ -488,9 +574,32 @@ void Writer::writeExpectations(const Scenario &scenario)
         Flow f;
         switch (e.kind) {
         case Expectation::Kind::MailboxCount:
-            f.text("mailbox", e.user).add("count", QByteArray::number(e.count));
+            f.text("mailbox", e.user);
+            f.optionalText("folder", e.folder);
+            f.add("count", QByteArray::number(e.count));
             f.optionalText("subject", e.subject);
             f.optionalText("attachment", e.attachment);
+            break;
+        case Expectation::Kind::AccessReplySeen:
+        case Expectation::Kind::AccessReplyNotSeen: {
+            const bool seen = e.kind == Expectation::Kind::AccessReplySeen;
+            const bool http = e.protocol == QLatin1String("http");
+            const QByteArray key = e.protocol.toUtf8() + (http ? "-status" : "-reply") +
+                                   (seen ? "" : "-not-seen");
+            f.add(key.constData(), http ? QByteArray::number(e.code) : scalar(e.status));
+            break;
+        }
+        case Expectation::Kind::Flags:
+            f.text("flags", e.user);
+            f.optionalText("folder", e.folder);
+            f.optionalText("subject", e.subject);
+            if (!e.flags.isEmpty())
+                f.add("has", list(e.flags));
+            if (!e.withoutFlags.isEmpty())
+                f.add("lacks", list(e.withoutFlags));
+            break;
+        case Expectation::Kind::Fetched:
+            f.text("fetched", e.user).add("count", QByteArray::number(e.count));
             break;
         case Expectation::Kind::Hops:
             f.text("hops", e.user).add("servers", QByteArray::number(e.count));
@@ -558,6 +667,8 @@ QByteArray Writer::write(const Scenario &scenario)
                                    .str());
         if (!u.submitTo.isEmpty())
             line(4, "submit-to: " + scalar(u.submitTo));
+        if (u.access != mail::AccessRoute::Pop3Delete)
+            line(4, QByteArray("access: ") + mail::toString(u.access));
     }
 
     if (!w.links.empty()) {

@@ -384,12 +384,14 @@ TEST(ScenarioRoundTrip, DefaultsAreLeftOutAndTheLayoutIsFixed)
     server.address = QStringLiteral("192.0.2.25");
     s.world.servers.push_back(server);
     s.world.mx.push_back({QStringLiteral("example.org"), 10, QStringLiteral("mail.example.org")});
-    s.world.users.push_back({QStringLiteral("alice@example.org"), QString(), QString(),
-                             QStringLiteral("alice-pc.example.org"), QStringLiteral("192.0.2.10"),
-                             QString(), QString()});
+    world::UserSpec alice;
+    alice.address = QStringLiteral("alice@example.org");
+    alice.uaHost = QStringLiteral("alice-pc.example.org");
+    alice.uaAddress = QStringLiteral("192.0.2.10");
+    s.world.users.push_back(alice);
     s.world.links.push_back({QStringLiteral("alice-pc.example.org"),
                              QStringLiteral("mail.example.org"), core::milliseconds(1)});
-    s.world.reads.push_back({core::milliseconds(1500), QStringLiteral("alice@example.org")});
+    s.world.reads.push_back({core::milliseconds(1500), QStringLiteral("alice@example.org"), {}});
     Expectation e;
     e.kind = Expectation::Kind::ReplyNotSeen;
     e.code = 550;

@@ -89,6 +89,7 @@ inline void expectSameWorld(const world::WorldSpec &a, const world::WorldSpec &b
         expectSameSettings(a.servers[i].settings, b.servers[i].settings);
         EXPECT_EQ(a.servers[i].address, b.servers[i].address);
         EXPECT_EQ(a.servers[i].label, b.servers[i].label);
+        EXPECT_EQ(a.servers[i].web, b.servers[i].web);
     }
 
     ASSERT_EQ(a.users.size(), b.users.size());
@@ -101,6 +102,7 @@ inline void expectSameWorld(const world::WorldSpec &a, const world::WorldSpec &b
         EXPECT_EQ(a.users[i].uaAddress, b.users[i].uaAddress);
         EXPECT_EQ(a.users[i].label, b.users[i].label);
         EXPECT_EQ(a.users[i].submitTo, b.users[i].submitTo);
+        EXPECT_EQ(a.users[i].access, b.users[i].access);
     }
 
     ASSERT_EQ(a.links.size(), b.links.size());
@@ -156,6 +158,7 @@ inline void expectSameWorld(const world::WorldSpec &a, const world::WorldSpec &b
         SCOPED_TRACE("read " + std::to_string(i));
         EXPECT_EQ(a.reads[i].at, b.reads[i].at);
         EXPECT_EQ(a.reads[i].user, b.reads[i].user);
+        EXPECT_EQ(a.reads[i].actions, b.reads[i].actions);
     }
 }
 
@@ -177,6 +180,11 @@ inline void expectSameScenario(const Scenario &a, const Scenario &b)
         EXPECT_EQ(x.attachment, y.attachment);
         EXPECT_EQ(x.count, y.count);
         EXPECT_EQ(x.code, y.code);
+        EXPECT_EQ(x.folder, y.folder);
+        EXPECT_EQ(x.protocol, y.protocol);
+        EXPECT_EQ(x.status, y.status);
+        EXPECT_EQ(x.flags, y.flags);
+        EXPECT_EQ(x.withoutFlags, y.withoutFlags);
     }
 }
 
