@@ -1,6 +1,8 @@
 #include "mail/mail_server.h"
 
 #include "mail/delivery_ledger.h"
+#include "mail/engine_server_connection.h"
+#include "protocol/pop3/pop3_server_session.h"
 #include "mail/header_fields.h"
 #include "mail/message_composer.h"
 #include "mail/smtp_client_connection.h"
@@ -131,6 +133,18 @@ void MailServer::start()
     m_context.network.listen(m_host, m_settings.smtpPort, acceptor);
     if (m_settings.submissionPort != m_settings.smtpPort)
         m_context.network.listen(m_host, m_settings.submissionPort, acceptor);
+
+    // The access protocols: the recipient's side of stage 6.
+    m_context.network.listen(m_host, m_settings.pop3Port, [this](net::StreamConnection &) {
+        pop3::ServerConfig config;
+        config.hostname = m_settings.hostname.toUtf8();
+        // RFC 1939 section 7: unique per greeting, as "<process-id.clock@host>" would be.
+        config.apopTimestamp = '<' + m_context.newId(8) + '.' + QByteArray::number(m_context.simulation.now())
+                               + '@' + config.hostname + '>';
+        return std::make_unique<EngineServerConnection>(
+            m_context.trace, std::make_unique<pop3::Pop3ServerSession>(config, m_store),
+            WireProtocol::Pop3, m_storeSignals);
+    });
 }
 
 QByteArray MailServer::canonicalAddress(const smtp::Path &path) const

@@ -1,6 +1,8 @@
 #include "mail/user_agent.h"
 
+#include "mail/access_client_connection.h"
 #include "mail/smtp_client_connection.h"
+#include "protocol/pop3/pop3_client_session.h"
 
 namespace mailsim::mail {
 
@@ -96,28 +98,97 @@ void UserAgent::send(const Draft &draft)
                               kStageSubmit);
 }
 
-void UserAgent::read(const Mailbox &mailbox, trace::ActorId serverActor)
+void UserAgent::traceRead(int number, const QByteArray &content)
 {
-    const auto &messages = mailbox.messages();
-    trace::TraceEvent e;
-    e.time = m_context.simulation.now();
-    e.stage = kStageRead;
-    e.from = m_context.network.host(m_host).actor;
-    e.to = serverActor;
-    e.detail = mailbox.owner().toUtf8();
-    if (m_read >= messages.size()) {
-        e.kind = trace::EventKind::Note;
-        e.data = "No new mail in " + e.detail + "'s mailbox.";
-        m_context.trace.append(std::move(e));
+    trace::TraceEvent r;
+    r.time = m_context.simulation.now();
+    r.stage = kStageRead;
+    r.kind = trace::EventKind::MailboxRead;
+    r.from = m_context.network.host(m_host).actor;
+    r.to = m_context.network.host(m_settings.mailbox).actor;
+    r.detail = m_settings.user.address.toUtf8();
+    r.code = number;
+    r.data = content;
+    m_context.trace.append(std::move(r));
+}
+
+void UserAgent::traceProblem(const QByteArray &problem, int stage)
+{
+    trace::TraceEvent n;
+    n.time = m_context.simulation.now();
+    n.kind = trace::EventKind::Note;
+    n.stage = static_cast<quint8>(stage);
+    n.from = m_context.network.host(m_host).actor;
+    n.data = "The user agent reports a problem to its user: " + problem;
+    m_context.trace.append(std::move(n));
+}
+
+void UserAgent::read(const std::vector<MailboxAction> &actions)
+{
+    switch (m_settings.access) {
+    case AccessRoute::Pop3Delete:
+    case AccessRoute::Pop3Keep:
+        readPop3();
+        return;
+    case AccessRoute::Imap:
+        readImap(actions);
+        return;
+    case AccessRoute::WebMail:
+        readWeb();
         return;
     }
-    for (; m_read < messages.size(); ++m_read) {
-        trace::TraceEvent r = e;
-        r.kind = trace::EventKind::MailboxRead;
-        r.code = static_cast<qint32>(m_read + 1);
-        r.data = messages[m_read].content;
-        m_context.trace.append(std::move(r));
-    }
+}
+
+void UserAgent::readPop3()
+{
+    pop3::ClientConfig config;
+    config.user = m_settings.login;
+    config.password = m_settings.password;
+    config.deleteAfterRetrieve = m_settings.access == AccessRoute::Pop3Delete;
+    config.alreadyRetrieved = m_pop3Seen;
+    using Connection = AccessClientConnection<pop3::Pop3ClientSession>;
+    auto done = [this](const pop3::Pop3ClientSession &session, const QByteArray &connectError) {
+        if (!connectError.isEmpty()) {
+            traceProblem("could not reach the mail server for POP3: " + connectError, kStageRead);
+            return;
+        }
+        const pop3::ClientResult &r = session.result();
+        for (const pop3::RetrievedMessage &m : r.retrieved) {
+            if (!m.uidl.isEmpty())
+                m_pop3Seen.insert(m.uidl);
+            traceRead(m.number, m.content);
+        }
+        if (!r.error.isEmpty())
+            traceProblem("POP3: " + r.error, kStageRead);
+        else if (r.retrieved.empty())
+            traceNoNewMail();
+    };
+    m_context.network.connect(m_host, m_settings.mailbox, m_settings.pop3Port,
+                              std::make_unique<Connection>(m_context.trace,
+                                                           pop3::Pop3ClientSession(config),
+                                                           WireProtocol::Pop3, done),
+                              kStageRead);
+}
+
+void UserAgent::readImap(const std::vector<MailboxAction> &)
+{
+    traceProblem("IMAP is not available yet", kStageRead);
+}
+
+void UserAgent::readWeb()
+{
+    traceProblem("web mail is not available yet", kStageRead);
+}
+
+void UserAgent::traceNoNewMail()
+{
+    trace::TraceEvent n;
+    n.time = m_context.simulation.now();
+    n.kind = trace::EventKind::Note;
+    n.stage = kStageRead;
+    n.from = m_context.network.host(m_host).actor;
+    n.data = "No new mail for " + m_settings.user.address.toUtf8() + '.';
+    m_context.trace.append(std::move(n));
 }
 
 } // namespace mailsim::mail

@@ -91,7 +91,10 @@ private:
     // Reports one message the agent now has (a mailbox-read event) and a problem, if any.
     void traceRead(int number, const QByteArray &content);
     void traceProblem(const QByteArray &problem, int stage);
+    void traceNoNewMail();
     void readPop3();
+    void readImap(const std::vector<MailboxAction> &actions);
+    void readWeb();
 
     int m_failed = 0;
     QSet<QByteArray> m_pop3Seen; // UIDL values already downloaded (download-and-keep)

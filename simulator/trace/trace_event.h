@@ -53,7 +53,7 @@ enum class EventKind : quint8 {
 inline constexpr int kEventKindCount = int(EventKind::FolderChange) + 1;
 const char *toString(EventKind kind); // stable lower-case names, used in JSON
 
-enum class ActorRole : quint8 { UserAgent, MailServer, DnsServer, Router };
+enum class ActorRole : quint8 { UserAgent, MailServer, DnsServer, Router, WebServer };
 const char *toString(ActorRole role);
 
 struct Actor

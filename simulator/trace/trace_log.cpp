@@ -69,6 +69,7 @@ const char *toString(ActorRole role)
     case ActorRole::MailServer: return "mail-server";
     case ActorRole::DnsServer: return "dns-server";
     case ActorRole::Router: return "router";
+    case ActorRole::WebServer: return "web-server";
     }
     return "unknown";
 }

@@ -87,11 +87,21 @@ void World::build()
         addHost(r.name, r.address, trace::ActorRole::Router, r.label.isEmpty() ? r.name : r.label);
 
     QHash<QString, mail::MailServer *> byDomain;
+    // Each web mail server: its host (the mail server's own, or one of its own) and port.
+    std::map<const mail::MailServer *, std::pair<net::HostId, quint16>> webHosts;
     for (const ServerSpec &spec : m_spec.servers) {
         const net::HostId host = addHost(spec.settings.hostname, spec.address,
                                          trace::ActorRole::MailServer,
                                          spec.label.isEmpty() ? spec.settings.hostname : spec.label);
         auto server = std::make_unique<mail::MailServer>(*s.context, spec.settings, host);
+        if (spec.web.enabled) {
+            const net::HostId webHost =
+                spec.web.host.isEmpty() || spec.web.host.compare(spec.settings.hostname, Qt::CaseInsensitive) == 0
+                    ? host
+                    : addHost(spec.web.host, spec.web.address, trace::ActorRole::WebServer,
+                              spec.web.label.isEmpty() ? QStringLiteral("Web mail server") : spec.web.label);
+            webHosts[server.get()] = {webHost, spec.web.port};
+        }
         const QString domain = spec.settings.domain.toLower();
         if (byDomain.contains(domain))
             problems << QStringLiteral("two mail servers for the domain %1").arg(domain);
@@ -108,7 +118,7 @@ void World::build()
             s.agents.push_back(nullptr);
             continue;
         }
-        server->addUser(localPartOf(user.address));
+        server->addUser(localPartOf(user.address), user.password.toUtf8());
         const QString label = !user.label.isEmpty() ? user.label
                               : QStringLiteral("%1's user agent")
                                     .arg(user.displayName.isEmpty() ? user.address : user.displayName);
@@ -131,6 +141,16 @@ void World::build()
         settings.user = {user.displayName, user.address};
         settings.server = outgoing->host();
         settings.submissionPort = outgoing->settings().submissionPort;
+        settings.access = user.access;
+        settings.login = user.address.toUtf8();
+        settings.password = user.password.toUtf8();
+        settings.mailbox = server->host();
+        settings.pop3Port = server->settings().pop3Port;
+        settings.imapPort = server->settings().imapPort;
+        if (const auto web = webHosts.find(server); web != webHosts.end()) {
+            settings.web = web->second.first;
+            settings.webPort = web->second.second;
+        }
         s.agents.push_back(std::make_unique<mail::UserAgent>(*s.context, settings, host));
     }
 
@@ -207,10 +227,7 @@ void World::build()
             problems << QStringLiteral("a mailbox read by %1, who is not a user here").arg(read.user);
             continue;
         }
-        const QString local = localPartOf(read.user);
-        s.timeline.emplace_back(read.at, [agent, server, local] {
-            agent->read(*server->mailbox(local), server->actor());
-        });
+        s.timeline.emplace_back(read.at, [agent, actions = read.actions] { agent->read(actions); });
     }
 
     std::stable_sort(s.timeline.begin(), s.timeline.end(),
