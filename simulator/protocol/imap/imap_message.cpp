@@ -193,10 +193,13 @@ QByteArray bodyStructure(const MimeEntity &e, bool extensible)
         return out + ')';
     }
     const QByteArray body = bodyOf(e);
+    message::FieldWithParameters typeWithCharset = type;
+    if (mainType == "text" && !type.hasParameter("charset")) // RFC 2045 5.2's default, said out loud
+        typeWithCharset.parameters.emplace_back("charset", QStringLiteral("us-ascii"));
     const message::HeaderField *id = e.header.find("Content-ID");
     const message::HeaderField *description = e.header.find("Content-Description");
     QByteArray out = '(' + upperString(mainType) + ' ' + upperString(subType) + ' '
-                     + parameterList(type) + ' '
+                     + parameterList(typeWithCharset) + ' '
                      + (id ? quotedOrLiteral(id->value) : QByteArray("NIL")) + ' '
                      + (description ? quotedOrLiteral(description->value) : QByteArray("NIL")) + ' '
                      + upperString(e.transferEncoding()) + ' ' + QByteArray::number(body.size());

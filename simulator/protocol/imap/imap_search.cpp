@@ -49,7 +49,7 @@ class Parser
 public:
     Parser(CommandReader &reader, QByteArray *error) : r(reader), m_error(error) {}
 
-    std::optional<SearchKey> list(bool inParentheses, int depth)
+    std::optional<SearchKey> list(int depth)
     {
         SearchKey all;
         all.kind = SearchKey::Kind::And;
@@ -58,9 +58,8 @@ public:
             if (!k)
                 return std::nullopt;
             all.children.push_back(std::move(*k));
-            if (inParentheses && r.peek() == ')')
-                break;
-            if (!inParentheses && r.atEnd())
+            // The caller checks what ends the list: ")" inside parentheses, the end outside.
+            if (r.atEnd() || r.peek() == ')')
                 break;
             if (!r.space())
                 return fail("Expected a space between search keys");
@@ -84,7 +83,7 @@ private:
             return fail("Search criteria nested too deeply");
         SearchKey k;
         if (r.skip('(')) {
-            std::optional<SearchKey> inner = list(true, depth + 1);
+            std::optional<SearchKey> inner = list(depth + 1);
             if (!inner)
                 return std::nullopt;
             if (!r.skip(')'))
@@ -282,7 +281,7 @@ bool evaluate(const SearchKey &k, const SearchSubject &s, const Lazy &lazy)
 std::optional<SearchKey> parseSearchKeys(CommandReader &reader, QByteArray *error)
 {
     Parser parser(reader, error);
-    return parser.list(false, 0);
+    return parser.list(0);
 }
 
 bool SearchMatcher::matches(const SearchSubject &subject) const
