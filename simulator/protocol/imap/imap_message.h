@@ -31,8 +31,9 @@ struct SectionSpec
 QByteArray envelope(const message::MimeEntity &message);
 // BODYSTRUCTURE (extensible) or BODY (without extension data).
 QByteArray bodyStructure(const message::MimeEntity &entity, bool extensible);
-// The bytes of a section; nullopt when the message has no such part (the response then
-// carries an empty string, as most servers answer).
+// The bytes of a section; nullopt when the message has no such part (the server then
+// answers NIL). HEADER, TEXT and HEADER.FIELDS after a part number need a message/rfc822
+// part; MIME of part 1 of a message that is not multipart is the message's header.
 std::optional<QByteArray> sectionBytes(const message::MimeEntity &message, const SectionSpec &spec);
 
 // The header field values named `name`, RFC 2047 decoded, joined by newlines.

@@ -132,7 +132,7 @@ TEST(ImapSessionPair, SameDialogueAtEveryChunkSize)
     const Outcome whole = runMailProgram(0);
     ASSERT_TRUE(whole.result.finished);
     const qsizetype longest = std::max(whole.clientBytes.size(), whole.serverBytes.size());
-    for (qsizetype chunk = 1; chunk <= longest; chunk += chunk < 64 ? 1 : 37) {
+    for (qsizetype chunk = 1; chunk <= longest; ++chunk) {
         const Outcome o = runMailProgram(chunk);
         ASSERT_EQ(o.clientBytes, whole.clientBytes) << "chunk " << chunk;
         ASSERT_EQ(o.serverBytes, whole.serverBytes) << "chunk " << chunk;
