@@ -299,7 +299,7 @@ struct WebMailApp::Impl
         if (!m)
             return errorPage(404, "There is no message with UID " + QString::number(uid) + ".", true);
         const QByteArray content = m->content; // copied: setFlags below may move the messages
-        if (!m->hasFlag(store::kSeen)) {
+        if (!m->hasFlag(store::kSeen) && request.method != "HEAD") { // HEAD changes nothing
             QByteArrayList flags = m->flags;
             flags.append(store::kSeen);
             box.setFlags(QStringLiteral("INBOX"), uid, flags, "web mail");
