@@ -297,7 +297,7 @@ scenario::Scenario ComposeDialog::withOwnMessage(const scenario::Scenario &scena
             };
             const auto user = std::find_if(w.users.begin(), w.users.end(), isUser);
             if (user != w.users.end() && std::none_of(w.reads.begin(), w.reads.end(), reads))
-                w.reads.push_back({readAt, user->address});
+                w.reads.push_back({readAt, user->address, {}});
         }
     }
     // The timeline is kept in time order, as the loader keeps it.

@@ -223,6 +223,8 @@ QString roleWords(trace::ActorRole role)
         return SequenceView::tr("DNS server");
     case trace::ActorRole::Router:
         return SequenceView::tr("router");
+    case trace::ActorRole::WebServer:
+        return SequenceView::tr("web mail server");
     }
     return {};
 }

@@ -153,6 +153,20 @@ void drawGlyph(QPainter &p, ActorRole role, const QRectF &r, const QColor &ink, 
         p.drawPath(cloud.simplified());
         break;
     }
+    case ActorRole::WebServer: { // a browser window: a title bar, a page of lines
+        const QRectF window(x + 0.06 * w, y + 0.12 * h, 0.88 * w, 0.76 * h);
+        p.drawRoundedRect(window, 0.05 * w, 0.05 * w);
+        p.drawLine(QPointF(window.left(), window.top() + 0.2 * window.height()),
+                   QPointF(window.right(), window.top() + 0.2 * window.height()));
+        p.setBrush(ink);
+        for (double f : {0.08, 0.16, 0.24}) // the window's buttons
+            p.drawEllipse(QPointF(window.left() + f * window.width(), window.top() + 0.1 * window.height()),
+                          0.025 * w, 0.025 * w);
+        for (double f : {0.4, 0.58, 0.76})
+            p.drawLine(QPointF(window.left() + 0.12 * window.width(), window.top() + f * window.height()),
+                       QPointF(window.right() - 0.2 * window.width(), window.top() + f * window.height()));
+        break;
+    }
     case ActorRole::DnsServer: { // a directory: names in, addresses out
         const QRectF book(x + 0.16 * w, y + 0.06 * h, 0.62 * w, 0.88 * h);
         p.drawRoundedRect(book, 0.04 * w, 0.04 * w);

@@ -2,6 +2,7 @@
 
 #include "mail/delivery_ledger.h"
 #include "mail/engine_server_connection.h"
+#include "protocol/imap/imap_server_session.h"
 #include "protocol/pop3/pop3_server_session.h"
 #include "mail/header_fields.h"
 #include "mail/message_composer.h"
@@ -144,6 +145,15 @@ void MailServer::start()
         return std::make_unique<EngineServerConnection>(
             m_context.trace, std::make_unique<pop3::Pop3ServerSession>(config, m_store),
             WireProtocol::Pop3, m_storeSignals);
+    });
+    m_context.network.listen(m_host, m_settings.imapPort, [this](net::StreamConnection &) {
+        imap::ServerConfig config;
+        config.hostname = m_settings.hostname.toUtf8();
+        config.maxLiteral = m_settings.maxMessageSize;
+        config.now = [this] { return m_context.epoch.addMSecs(m_context.simulation.now() / 1000); };
+        return std::make_unique<EngineServerConnection>(
+            m_context.trace, std::make_unique<imap::ImapServerSession>(config, m_store),
+            WireProtocol::Imap, m_storeSignals);
     });
 }
 

@@ -2,7 +2,12 @@
 
 #include "mail/access_client_connection.h"
 #include "mail/smtp_client_connection.h"
+#include "message/codecs.h"
+#include "protocol/imap/imap_client_session.h"
 #include "protocol/pop3/pop3_client_session.h"
+
+#include <deque>
+#include <memory>
 
 namespace mailsim::mail {
 
@@ -40,6 +45,10 @@ UserAgent::UserAgent(MailContext &context, UserAgentSettings settings, net::Host
 
 void UserAgent::send(const Draft &draft)
 {
+    if (m_settings.access == AccessRoute::WebMail) {
+        sendByWeb(draft);
+        return;
+    }
     const QString address = m_settings.user.address;
     const QByteArray domain = address.mid(address.lastIndexOf('@') + 1).toUtf8();
     const ComposedMessage message =
@@ -96,6 +105,31 @@ void UserAgent::send(const Draft &draft)
                               std::make_unique<SmtpClientConnection>(
                                   m_context.trace, config, std::move(submission), 0, done),
                               kStageSubmit);
+}
+
+// A web mail user writes in a form; the web server makes the message and submits it with
+// SMTP. The compose event shows what the user typed, as the fields of that form.
+void UserAgent::sendByWeb(const Draft &draft)
+{
+    auto list = [](const QList<Mailbox822> &people) {
+        QStringList addresses;
+        for (const Mailbox822 &p : people)
+            addresses << p.address;
+        return addresses.join(QStringLiteral(", "));
+    };
+    const QString to = list(draft.to);
+    const QString cc = list(draft.cc);
+    trace::TraceEvent e;
+    e.time = m_context.simulation.now();
+    e.kind = trace::EventKind::Compose;
+    e.stage = kStageCompose;
+    e.from = m_context.network.host(m_host).actor;
+    e.data = "To: " + to.toUtf8() + "\r\n" + (cc.isEmpty() ? QByteArray() : "Cc: " + cc.toUtf8() + "\r\n")
+             + "Subject: " + message::encodeHeaderText(draft.subject) + "\r\n\r\n" + draft.body.toUtf8();
+    e.detail = "a web mail form for " + m_context.network.host(m_settings.web).name.toUtf8();
+    m_context.trace.append(std::move(e));
+    browse({webmail::BrowserAction::send(to, draft.subject, draft.body, cc), webmail::BrowserAction::logout()},
+           kStageSubmit);
 }
 
 void UserAgent::traceRead(int number, const QByteArray &content)
@@ -170,14 +204,199 @@ void UserAgent::readPop3()
                               kStageRead);
 }
 
-void UserAgent::readImap(const std::vector<MailboxAction> &)
+namespace {
+
+// An IMAP quoted string (RFC 3501 4.3) for a search key.
+QByteArray quoted(const QString &text)
 {
-    traceProblem("IMAP is not available yet", kStageRead);
+    QByteArray q = text.toUtf8();
+    q.replace('\\', "\\\\");
+    q.replace('"', "\\\"");
+    return '"' + q + '"';
+}
+
+// The SEARCH keys that pick the messages an action means: Subject and From contain the
+// given words; nothing given means every message.
+QByteArray criteriaFor(const MailboxAction &a)
+{
+    QByteArrayList keys;
+    if (!a.subject.isEmpty())
+        keys << "SUBJECT " + quoted(a.subject);
+    if (!a.from.isEmpty())
+        keys << "FROM " + quoted(a.from);
+    return keys.join(' ');
+}
+
+std::vector<imap::ClientAction> imapScript(const std::vector<MailboxAction> &actions)
+{
+    using K = imap::ClientAction::Kind;
+    std::vector<imap::ClientAction> script;
+    auto add = [&script](K kind) -> imap::ClientAction & {
+        script.push_back({});
+        script.back().kind = kind;
+        return script.back();
+    };
+    add(K::Select).folder = QStringLiteral("INBOX");
+    // Reading shows the message to the user, so it is fetched with BODY[], which sets \Seen
+    // on the server: every other program of the user will show it as read.
+    add(K::FetchNew).peek = false;
+    for (const MailboxAction &a : actions) {
+        const QByteArray criteria = criteriaFor(a);
+        switch (a.kind) {
+        case MailboxAction::Kind::MarkRead: add(K::MarkRead).criteria = criteria; break;
+        case MailboxAction::Kind::MarkUnread: {
+            imap::ClientAction &c = add(K::RemoveFlags);
+            c.criteria = criteria;
+            c.flags = {"\\Seen"};
+            break;
+        }
+        case MailboxAction::Kind::Flag:
+        case MailboxAction::Kind::Unflag: {
+            imap::ClientAction &c = add(a.kind == MailboxAction::Kind::Flag ? K::AddFlags : K::RemoveFlags);
+            c.criteria = criteria;
+            c.flags = {"\\Flagged"};
+            break;
+        }
+        case MailboxAction::Kind::Delete: {
+            imap::ClientAction &c = add(K::AddFlags);
+            c.criteria = criteria;
+            c.flags = {"\\Deleted"};
+            add(K::Expunge);
+            break;
+        }
+        case MailboxAction::Kind::Move:
+        case MailboxAction::Kind::Copy: {
+            imap::ClientAction &c = add(a.kind == MailboxAction::Kind::Move ? K::MoveTo : K::CopyTo);
+            c.criteria = criteria;
+            c.target = a.folder;
+            break;
+        }
+        case MailboxAction::Kind::CreateFolder: add(K::Create).folder = a.folder; break;
+        case MailboxAction::Kind::Idle:
+            add(K::Idle);
+            // What IDLE announced is fetched like any new mail.
+            add(K::FetchNew).peek = false;
+            break;
+        }
+    }
+    return script;
+}
+
+} // namespace
+
+void UserAgent::readImap(const std::vector<MailboxAction> &actions)
+{
+    imap::ClientConfig config;
+    config.user = m_settings.login;
+    config.password = m_settings.password;
+    config.actions = imapScript(actions);
+    config.alreadyFetched = m_imapSeen;
+    // How long each IDLE lasts before the client ends it, in the order they come.
+    auto idleLimits = std::make_shared<std::deque<core::SimTime>>();
+    for (const MailboxAction &a : actions) {
+        if (a.kind == MailboxAction::Kind::Idle)
+            idleLimits->push_back(a.duration);
+    }
+    using Connection = AccessClientConnection<imap::ImapClientSession>;
+    auto wasIdling = std::make_shared<bool>(false);
+    auto progress = [this, idleLimits, wasIdling](Connection &c) {
+        const bool idling = c.session().idling();
+        if (idling && !*wasIdling && !idleLimits->empty()) {
+            const core::SimTime limit = idleLimits->front();
+            idleLimits->pop_front();
+            std::weak_ptr<net::StreamConnection> stream = c.connection()->shared_from_this();
+            Connection *handler = &c; // owned by the connection: alive while it is
+            m_context.simulation.schedule(limit, [stream, handler] {
+                if (const auto s = stream.lock(); s && s->isOpen(net::StreamConnection::Side::Client)
+                                                    && handler->session().idling())
+                    handler->timeout();
+            });
+        }
+        *wasIdling = idling;
+    };
+    auto done = [this](const imap::ImapClientSession &session, const QByteArray &connectError) {
+        if (!connectError.isEmpty()) {
+            traceProblem("could not reach the mail server for IMAP: " + connectError, kStageRead);
+            return;
+        }
+        const imap::ClientResult &r = session.result();
+        for (const imap::FetchedMessage &m : r.fetched) {
+            if (m.folder.compare(QLatin1String("INBOX"), Qt::CaseInsensitive) == 0)
+                m_imapSeen.insert(m.uid);
+            traceRead(static_cast<int>(m.uid), m.content);
+        }
+        for (const imap::ActionResult &a : r.actions) {
+            if (a.status != protocol::reply_status::ImapOk)
+                traceProblem("IMAP: " + a.text, kStageRead);
+        }
+        if (!r.error.isEmpty())
+            traceProblem("IMAP: " + r.error, kStageRead);
+        else if (r.fetched.empty())
+            traceNoNewMail();
+    };
+    m_context.network.connect(m_host, m_settings.mailbox, m_settings.imapPort,
+                              std::make_unique<Connection>(m_context.trace,
+                                                           imap::ImapClientSession(config),
+                                                           WireProtocol::Imap, done, progress),
+                              kStageRead);
+}
+
+void UserAgent::browse(std::vector<webmail::BrowserAction> actions, int stage)
+{
+    webmail::BrowserConfig config;
+    config.host = m_context.network.host(m_settings.web).name.toUtf8();
+    config.user = QString::fromUtf8(m_settings.login);
+    config.password = QString::fromUtf8(m_settings.password);
+    config.actions = std::move(actions);
+    config.alreadyRead = m_webSeen;
+    using Connection = AccessClientConnection<webmail::Browser>;
+    auto done = [this, stage](const webmail::Browser &browser, const QByteArray &connectError) {
+        if (!connectError.isEmpty()) {
+            traceProblem("could not reach the web mail server: " + connectError, stage);
+            return;
+        }
+        const webmail::BrowserResult &r = browser.result();
+        m_webSeen.insert(r.readUids.begin(), r.readUids.end());
+        for (const webmail::ReadMessage &m : r.messagesRead)
+            traceWebRead(m);
+        for (const QString &e : r.errors)
+            traceProblem("web mail: " + e.toUtf8(), stage);
+        if (stage == kStageRead && r.errors.empty() && r.messagesRead.empty())
+            traceNoNewMail();
+    };
+    if (m_settings.web < 0) {
+        traceProblem("there is no web mail server for this user", stage);
+        return;
+    }
+    m_context.network.connect(m_host, m_settings.web, m_settings.webPort,
+                              std::make_unique<Connection>(m_context.trace, webmail::Browser(std::move(config)),
+                                                           WireProtocol::Http, done),
+                              stage);
 }
 
 void UserAgent::readWeb()
 {
-    traceProblem("web mail is not available yet", kStageRead);
+    browse({webmail::BrowserAction::readInbox(), webmail::BrowserAction::logout()}, kStageRead);
+}
+
+// What the browser showed: the message page. The page is HTML made by the web server, not
+// the message itself; the trace keeps it so that a student can open it beside the
+// message as SMTP carried it.
+void UserAgent::traceWebRead(const webmail::ReadMessage &m)
+{
+    trace::TraceEvent r;
+    r.time = m_context.simulation.now();
+    r.stage = kStageRead;
+    r.kind = trace::EventKind::Note;
+    r.from = m_context.network.host(m_host).actor;
+    r.to = m_context.network.host(m_settings.web).actor;
+    r.data = "The browser shows message " + QByteArray::number(m.uid) + " as a web page ("
+             + QByteArray::number(m.page.size()) + " bytes of HTML";
+    for (const webmail::ReadMessage::Part &p : m.parts)
+        r.data += ", and " + p.contentType + " of " + QByteArray::number(p.bytes.size())
+                  + " bytes as it is, without base64";
+    r.data += ").";
+    m_context.trace.append(std::move(r));
 }
 
 void UserAgent::traceNoNewMail()

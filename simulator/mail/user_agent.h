@@ -8,11 +8,13 @@
 #include "mail/mail_context.h"
 #include "mail/mailbox.h"
 #include "mail/message_composer.h"
+#include "protocol/webmail/browser.h"
 
 #include <QSet>
 #include <QStringView>
 
 #include <optional>
+#include <set>
 
 namespace mailsim::mail {
 
@@ -95,9 +97,15 @@ private:
     void readPop3();
     void readImap(const std::vector<MailboxAction> &actions);
     void readWeb();
+    void sendByWeb(const Draft &draft);
+    // Runs a scripted browser against the web mail server.
+    void browse(std::vector<webmail::BrowserAction> actions, int stage);
+    void traceWebRead(const webmail::ReadMessage &message);
 
     int m_failed = 0;
     QSet<QByteArray> m_pop3Seen; // UIDL values already downloaded (download-and-keep)
+    QSet<quint32> m_imapSeen;    // INBOX UIDs already fetched with IMAP
+    std::set<quint32> m_webSeen; // UIDs already opened in the browser
 };
 
 } // namespace mailsim::mail

@@ -1,5 +1,7 @@
 #include "world/world.h"
 
+#include "mail/web_mail_server.h"
+
 #include <QHash>
 
 #include <algorithm>
@@ -19,6 +21,7 @@ struct World::State
     std::unique_ptr<mail::MailContext> context;
     std::vector<std::unique_ptr<mail::MailServer>> servers;
     std::vector<std::unique_ptr<mail::UserAgent>> agents; // one per user, same order as spec
+    std::vector<std::unique_ptr<mail::WebMailServer>> webServers;
     QStringList problems;
     // The spec's timeline (sends and reads), in time order. Only the next action waits in the
     // kernel's queue; each one schedules its successor, so a scenario with a hundred thousand
@@ -88,7 +91,7 @@ void World::build()
 
     QHash<QString, mail::MailServer *> byDomain;
     // Each web mail server: its host (the mail server's own, or one of its own) and port.
-    std::map<const mail::MailServer *, std::pair<net::HostId, quint16>> webHosts;
+    std::map<mail::MailServer *, std::pair<net::HostId, quint16>> webHosts;
     for (const ServerSpec &spec : m_spec.servers) {
         const net::HostId host = addHost(spec.settings.hostname, spec.address,
                                          trace::ActorRole::MailServer,
@@ -178,6 +181,13 @@ void World::build()
 
     for (auto &server : s.servers)
         server->start();
+    for (const auto &[server, web] : webHosts) {
+        mail::MailServer *mailServer = server;
+        // The web server submits for its users: the mail server relays for it as for them.
+        mailServer->trustClient(network.host(web.first).address);
+        s.webServers.push_back(std::make_unique<mail::WebMailServer>(*s.context, *mailServer, web.first, web.second));
+        s.webServers.back()->start();
+    }
 
     auto agentFor = [&](const QString &address) -> mail::UserAgent * {
         for (std::size_t i = 0; i < m_spec.users.size(); ++i) {

@@ -116,6 +116,7 @@ struct ImapClientSession::Impl
     // and the next piece starts with the literal's octets, sent when the server says "+".
     void command(Step step, QByteArrayList pieces)
     {
+        s.m_lastCommand = pieces;
         s.m_step = step;
         s.m_tag = s.m_config.tagPrefix + QByteArray::number(s.m_nextTag++);
         pieces.front().prepend(s.m_tag + ' ');
@@ -362,12 +363,23 @@ struct ImapClientSession::Impl
             }
             afterSearch();
             return;
+        case Step::CreateForRetry:
+            if (!ok) {
+                finish(code, text);
+                return;
+            }
+            command(s.m_retryStep, s.m_retryCommand);
+            return;
+        case Step::Append:
+            if (retryAfterCreate(ok, text, Step::Append))
+                return;
+            finish(code, text);
+            return;
         case Step::Fetch:
         case Step::Store:
         case Step::Expunge:
         case Step::Create:
         case Step::Delete:
-        case Step::Append:
         case Step::Noop:
         case Step::List:
         case Step::Status:
@@ -378,6 +390,8 @@ struct ImapClientSession::Impl
             finish(code, text);
             return;
         case Step::Copy:
+            if (retryAfterCreate(ok, text, Step::Copy))
+                return;
             if (!ok || action().kind != Kind::MoveTo) {
                 finish(code, text);
                 return;
@@ -394,6 +408,20 @@ struct ImapClientSession::Impl
         }
     }
 
+    // After "NO [TRYCREATE]" to a COPY or APPEND: CREATE the folder, then send it again.
+    bool retryAfterCreate(bool ok, const QByteArray &text, Step step)
+    {
+        if (ok || s.m_triedCreate || !text.contains("[TRYCREATE]"))
+            return false;
+        const ClientAction &a = action();
+        const QString folder = step == Step::Copy ? a.target : (a.folder.isEmpty() ? QStringLiteral("INBOX") : a.folder);
+        s.m_triedCreate = true;
+        s.m_retryStep = step;
+        s.m_retryCommand = s.m_lastCommand;
+        command(Step::CreateForRetry, "CREATE " + astring(folder.toUtf8()));
+        return true;
+    }
+
     QString wantedFolder() const
     {
         if (!action().folder.isEmpty())
@@ -406,6 +434,7 @@ struct ImapClientSession::Impl
         s.m_found.clear();
         s.m_acted.clear();
         s.m_doneSent = false;
+        s.m_triedCreate = false;
         if (s.m_action >= s.m_config.actions.size()) {
             command(Step::Logout, "LOGOUT");
             return;

@@ -99,7 +99,8 @@ private:
     friend struct Impl;
 
     enum class Step { Greeting, Login, Logout, PreSelect, Select, Search, Fetch, Store, Copy,
-                      MarkDeleted, Expunge, Create, Delete, Append, Idle, Noop, List, Status };
+                      MarkDeleted, Expunge, Create, Delete, Append, Idle, Noop, List, Status,
+                      CreateForRetry };
 
     ClientConfig m_config;
     ClientResult m_result;
@@ -109,6 +110,12 @@ private:
     bool m_done = false;
     bool m_idling = false;
     bool m_doneSent = false;
+    // A COPY or APPEND refused with [TRYCREATE]: the folder is created once and the command
+    // sent again (RFC 3501 6.4.7, 6.3.11), as mail programs do for "Sent" and "Archive".
+    bool m_triedCreate = false;
+    Step m_retryStep = Step::Noop;
+    QByteArrayList m_retryCommand;
+    QByteArrayList m_lastCommand; // as given to command(), without tag and CR LF
     int m_nextTag = 1;
     QByteArray m_tag;           // the command waiting for its completion
     Step m_step = Step::Greeting;

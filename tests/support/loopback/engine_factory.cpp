@@ -4,6 +4,7 @@
 #include "protocol/imap/imap_server_session.h"
 #include "protocol/pop3/pop3_server_session.h"
 #include "protocol/webmail/web_mail_app.h"
+#include "protocol/webmail/web_mail_session.h"
 
 #include <QDateTime>
 #include <QLocale>
@@ -94,25 +95,22 @@ struct WebMailSite
     webmail::WebMailApp app;
 };
 
-// The HTTP session with its web mail connection. Submissions are completed right after the
-// receive() that made them, outside the session's call, and the deferred answer goes out
-// with that receive's output.
+// The web mail session, with the site's submissions run right after each receive(), outside
+// the session's call, as a real submitter would answer later.
 class WebMailEngine : public protocol::ServerEngine
 {
 public:
-    explicit WebMailEngine(WebMailSite &site)
-        : m_site(site),
-          m_connection(site.app, [this](http::Response r) { m_late.append(m_session.respond(std::move(r))); }),
-          m_session(config(), m_connection)
-    {
-    }
+    explicit WebMailEngine(WebMailSite &site) : m_site(site), m_session(site.app, config()) {}
     protocol::EngineOutput open() override { return m_session.open(); }
     protocol::EngineOutput receive(QByteArrayView bytes) override
     {
         protocol::EngineOutput out = m_session.receive(bytes);
+        m_session.setLateOutput([&out](const protocol::EngineOutput &late) {
+            protocol::EngineOutput copy = late;
+            out.append(std::move(copy));
+        });
         m_site.submitter.runJobs();
-        out.append(std::move(m_late));
-        m_late = {};
+        m_session.setLateOutput({});
         return out;
     }
     protocol::EngineOutput receiveEof() override { return m_session.receiveEof(); }
@@ -126,9 +124,7 @@ private:
         return c;
     }
     WebMailSite &m_site;
-    webmail::WebMailConnection m_connection;
-    http::HttpServerSession m_session;
-    protocol::EngineOutput m_late;
+    webmail::WebMailSession m_session;
 };
 
 WebMailSite &siteFor(store::MailStore &store)
