@@ -20,7 +20,8 @@ public:
     // Called once, when the session is over or the connection could not be made
     // (`connectError` is then set and the session never ran).
     using Done = std::function<void(const Session &session, const QByteArray &connectError)>;
-    // Called after each step, e.g. to arm a timer while an IMAP client waits in IDLE.
+    // Called after each step of the session, before its output is sent: to report a message
+    // as soon as it has arrived, or to arm a timer while an IMAP client waits in IDLE.
     using Progress = std::function<void(AccessClientConnection &connection)>;
 
     AccessClientConnection(trace::TraceLog &log, Session session, WireProtocol protocol, Done done,
@@ -55,6 +56,8 @@ private:
     {
         if (m_closed || !connection())
             return;
+        if (m_progress)
+            m_progress(*this);
         transmit(*this, m_log, output, m_protocol);
         if (output.close)
             m_closed = true;
@@ -64,10 +67,7 @@ private:
                 connection()->close(net::StreamConnection::Side::Client);
             }
             finish({});
-            return;
         }
-        if (m_progress)
-            m_progress(*this);
     }
 
     void finish(const QByteArray &connectError)

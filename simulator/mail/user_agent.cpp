@@ -181,17 +181,24 @@ void UserAgent::readPop3()
     config.deleteAfterRetrieve = m_settings.access == AccessRoute::Pop3Delete;
     config.alreadyRetrieved = m_pop3Seen;
     using Connection = AccessClientConnection<pop3::Pop3ClientSession>;
-    auto done = [this](const pop3::Pop3ClientSession &session, const QByteArray &connectError) {
+    // Each message is reported as soon as it has arrived, before the client's next command.
+    auto reported = std::make_shared<std::size_t>(0);
+    auto report = [this, reported](const pop3::ClientResult &r) {
+        for (; *reported < r.retrieved.size(); ++*reported) {
+            const pop3::RetrievedMessage &m = r.retrieved[*reported];
+            if (!m.uidl.isEmpty())
+                m_pop3Seen.insert(m.uidl);
+            traceRead(m.number, m.content);
+        }
+    };
+    auto progress = [report](Connection &c) { report(c.session().result()); };
+    auto done = [this, report](const pop3::Pop3ClientSession &session, const QByteArray &connectError) {
         if (!connectError.isEmpty()) {
             traceProblem("could not reach the mail server for POP3: " + connectError, kStageRead);
             return;
         }
         const pop3::ClientResult &r = session.result();
-        for (const pop3::RetrievedMessage &m : r.retrieved) {
-            if (!m.uidl.isEmpty())
-                m_pop3Seen.insert(m.uidl);
-            traceRead(m.number, m.content);
-        }
+        report(r);
         if (!r.error.isEmpty())
             traceProblem("POP3: " + r.error, kStageRead);
         else if (r.retrieved.empty())
@@ -200,7 +207,7 @@ void UserAgent::readPop3()
     m_context.network.connect(m_host, m_settings.mailbox, m_settings.pop3Port,
                               std::make_unique<Connection>(m_context.trace,
                                                            pop3::Pop3ClientSession(config),
-                                                           WireProtocol::Pop3, done),
+                                                           WireProtocol::Pop3, done, progress),
                               kStageRead);
 }
 
@@ -298,8 +305,18 @@ void UserAgent::readImap(const std::vector<MailboxAction> &actions)
             idleLimits->push_back(a.duration);
     }
     using Connection = AccessClientConnection<imap::ImapClientSession>;
+    auto reported = std::make_shared<std::size_t>(0);
+    auto report = [this, reported](const imap::ClientResult &r) {
+        for (; *reported < r.fetched.size(); ++*reported) {
+            const imap::FetchedMessage &m = r.fetched[*reported];
+            if (m.folder.compare(QLatin1String("INBOX"), Qt::CaseInsensitive) == 0)
+                m_imapSeen.insert(m.uid);
+            traceRead(static_cast<int>(m.uid), m.content);
+        }
+    };
     auto wasIdling = std::make_shared<bool>(false);
-    auto progress = [this, idleLimits, wasIdling](Connection &c) {
+    auto progress = [this, idleLimits, wasIdling, report](Connection &c) {
+        report(c.session().result());
         const bool idling = c.session().idling();
         if (idling && !*wasIdling && !idleLimits->empty()) {
             const core::SimTime limit = idleLimits->front();
@@ -314,17 +331,13 @@ void UserAgent::readImap(const std::vector<MailboxAction> &actions)
         }
         *wasIdling = idling;
     };
-    auto done = [this](const imap::ImapClientSession &session, const QByteArray &connectError) {
+    auto done = [this, report](const imap::ImapClientSession &session, const QByteArray &connectError) {
         if (!connectError.isEmpty()) {
             traceProblem("could not reach the mail server for IMAP: " + connectError, kStageRead);
             return;
         }
         const imap::ClientResult &r = session.result();
-        for (const imap::FetchedMessage &m : r.fetched) {
-            if (m.folder.compare(QLatin1String("INBOX"), Qt::CaseInsensitive) == 0)
-                m_imapSeen.insert(m.uid);
-            traceRead(static_cast<int>(m.uid), m.content);
-        }
+        report(r);
         for (const imap::ActionResult &a : r.actions) {
             if (a.status != protocol::reply_status::ImapOk)
                 traceProblem("IMAP: " + a.text, kStageRead);

@@ -58,7 +58,7 @@ struct UserAgentSettings
     net::HostId server = -1; // the mail server it submits to (usually the user's own)
     quint16 submissionPort = 587;
     // Reading (stage 6): how, with which name and password, and where.
-    AccessRoute access = AccessRoute::Pop3Delete;
+    AccessRoute access = AccessRoute::Pop3Keep;
     QByteArray login;       // the name the access protocols log in with: the address
     QByteArray password;
     net::HostId mailbox = -1;  // the user's own mail server, which holds the mailbox

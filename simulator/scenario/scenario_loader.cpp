@@ -59,7 +59,7 @@ const QString kMediaTypeExpected =
 const QString kFileNameExpected =
     QStringLiteral("a file name such as timetable.txt (without folders)");
 const QString kAccessExpected =
-    QStringLiteral("one of pop3-delete, pop3-keep, imap and web (how the user reads mail)");
+    QStringLiteral("one of pop3-keep, pop3-delete, imap and web (how the user reads mail)");
 const QString kPortExpected = QStringLiteral("a port number from 1 to 65535");
 const QString kFolderExpected =
     QStringLiteral("a folder name such as Archive or Archive/2025 (no '/' at either end, no "
@@ -561,7 +561,7 @@ struct TimelineDecl
 // How a user reads mail, and where the file said so (line 0 when left to the default).
 struct AccessDecl
 {
-    mail::AccessRoute route = mail::AccessRoute::Pop3Delete;
+    mail::AccessRoute route = mail::AccessRoute::Pop3Keep;
     SourceLocation at;
 };
 

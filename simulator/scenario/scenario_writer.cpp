@@ -667,7 +667,7 @@ QByteArray Writer::write(const Scenario &scenario)
                                    .str());
         if (!u.submitTo.isEmpty())
             line(4, "submit-to: " + scalar(u.submitTo));
-        if (u.access != mail::AccessRoute::Pop3Delete)
+        if (u.access != mail::AccessRoute::Pop3Keep)
             line(4, QByteArray("access: ") + mail::toString(u.access));
     }
 

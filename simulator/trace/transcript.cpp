@@ -6,7 +6,7 @@
 
 namespace mailsim::trace {
 
-QString smtpTranscript(const TraceLog &log)
+QString protocolTranscript(const TraceLog &log)
 {
     std::vector<int> order;
     std::map<int, QString> blocks;
@@ -24,8 +24,14 @@ QString smtpTranscript(const TraceLog &log)
         const char *prefix = nullptr;
         switch (e.kind) {
         case EventKind::SmtpCommand:
-        case EventKind::SmtpData: prefix = "C: "; break;
-        case EventKind::SmtpReply: prefix = "S: "; break;
+        case EventKind::SmtpData:
+        case EventKind::Pop3Command:
+        case EventKind::ImapCommand:
+        case EventKind::HttpRequest: prefix = "C: "; break;
+        case EventKind::SmtpReply:
+        case EventKind::Pop3Reply:
+        case EventKind::ImapReply:
+        case EventKind::HttpResponse: prefix = "S: "; break;
         default: break;
         }
         if (!prefix)

@@ -1,6 +1,6 @@
-// The SMTP dialogues of a run as plain C:/S: text, one block per connection, in the order
-// the connections started: the notation RFC 5321 itself uses for its examples, and the form
-// the golden-file tests compare.
+// The protocol dialogues of a run (SMTP, POP3, IMAP, HTTP) as plain C:/S: text, one block per
+// connection, in the order the connections started: the notation the RFCs themselves use for
+// their examples, and the form the golden-file tests compare.
 #pragma once
 
 #include "trace/trace_log.h"
@@ -9,6 +9,6 @@
 
 namespace mailsim::trace {
 
-QString smtpTranscript(const TraceLog &log);
+QString protocolTranscript(const TraceLog &log);
 
 } // namespace mailsim::trace

@@ -61,7 +61,7 @@ struct UserSpec
     // users from anyone, but refuses to pass it on elsewhere for a stranger.
     QString submitTo;
     // How the user's agent reads mail at stage 6 (and, for web mail, also how it sends).
-    mail::AccessRoute access = mail::AccessRoute::Pop3Delete;
+    mail::AccessRoute access = mail::AccessRoute::Pop3Keep;
 };
 
 struct LinkSpec

@@ -12,7 +12,9 @@ import sys
 KINDS = {
     "compose", "tcp-syn", "tcp-syn-ack", "tcp-ack", "tcp-refused", "tcp-fin", "dns-query",
     "dns-answer", "smtp-command", "smtp-reply", "smtp-data", "queue-add", "queue-remove",
-    "queue-defer", "mailbox-add", "mailbox-read", "bounce", "note",
+    "queue-defer", "mailbox-add", "mailbox-read", "bounce", "note", "pop3-command", "pop3-reply",
+    "imap-command", "imap-reply", "http-request", "http-response", "mailbox-remove",
+    "mailbox-flags", "folder-change",
 }
 FIELDS = {
     "seq": int, "time_us": int, "arrival_us": (int, type(None)), "stage": int, "kind": str,

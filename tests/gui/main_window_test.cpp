@@ -295,7 +295,7 @@ TEST_F(WindowFixture, TheEventTableFiltersByKindAndHost)
         const auto kind = trace::EventKind(table->model()->index(row, 0).data(gui::TraceModel::EventKindRole).toInt());
         EXPECT_TRUE(kind == trace::EventKind::SmtpCommand || kind == trace::EventKind::SmtpReply || kind == trace::EventKind::SmtpData);
     }
-    EXPECT_EQ(kinds->text(), QStringLiteral("Kinds: 3 of %1").arg(int(trace::EventKind::Note) + 1));
+    EXPECT_EQ(kinds->text(), QStringLiteral("Kinds: 3 of %1").arg(trace::kEventKindCount));
 
     const trace::ActorId bobsUa = window.controller().trace().findActor(QStringLiteral("bob-pc.example.net"));
     ASSERT_GE(bobsUa, 0);

@@ -47,7 +47,8 @@ TEST_F(ControllerFixture, NextStageStopsAtTheFirstEventOfEachStage)
     std::vector<int> stages;
     while (controller.nextStage())
         stages.push_back(controller.currentStage());
-    EXPECT_EQ(stages, (std::vector<int>{1, 2, 3, 4, 5, 6}));
+    // The last step goes from the start of stage 6 (Bob's POP3 session) to the end.
+    EXPECT_EQ(stages, (std::vector<int>{1, 2, 3, 4, 5, 6, 6}));
     EXPECT_TRUE(controller.atEnd());
     EXPECT_EQ(controller.cursor(), controller.trace().size());
 }
@@ -57,7 +58,11 @@ TEST_F(ControllerFixture, PreviousStageGoesBackToTheStartOfAStage)
     controller.runToEnd();
     ASSERT_TRUE(controller.atEnd());
     ASSERT_EQ(controller.currentStage(), 6);
-    ASSERT_TRUE(controller.previousStage()); // the only stage-6 event is its start
+    ASSERT_TRUE(controller.previousStage()); // to the start of stage 6: Bob's agent connects
+    EXPECT_EQ(controller.currentStage(), 6);
+    EXPECT_EQ(controller.trace().at(controller.cursor() - 1).kind, trace::EventKind::TcpSyn);
+    EXPECT_EQ(controller.trace().at(controller.cursor() - 2).stage, 5);
+    ASSERT_TRUE(controller.previousStage());
     EXPECT_EQ(controller.currentStage(), 5);
     const std::size_t startOf5 = controller.cursor() - 1;
     EXPECT_NE(controller.trace().at(startOf5 - 1).stage, 5);

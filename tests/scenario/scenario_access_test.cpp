@@ -38,9 +38,9 @@ TEST(ScenarioAccess, ReadsTheAccessRouteOfEachUser)
 {
     const Scenario s = loadValid();
     ASSERT_EQ(s.world.users.size(), 4u);
-    EXPECT_EQ(user(s, "alice@example.org")->access, mail::AccessRoute::Pop3Delete) << "default";
+    EXPECT_EQ(user(s, "alice@example.org")->access, mail::AccessRoute::Pop3Keep) << "default";
     EXPECT_EQ(user(s, "bob@example.net")->access, mail::AccessRoute::Imap);
-    EXPECT_EQ(user(s, "carol@example.net")->access, mail::AccessRoute::Pop3Keep);
+    EXPECT_EQ(user(s, "carol@example.net")->access, mail::AccessRoute::Pop3Delete);
     EXPECT_EQ(user(s, "dave@example.com")->access, mail::AccessRoute::WebMail);
 }
 
@@ -177,7 +177,8 @@ TEST(ScenarioAccess, RoundTripKeepsEverything)
     // What the teacher had to write, and no more: the assumed web server is left out.
     EXPECT_EQ(written.count("webmail: same-host"), 1) << written.toStdString();
     EXPECT_TRUE(written.contains("access: web\n"));
-    EXPECT_FALSE(written.contains("access: pop3-delete"));
+    EXPECT_FALSE(written.contains("access: pop3-keep")) << "the default is left out";
+    EXPECT_TRUE(written.contains("access: pop3-delete"));
     EXPECT_TRUE(written.contains("- { imap-reply-not-seen: \"NO\" }")) << "quoted for YAML 1.1";
     EXPECT_TRUE(written.contains("has: [\\Seen]"));
     EXPECT_TRUE(written.contains("      - { delete: all }\n"));

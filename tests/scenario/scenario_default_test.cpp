@@ -98,7 +98,7 @@ TEST(ScenarioDefault, ExpectationsAreTheLecturesOutcome)
     const LoadResult result = loadBasic();
     ASSERT_TRUE(result.ok());
     const std::vector<Expectation> &e = result.scenario->expectations;
-    ASSERT_EQ(e.size(), 5u);
+    ASSERT_EQ(e.size(), 7u);
 
     EXPECT_EQ(e[0].kind, Expectation::Kind::MailboxCount);
     EXPECT_EQ(e[0].user, QStringLiteral("bob@example.net"));
@@ -117,6 +117,13 @@ TEST(ScenarioDefault, ExpectationsAreTheLecturesOutcome)
     EXPECT_EQ(e[4].user, QStringLiteral("bob@example.net"));
     EXPECT_EQ(e[4].count, 2);
     EXPECT_TRUE(e[4].subject.isEmpty());
+
+    EXPECT_EQ(e[5].kind, Expectation::Kind::Fetched);
+    EXPECT_EQ(e[5].user, QStringLiteral("bob@example.net"));
+    EXPECT_EQ(e[5].count, 1);
+    EXPECT_EQ(e[6].kind, Expectation::Kind::AccessReplyNotSeen);
+    EXPECT_EQ(e[6].protocol, QStringLiteral("pop3"));
+    EXPECT_EQ(e[6].status, QStringLiteral("-ERR"));
 
     // Each knows where it was written (the lines of the file's `expect:` list).
     for (const Expectation &x : e) {

@@ -30,12 +30,12 @@ QByteArrayList jsonTrace(const world::World &w)
 
 } // namespace
 
-TEST(DefaultScenario, SmtpTranscriptMatchesTheGoldenFile)
+TEST(DefaultScenario, TranscriptMatchesTheGoldenFile)
 {
     world::World w(scenario::builtInScenario().world);
     ASSERT_TRUE(w.problems().isEmpty()) << w.problems().join('\n').toStdString();
     w.runToEnd();
-    const QByteArray actual = trace::smtpTranscript(w.trace()).toUtf8();
+    const QByteArray actual = trace::protocolTranscript(w.trace()).toUtf8();
     const QString golden = QStringLiteral(MAILSIM_TEST_DATA_DIR "/golden/default-scenario.transcript");
     if (qEnvironmentVariableIsSet("MAILSIM_UPDATE_GOLDEN")) {
         QFile f(golden);
@@ -71,7 +71,15 @@ TEST(DefaultScenario, MessageTakesTheSixStagesInOrder)
     EXPECT_EQ(events[firstIndexOfStage[4]].kind, EventKind::SmtpCommand);
     EXPECT_TRUE(events[firstIndexOfStage[4]].data.startsWith("MAIL FROM:<alice@example.org>"));
     EXPECT_EQ(events[firstIndexOfStage[5]].kind, EventKind::MailboxAdd);
-    EXPECT_EQ(events[firstIndexOfStage[6]].kind, EventKind::MailboxRead);
+    // Stage 6 is pull: Bob's agent opens a connection to POP3's port 110 of his server.
+    EXPECT_EQ(events[firstIndexOfStage[6]].kind, EventKind::TcpSyn);
+    EXPECT_EQ(events[firstIndexOfStage[6]].code, 110);
+    EXPECT_EQ(w.trace().actorName(events[firstIndexOfStage[6]].from), QStringLiteral("bob-pc.example.net"));
+    const auto read = std::find_if(events.begin(), events.end(),
+                                   [](const trace::TraceEvent &e) { return e.kind == EventKind::MailboxRead; });
+    ASSERT_NE(read, events.end());
+    EXPECT_EQ(read->stage, 6);
+    EXPECT_TRUE(read->data.contains("Subject: Lunch on Friday?"));
 
     // Stage 3 connects to port 25 of Bob's server.
     bool port25 = false;

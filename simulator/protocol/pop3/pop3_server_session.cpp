@@ -175,10 +175,14 @@ struct Pop3ServerSession::Impl
             n += e.deleted ? 0 : 1;
         return n;
     }
+    // "1 message", "2 messages": the replies are read by people in the trace too.
+    static QByteArray messages(qint64 n)
+    {
+        return QByteArray::number(n) + (n == 1 ? " message" : " messages");
+    }
     QByteArray maildropSummary() const
     {
-        return QByteArray::number(countLeft()) + " messages (" + QByteArray::number(octetsLeft()) +
-               " octets)";
+        return messages(countLeft()) + " (" + QByteArray::number(octetsLeft()) + " octets)";
     }
 
     // ---- Input -----------------------------------------------------------------------
@@ -278,8 +282,8 @@ struct Pop3ServerSession::Impl
             return nullptr;
         }
         if (*n < 1 || *n > static_cast<qint64>(s.m_messages.size())) {
-            err("no such message, only " + QByteArray::number(s.m_messages.size()) +
-                " messages in maildrop");
+            err("no such message, only " + messages(static_cast<qint64>(s.m_messages.size())) +
+                " in maildrop");
             return nullptr;
         }
         Entry &e = s.m_messages[static_cast<std::size_t>(*n - 1)];
@@ -369,7 +373,7 @@ struct Pop3ServerSession::Impl
             }
             if (!marked.empty())
                 (void)s.m_maildrop->remove(QStringLiteral("INBOX"), marked, "POP3 QUIT");
-            goodbye += " (" + QByteArray::number(s.m_maildrop->size()) + " messages left)";
+            goodbye += " (" + messages(static_cast<qint64>(s.m_maildrop->size())) + " left)";
         }
         ok(goodbye);
         end();

@@ -311,7 +311,7 @@ TEST_F(Pop3Server, ListOfDeletedMessage)
     login();
     EXPECT_EQ(wire("DELE 1\r\n"), "+OK message 1 deleted\r\n");
     EXPECT_EQ(wire("LIST 1\r\n"), "-ERR message 1 already deleted\r\n");
-    EXPECT_EQ(wire("LIST\r\n"), "+OK 1 messages (109 octets)\r\n2 109\r\n.\r\n");
+    EXPECT_EQ(wire("LIST\r\n"), "+OK 1 message (109 octets)\r\n2 109\r\n.\r\n");
     EXPECT_EQ(wire("STAT\r\n"), "+OK 1 109\r\n");
     EXPECT_EQ(wire("UIDL\r\n"), "+OK\r\n2 1.2\r\n.\r\n");
     EXPECT_EQ(wire("UIDL 1\r\n"), "-ERR message 1 already deleted\r\n");
@@ -465,7 +465,7 @@ TEST_F(Pop3Server, QuitInTransactionRemovesMarkedMessages)
     EXPECT_EQ(wire("DELE 1\r\n"), "+OK message 1 deleted\r\n");
     EXPECT_EQ(removedChanges(), 0);
     const EngineOutput out = in("QUIT\r\n");
-    EXPECT_EQ(out.wire(), "+OK mail.example.net POP3 server signing off (1 messages left)\r\n");
+    EXPECT_EQ(out.wire(), "+OK mail.example.net POP3 server signing off (1 message left)\r\n");
     EXPECT_TRUE(out.close);
     EXPECT_EQ(session->state(), State::Closed);
     EXPECT_EQ(session->maildrop(), nullptr);
@@ -646,7 +646,7 @@ TEST_F(Pop3Server, PipelinedCommandsAnsweredInOrderOneUnitEach)
         "+OK 53 octets\r\n" + kFirst + ".\r\n",
         "+OK message 1 deleted\r\n",
         "-ERR unknown command\r\n",
-        "+OK mail.example.net POP3 server signing off (1 messages left)\r\n",
+        "+OK mail.example.net POP3 server signing off (1 message left)\r\n",
     };
     EXPECT_EQ(replies, expected);
     EXPECT_EQ(codes, (std::vector<int>{1, 1, 1, 1, 1, 2, 1}));
@@ -773,7 +773,7 @@ TEST_F(Pop3Server, UniqueIdsStayWithTheirMessages)
     login();
     EXPECT_EQ(wire("DELE 1\r\nQUIT\r\n"),
               "+OK message 1 deleted\r\n"
-              "+OK mail.example.net POP3 server signing off (1 messages left)\r\n");
+              "+OK mail.example.net POP3 server signing off (1 message left)\r\n");
     bob->add(message("Subject: new\r\n\r\n"));
     session = newSession();
     (void)session->open();

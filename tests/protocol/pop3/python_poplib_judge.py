@@ -169,7 +169,7 @@ def run(harness, tmp):
     p = login(harness)
     p.dele(1)
     resp = p.quit()
-    check("quit", resp, b"+OK mail.example.net POP3 server signing off (1 messages left)")
+    check("quit", resp, b"+OK mail.example.net POP3 server signing off (1 message left)")
     check("uids after quit", inbox_uids(harness), [2])
 
     # Wrong password.
