@@ -107,6 +107,17 @@ void UserAgent::send(const Draft &draft)
                               kStageSubmit);
 }
 
+namespace {
+// The text as the form's lines, ended by CR LF as everything else in the trace.
+QByteArray crlfBody(const QString &body)
+{
+    QByteArray b = body.toUtf8();
+    b.replace("\r\n", "\n");
+    b.replace('\n', "\r\n");
+    return b;
+}
+} // namespace
+
 // A web mail user writes in a form; the web server makes the message and submits it with
 // SMTP. The compose event shows what the user typed, as the fields of that form.
 void UserAgent::sendByWeb(const Draft &draft)
@@ -124,8 +135,11 @@ void UserAgent::sendByWeb(const Draft &draft)
     e.kind = trace::EventKind::Compose;
     e.stage = kStageCompose;
     e.from = m_context.network.host(m_host).actor;
-    e.data = "To: " + to.toUtf8() + "\r\n" + (cc.isEmpty() ? QByteArray() : "Cc: " + cc.toUtf8() + "\r\n")
-             + "Subject: " + message::encodeHeaderText(draft.subject) + "\r\n\r\n" + draft.body.toUtf8();
+    const Mailbox822 &me = m_settings.user;
+    const QByteArray from = me.displayName.isEmpty() ? me.address.toUtf8()
+                                                     : message::encodeHeaderText(me.displayName) + " <" + me.address.toUtf8() + '>';
+    e.data = "From: " + from + "\r\nTo: " + to.toUtf8() + "\r\n" + (cc.isEmpty() ? QByteArray() : "Cc: " + cc.toUtf8() + "\r\n")
+             + "Subject: " + message::encodeHeaderText(draft.subject) + "\r\n\r\n" + crlfBody(draft.body);
     e.detail = "a web mail form for " + m_context.network.host(m_settings.web).name.toUtf8();
     m_context.trace.append(std::move(e));
     browse({webmail::BrowserAction::send(to, draft.subject, draft.body, cc), webmail::BrowserAction::logout()},

@@ -1784,6 +1784,9 @@ void Loader::readUser(const YAML::Node &node, int index)
         {"submit-to", false,
          QStringLiteral("the host name of a mail server, such as mail.example.org")},
         {"access", false, kAccessExpected},
+        {"typed-password", false,
+         QStringLiteral("the password the user types into their user agent, when it differs "
+                        "from 'password' (to show a failed login)")},
     };
     world::UserSpec user;
     m_users.push_back({});
@@ -1797,6 +1800,7 @@ void Loader::readUser(const YAML::Node &node, int index)
         user.address = mailAddress(*m, "address", &addressAt);
         user.displayName = text(*m, "name", keys[1].expected, true);
         user.password = text(*m, "password", keys[2].expected, true);
+        user.typedPassword = text(*m, "typed-password", keys[6].expected, false);
         m_users.back() = {user.address, addressAt};
         if (const Field *computer = m->get("computer")) {
             const QString owner = QStringLiteral("the computer of %1").arg(user.address);

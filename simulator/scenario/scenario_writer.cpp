@@ -660,6 +660,8 @@ QByteArray Writer::write(const Scenario &scenario)
             line(4, "name: " + scalar(u.displayName));
         if (!u.password.isEmpty())
             line(4, "password: " + scalar(u.password));
+        if (!u.typedPassword.isEmpty())
+            line(4, "typed-password: " + scalar(u.typedPassword));
         line(4, "computer: " + Flow()
                                    .text("host", u.uaHost)
                                    .text("address", u.uaAddress)

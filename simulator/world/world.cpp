@@ -151,7 +151,7 @@ void World::build()
         settings.submissionPort = outgoing->settings().submissionPort;
         settings.access = user.access;
         settings.login = user.address.toUtf8();
-        settings.password = password;
+        settings.password = user.typedPassword.isEmpty() ? password : user.typedPassword.toUtf8();
         settings.mailbox = server->host();
         settings.pop3Port = server->settings().pop3Port;
         settings.imapPort = server->settings().imapPort;

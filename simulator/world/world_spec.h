@@ -62,6 +62,9 @@ struct UserSpec
     QString submitTo;
     // How the user's agent reads mail at stage 6 (and, for web mail, also how it sends).
     mail::AccessRoute access = mail::AccessRoute::Pop3Keep;
+    // What the user types into their user agent when it differs from `password`: a mistyped
+    // password, to show the access protocols refusing a login. Empty: the right one.
+    QString typedPassword;
 };
 
 struct LinkSpec

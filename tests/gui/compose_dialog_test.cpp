@@ -49,6 +49,8 @@ scenario::Scenario classroom()
                              QStringLiteral("carol-pc.example.net"),
                              QStringLiteral("203.0.113.11"),
                              {},
+                             {},
+                             mail::AccessRoute::Pop3Keep,
                              {}});
     s.world.links.push_back({QStringLiteral("carol-pc.example.net"),
                              QStringLiteral("mail.example.net"), core::milliseconds(1)});

@@ -47,8 +47,8 @@ world::WorldSpec withUsers()
     world::WorldSpec spec = scenario::builtInScenario().world;
     spec.sends.clear();
     spec.reads.clear();
-    spec.users.push_back({"carol@example.net", "Carol", "pw", "carol-pc.example.net", "203.0.113.11", {}, {}});
-    spec.users.push_back({"dave@example.org", "Dave", "pw", "dave-pc.example.org", "192.0.2.11", {}, {}});
+    spec.users.push_back({"carol@example.net", "Carol", "pw", "carol-pc.example.net", "203.0.113.11", {}, {}, mail::AccessRoute::Pop3Keep, {}});
+    spec.users.push_back({"dave@example.org", "Dave", "pw", "dave-pc.example.org", "192.0.2.11", {}, {}, mail::AccessRoute::Pop3Keep, {}});
     spec.links.push_back({"carol-pc.example.net", "mail.example.net", core::milliseconds(1)});
     spec.links.push_back({"dave-pc.example.org", "mail.example.org", core::milliseconds(1)});
     return spec;

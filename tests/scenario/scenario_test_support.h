@@ -98,6 +98,7 @@ inline void expectSameWorld(const world::WorldSpec &a, const world::WorldSpec &b
         EXPECT_EQ(a.users[i].address, b.users[i].address);
         EXPECT_EQ(a.users[i].displayName, b.users[i].displayName);
         EXPECT_EQ(a.users[i].password, b.users[i].password);
+        EXPECT_EQ(a.users[i].typedPassword, b.users[i].typedPassword);
         EXPECT_EQ(a.users[i].uaHost, b.users[i].uaHost);
         EXPECT_EQ(a.users[i].uaAddress, b.users[i].uaAddress);
         EXPECT_EQ(a.users[i].label, b.users[i].label);

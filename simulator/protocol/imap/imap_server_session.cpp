@@ -1157,19 +1157,17 @@ struct ImapServerSession::Impl
             return bad(error);
         if (!s.m_account->folder(*target))
             return no("[TRYCREATE] No folder called \"" + target->toUtf8() + '"');
-        // Collected first: appending to the selected folder itself must not move the source.
-        std::vector<store::StoredMessage> copies;
-        if (const store::Folder *f = folder()) {
-            for (std::size_t index : *indexes) {
-                if (const store::StoredMessage *m = f->byUid(s.m_view[index].uid)) {
-                    store::StoredMessage c = *m;
-                    c.recent = true;
-                    copies.push_back(std::move(c));
-                }
-            }
+        // The UIDs first: copying into the selected folder itself must not change the set.
+        // The store makes each copy a new message (its own UID, \Recent, the same flags and
+        // date) without the delivery's envelope, which belongs to the original.
+        std::vector<quint32> uids;
+        if (folder()) {
+            for (std::size_t index : *indexes)
+                uids.push_back(s.m_view[index].uid);
         }
-        for (store::StoredMessage &c : copies)
-            s.m_account->append(*target, std::move(c), "IMAP COPY");
+        const QString source = s.m_folder;
+        for (quint32 u : uids)
+            s.m_account->copy(source, u, *target, "IMAP COPY");
         return ok(uid ? "UID COPY completed" : "COPY completed");
     }
 };
