@@ -62,18 +62,36 @@ int main(int argc, char *argv[])
                              QStringLiteral("NAME"), QStringLiteral("light"));
     QCommandLineOption zoom(QStringLiteral("zoom"), QStringLiteral("Zoom for the screenshot, in percent."),
                             QStringLiteral("PERCENT"), QStringLiteral("100"));
-    parser.addOptions({screenshot, stage, event, size, theme, zoom});
+    QCommandLineOption access(QStringLiteral("access"),
+                              QStringLiteral("Every user reads mail by ROUTE: pop3-keep, pop3-delete, imap or web\n"
+                                             "(Simulation > Read mail with)."),
+                              QStringLiteral("ROUTE"));
+    QCommandLineOption end(QStringLiteral("end"), QStringLiteral("Before the screenshot, run to the end."));
+    QCommandLineOption panel(QStringLiteral("panel"),
+                             QStringLiteral("Before the screenshot, bring a panel to the front: push-pull, message,\n"
+                                            "expectations, events or queues."),
+                             QStringLiteral("NAME"));
+    parser.addOptions({screenshot, stage, event, size, theme, zoom, access, end, panel});
     parser.process(app);
 
     const bool shooting = parser.isSet(screenshot);
-    for (const QCommandLineOption *only : {&stage, &event, &size, &theme, &zoom})
+    for (const QCommandLineOption *only : {&stage, &event, &size, &theme, &zoom, &end, &panel})
         if (!shooting && parser.isSet(*only))
             return fail(QStringLiteral("--%1 goes with --screenshot").arg(only->names().front()));
     const std::optional<QSize> windowSize = parseSize(parser.value(size));
     if (!windowSize)
         return fail(QStringLiteral("--size wants WxH between 320x240 and 8192x8192, e.g. 1280x720"));
 
+    std::optional<mailsim::mail::AccessRoute> route;
+    if (parser.isSet(access)) {
+        route = mailsim::mail::accessRouteFromString(parser.value(access));
+        if (!route)
+            return fail(QStringLiteral("--access wants pop3-keep, pop3-delete, imap or web"));
+    }
+
     mailsim::gui::MainWindow window(nullptr, /*persistent=*/!shooting);
+    if (route)
+        window.setAccessRoute(route);
     const QString file = parser.positionalArguments().value(0);
     if (file.isEmpty()) {
         window.loadScenario(mailsim::scenario::builtInScenario(), QString());
@@ -111,10 +129,21 @@ int main(int argc, char *argv[])
         if (controller.cursor() != std::size_t(n))
             return fail(QStringLiteral("the scenario has only %1 events").arg(controller.trace().size()));
     }
+    if (parser.isSet(end))
+        controller.runToEnd();
+    const QString panelName = parser.value(panel);
+    if (parser.isSet(panel) && !window.showPanel(panelName))
+        return fail(QStringLiteral("--panel wants push-pull, message, expectations, events or queues"));
     window.show();
     window.resize(*windowSize); // again: a layout change before show may have grown it
-    // Shown first, so that docks and layouts have their real sizes; then painted once more.
-    QTimer::singleShot(300, &app, [&] {
+    // Shown first, so that docks and layouts have their real sizes; the panel asked for is
+    // brought forward once more (reaching the end raises the expectations), and the window
+    // is painted after the tab switch has been laid out.
+    QTimer::singleShot(200, &app, [&] {
+        if (!panelName.isEmpty())
+            window.showPanel(panelName);
+    });
+    QTimer::singleShot(400, &app, [&] {
         const QImage image = window.grab().toImage();
         const bool saved = image.save(parser.value(screenshot), "PNG");
         if (!saved)

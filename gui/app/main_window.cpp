@@ -5,7 +5,9 @@
 #include "models/trace_filter_model.h"
 #include "models/trace_model.h"
 #include "panels/compose_dialog.h"
+#include "scenario/access_override.h"
 #include "panels/expectations_panel.h"
+#include "panels/push_pull_panel.h"
 #include "panels/message_inspector.h"
 #include "panels/stage_bar.h"
 #include "scenario/built_in.h"
@@ -22,6 +24,7 @@
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDockWidget>
+#include <QTabBar>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFile>
@@ -160,6 +163,9 @@ void MainWindow::buildPanels()
     m_expectations = new ExpectationsPanel(*m_controller, this);
     m_expectations->setObjectName(QStringLiteral("expectations"));
     m_expectationsDock = addPanel(tr("Expectations"), QStringLiteral("expectationsDock"), m_expectations);
+    m_pushPull = new PushPullPanel(*m_controller, this);
+    m_pushPull->setObjectName(QStringLiteral("pushPull"));
+    m_pushPullDock = addPanel(tr("Push and pull"), QStringLiteral("pushPullDock"), m_pushPull);
 
     // The event being shown: when, what, why, and its exact bytes.
     m_eventText = new QTextBrowser(this);
@@ -218,7 +224,7 @@ void MainWindow::resetLayout()
     // list) above the explanation of the event shown. Wide screens get the event list beside
     // the diagram, narrower ones (a 1280x720 projector) as a tab behind it.
     const QList<QDockWidget *> docks{m_stagesDock, m_sequenceDock, m_eventsDock, m_explanationDock,
-                                     m_expectationsDock, m_serversDock, m_messageDock};
+                                     m_expectationsDock, m_serversDock, m_messageDock, m_pushPullDock};
     for (QDockWidget *dock : docks) {
         dock->setFloating(false);
         removeDockWidget(dock);
@@ -236,6 +242,8 @@ void MainWindow::resetLayout()
         splitDockWidget(m_sequenceDock, m_eventsDock, Qt::Horizontal);
     else
         tabifyDockWidget(m_sequenceDock, m_eventsDock);
+    // Push and pull compares two dialogues: it goes where the dialogue is drawn.
+    tabifyDockWidget(m_sequenceDock, m_pushPullDock);
     addDockWidget(Qt::BottomDockWidgetArea, m_serversDock);
     tabifyDockWidget(m_serversDock, m_messageDock);
     for (QDockWidget *dock : docks)
@@ -405,6 +413,23 @@ void MainWindow::buildControls()
     auto *control = menuBar()->addMenu(tr("&Simulation"));
     QAction *compose = control->addAction(tr("&Compose your own message…"), this, &MainWindow::composeOwnMessage);
     compose->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_N));
+    // Stage 6 by another route, on the same story: the lecture's comparison, live.
+    QMenu *routes = control->addMenu(tr("&Read mail with"));
+    m_routeGroup = new QActionGroup(this);
+    auto addRoute = [&](const QString &text, std::optional<mail::AccessRoute> route) {
+        QAction *a = routes->addAction(text);
+        a->setCheckable(true);
+        a->setChecked(!route);
+        a->setData(route ? int(*route) : -1);
+        m_routeGroup->addAction(a);
+        connect(a, &QAction::triggered, this, [this, route] { setAccessRoute(route); });
+    };
+    addRoute(tr("As the &scenario says"), std::nullopt);
+    routes->addSeparator();
+    addRoute(tr("POP3, download and &keep (port 110)"), mail::AccessRoute::Pop3Keep);
+    addRoute(tr("POP3, download and &delete (port 110)"), mail::AccessRoute::Pop3Delete);
+    addRoute(tr("&IMAP (port 143)"), mail::AccessRoute::Imap);
+    addRoute(tr("&Web mail over HTTP (port 80)"), mail::AccessRoute::WebMail);
     control->addSeparator();
     auto add = [&](const QString &text, const QKeySequence &key, auto slot) {
         QAction *a = new QAction(text, this);
@@ -564,12 +589,49 @@ void MainWindow::setPlaying(bool playing)
     m_playAction->setText(playing ? tr("⏸ Pause") : tr("▶ Play"));
 }
 
+bool MainWindow::showPanel(const QString &name)
+{
+    const std::pair<const char *, QDockWidget *> panels[] = {
+        {"push-pull", m_pushPullDock}, {"message", m_messageDock}, {"expectations", m_expectationsDock},
+        {"events", m_eventsDock},      {"queues", m_serversDock},
+    };
+    for (const auto &[key, dock] : panels) {
+        if (name == QLatin1String(key)) {
+            dock->show();
+            dock->raise();
+            // raise() does not always switch the tab of a dock tabified behind another one
+            // (seen with Qt 6.4 on the offscreen platform): the tab bar is told directly.
+            for (QTabBar *tabs : findChildren<QTabBar *>()) {
+                for (int i = 0; i < tabs->count(); ++i) {
+                    if (tabs->tabText(i) == dock->windowTitle())
+                        tabs->setCurrentIndex(i);
+                }
+            }
+            return true;
+        }
+    }
+    return false;
+}
+
+void MainWindow::setAccessRoute(std::optional<mail::AccessRoute> route)
+{
+    m_route = route;
+    for (QAction *a : m_routeGroup->actions())
+        a->setChecked(a->data().toInt() == (route ? int(*route) : -1));
+    setPlaying(false);
+    m_controller->load(route ? scenario::withAccessRoute(m_loaded, *route) : m_loaded);
+    updateView();
+}
+
 void MainWindow::loadScenario(const scenario::Scenario &scenario, const QString &source, const QByteArray &bytes)
 {
     setPlaying(false);
     m_source = source;
     m_sourceBytes = bytes;
-    m_controller->load(scenario);
+    m_loaded = scenario;
+    // The route chosen in the menu stays chosen for the next scenario: a teacher comparing
+    // routes opens one example after another.
+    m_controller->load(m_route ? scenario::withAccessRoute(scenario, *m_route) : scenario);
     m_stageBar->setLessonNotes(scenario.lessonNotes);
     const QString file = QFileInfo(source).fileName();
     setWindowTitle(file.isEmpty() ? tr("MailSim — %1").arg(scenario.world.title)
@@ -622,7 +684,9 @@ bool MainWindow::saveScenarioAs(const QString &path, QString *error)
 {
     // The file as it was read keeps the teacher's comments; a scenario made in code is
     // written out by the scenario writer.
-    const QByteArray bytes = m_sourceBytes.isEmpty() ? scenario::writeScenario(m_controller->scenario()) : m_sourceBytes;
+    // With another access route chosen, that is the scenario shown, so it is written out.
+    const QByteArray bytes = m_sourceBytes.isEmpty() || m_route ? scenario::writeScenario(m_controller->scenario())
+                                                                : m_sourceBytes;
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(bytes) != bytes.size() || !file.commit()) {
         if (error)

@@ -5,6 +5,7 @@
 // It holds no simulation state: the controller owns the world, the panels render the trace.
 #pragma once
 
+#include "scenario/scenario.h"
 #include "style/theme.h"
 
 #include <QMainWindow>
@@ -35,6 +36,7 @@ struct SendSpec;
 namespace mailsim::gui {
 
 class ExpectationsPanel;
+class PushPullPanel;
 class MessageInspector;
 class SequenceView;
 class SimulationController;
@@ -72,6 +74,12 @@ public:
     // Reads the open scenario's file again (after the teacher edited it); false if it has errors.
     bool reload(QStringList *errors = nullptr);
     [[nodiscard]] QString scenarioSource() const { return m_source; }
+    // Simulation > Read mail with: every user reads by `route`; nothing: as the scenario says.
+    void setAccessRoute(std::optional<mail::AccessRoute> route);
+    [[nodiscard]] std::optional<mail::AccessRoute> accessRoute() const { return m_route; }
+    // Brings a panel to the front by a short name: push-pull, message, expectations, events,
+    // queues. False for an unknown name.
+    bool showPanel(const QString &name);
     [[nodiscard]] SimulationController &controller() { return *m_controller; }
     // Milliseconds an envelope takes along a link at the chosen playback speed (0: none).
     [[nodiscard]] int animationDuration() const;
@@ -122,6 +130,7 @@ private:
     SequenceView *m_sequence = nullptr;
     MessageInspector *m_inspector = nullptr;
     ExpectationsPanel *m_expectations = nullptr;
+    PushPullPanel *m_pushPull = nullptr;
     QLabel *m_position = nullptr;
     QTextBrowser *m_eventText = nullptr;
     QTableView *m_eventTable = nullptr;
@@ -140,6 +149,7 @@ private:
     QDockWidget *m_eventsDock = nullptr;
     QDockWidget *m_messageDock = nullptr;
     QDockWidget *m_expectationsDock = nullptr;
+    QDockWidget *m_pushPullDock = nullptr;
     QDockWidget *m_explanationDock = nullptr;
     QDockWidget *m_serversDock = nullptr;
 
@@ -147,6 +157,9 @@ private:
     QAction *m_reloadAction = nullptr;
     QString m_source;
     QByteArray m_sourceBytes;
+    scenario::Scenario m_loaded;              // as loaded, before a route chosen in the menu
+    std::optional<mail::AccessRoute> m_route; // chosen in Simulation > Read mail with
+    QActionGroup *m_routeGroup = nullptr;
     bool m_wasAtEnd = false;
     std::optional<std::size_t> m_inspected; // the event whose message the inspector shows
     QFont m_baseFont;

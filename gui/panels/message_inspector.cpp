@@ -773,9 +773,12 @@ bool MessageInspector::showTraceEvent(const trace::TraceLog &log, std::size_t ev
         break;
     case trace::EventKind::MailboxRead:
         kind = Kind::Read;
-        title = tr("Message %1 of %2's mailbox, read by %3")
-                    .arg(e.code)
-                    .arg(QString::fromUtf8(e.detail), from);
+        title = trace::isWebPage(e) ? tr("Message %1 of %2's mailbox as the web page %3 shows (HTML, not the message)")
+                                          .arg(e.code)
+                                          .arg(QString::fromUtf8(e.detail), from)
+                                    : tr("Message %1 of %2's mailbox, read by %3")
+                                          .arg(e.code)
+                                          .arg(QString::fromUtf8(e.detail), from);
         break;
     default:
         return false;

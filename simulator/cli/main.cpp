@@ -4,6 +4,7 @@
 // scenario files, prints a template for new ones, and shows the MIME tree of a message file.
 #include "message/mime.h"
 #include "message/mime_report.h"
+#include "scenario/access_override.h"
 #include "scenario/built_in.h"
 #include "scenario/expectation_check.h"
 #include "scenario/scenario_loader.h"
@@ -89,7 +90,11 @@ int run(const QStringList &args)
     QCommandLineOption color(QStringLiteral("color"),
                              QStringLiteral("Colour: auto (default: only on a terminal), always or never."),
                              QStringLiteral("when"), QStringLiteral("auto"));
-    parser.addOptions({format, untilStage, brief, color});
+    QCommandLineOption access(QStringLiteral("access"),
+                              QStringLiteral("Every user reads mail by this route: pop3-keep, pop3-delete, imap or web\n"
+                                             "(default: as the scenario says)."),
+                              QStringLiteral("route"));
+    parser.addOptions({format, untilStage, brief, color, access});
     parser.addPositionalArgument(QStringLiteral("run"), QStringLiteral("The command."));
     parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A scenario file (optional)."), QStringLiteral("[FILE]"));
     if (!parser.parse(args))
@@ -119,9 +124,18 @@ int run(const QStringList &args)
     const bool useColor = colorWhen == QLatin1String("always")
                           || (colorWhen == QLatin1String("auto") && isatty(STDOUT_FILENO) && qEnvironmentVariableIsEmpty("NO_COLOR"));
 
-    const std::optional<scenario::Scenario> loaded = loadOrReport(positional.value(1));
+    std::optional<mail::AccessRoute> route;
+    if (parser.isSet(access)) {
+        route = mail::accessRouteFromString(parser.value(access));
+        if (!route)
+            return usageError(QStringLiteral("--access wants pop3-keep, pop3-delete, imap or web, not '%1'")
+                                  .arg(parser.value(access)));
+    }
+    std::optional<scenario::Scenario> loaded = loadOrReport(positional.value(1));
     if (!loaded)
         return 1;
+    if (route)
+        loaded = scenario::withAccessRoute(*loaded, *route);
     world::World world(loaded->world);
     if (!world.problems().isEmpty()) {
         err() << "mailsim-cli: the scenario is inconsistent:\n";

@@ -46,8 +46,17 @@ UserAgent::UserAgent(MailContext &context, UserAgentSettings settings, net::Host
 void UserAgent::send(const Draft &draft)
 {
     if (m_settings.access == AccessRoute::WebMail) {
-        sendByWeb(draft);
-        return;
+        const bool plainText = draft.raw.isEmpty() && draft.html.isEmpty() && draft.attachments.empty()
+                               && draft.bcc.isEmpty() && draft.charset.isEmpty();
+        if (plainText) {
+            sendByWeb(draft);
+            return;
+        }
+        // The web mail form here has To, Cc, Subject and a text: the rest cannot go through
+        // it. Rather than drop part of the message, the user's mail program sends it.
+        traceProblem("web mail here sends plain text only (To, Cc, Subject, text); this message "
+                     "has more, so the user agent submits it with SMTP instead",
+                     kStageCompose);
     }
     const QString address = m_settings.user.address;
     const QByteArray domain = address.mid(address.lastIndexOf('@') + 1).toUtf8();
@@ -406,23 +415,20 @@ void UserAgent::readWeb()
     browse({webmail::BrowserAction::readInbox(), webmail::BrowserAction::logout()}, kStageRead);
 }
 
-// What the browser showed: the message page. The page is HTML made by the web server, not
-// the message itself; the trace keeps it so that a student can open it beside the
-// message as SMTP carried it.
+// What the browser showed: the message as a page. The page is HTML made by the web server,
+// not the message itself, and the mailbox-read event carries exactly those bytes: what this
+// user agent (a browser) has of the message.
 void UserAgent::traceWebRead(const webmail::ReadMessage &m)
 {
     trace::TraceEvent r;
     r.time = m_context.simulation.now();
     r.stage = kStageRead;
-    r.kind = trace::EventKind::Note;
+    r.kind = trace::EventKind::MailboxRead;
     r.from = m_context.network.host(m_host).actor;
     r.to = m_context.network.host(m_settings.web).actor;
-    r.data = "The browser shows message " + QByteArray::number(m.uid) + " as a web page ("
-             + QByteArray::number(m.page.size()) + " bytes of HTML";
-    for (const webmail::ReadMessage::Part &p : m.parts)
-        r.data += ", and " + p.contentType + " of " + QByteArray::number(p.bytes.size())
-                  + " bytes as it is, without base64";
-    r.data += ").";
+    r.detail = m_settings.user.address.toUtf8();
+    r.code = static_cast<qint32>(m.uid);
+    r.data = m.page;
     m_context.trace.append(std::move(r));
 }
 

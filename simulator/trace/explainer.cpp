@@ -139,6 +139,9 @@ QString summarize(const TraceLog &log, std::size_t index)
         auto field = [&e](QByteArrayView name) {
             return message::decodeHeaderText(mail::headerField(e.data, name));
         };
+        if (isWebPage(e))
+            return QStringLiteral("sees message %1 of %2's mailbox in the browser: a web page of %3 bytes")
+                .arg(e.code).arg(QString::fromUtf8(e.detail)).arg(e.data.size());
         const QString subject = field("Subject");
         if (e.kind == EventKind::Compose)
             return QStringLiteral("composes \"%1\" to %2").arg(subject, field("To"));
@@ -253,6 +256,9 @@ QString explain(const TraceLog &log, std::size_t index)
         return QStringLiteral("%1 stores the message in %2's mailbox. SMTP has pushed it as far as it "
                               "goes; now it waits until the recipient pulls it.").arg(to, QString::fromUtf8(e.detail));
     case EventKind::MailboxRead:
+        if (isWebPage(e))
+            return QStringLiteral("The browser shows the message as the web server wrote it: an HTML "
+                                  "page, not the message itself. The mail stays on the server.");
         return QStringLiteral("%1 now has the message and shows it: the recipient pulled the mail "
                               "when they chose to.").arg(from);
     case EventKind::Bounce:

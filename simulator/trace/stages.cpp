@@ -29,9 +29,10 @@ const StageInfo kStages[] = {
      "250, so the sending server can drop it from its queue. Then the client says QUIT and "
      "the connection closes. The message now waits for the recipient."},
     {6, "Read: the recipient's user agent fetches the message",
-     "Reading mail is a pull: the recipient's user agent asks the server for what is in the "
-     "mailbox, whenever the recipient chooses. Here the user agent looks into the mailbox "
-     "directly; POP3, IMAP and web mail are the protocols that do this over a network."},
+     "Reading mail is a pull: the recipient's user agent opens a connection to its own mail "
+     "server and asks for what is in the mailbox, whenever the recipient chooses. POP3 "
+     "(port 110) downloads the messages, IMAP (port 143) reads them where they stay, on the "
+     "server, and web mail lets a browser ask a web server over HTTP (port 80)."},
 };
 
 } // namespace

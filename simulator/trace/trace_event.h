@@ -35,7 +35,8 @@ enum class EventKind : quint8 {
     MailboxAdd,   // a message stored in a mailbox folder; detail = owner, then " FOLDER" when
                   // not INBOX (see mailboxOwner/mailboxFolder); code = its UID; data = message
     MailboxRead,  // a user agent has a message from its mailbox (POP3, IMAP or web mail);
-                  // detail = owner; code = its number or UID; data = the message
+                  // detail = owner; code = its number or UID; data = the message, or for a
+                  // browser the web page that shows it (see isWebPage)
     Bounce,       // a server made a non-delivery report; detail = queue id; data = reason
     Note,         // anything else worth a line, e.g. a submission that failed; data = text
     Pop3Command,  // data = the command line as sent
@@ -81,6 +82,8 @@ struct TraceEvent
 // The queue id of a queue-add, queue-remove, queue-defer or bounce event: `detail` up to
 // the first space.
 QByteArray queueId(const TraceEvent &event);
+// Whether a mailbox-read event holds a web page (a browser's view) rather than a message.
+bool isWebPage(const TraceEvent &event);
 // The owner and folder of a mailbox-add, -remove or -flags event ("INBOX" when not given).
 QByteArray mailboxOwner(const TraceEvent &event);
 QByteArray mailboxFolder(const TraceEvent &event);

@@ -16,6 +16,11 @@ QByteArray queueRecipients(const TraceEvent &event)
     return space < 0 ? QByteArray() : event.detail.mid(space + 1);
 }
 
+bool isWebPage(const TraceEvent &event)
+{
+    return event.kind == EventKind::MailboxRead && event.data.startsWith("<!DOCTYPE html>");
+}
+
 QByteArray mailboxOwner(const TraceEvent &event)
 {
     const qsizetype space = event.detail.indexOf(' ');

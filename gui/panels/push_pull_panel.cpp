@@ -1,0 +1,136 @@
+#include "panels/push_pull_panel.h"
+
+#include "control/simulation_controller.h"
+
+#include <QEvent>
+#include <QFontDatabase>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QSplitter>
+#include <QTextBrowser>
+#include <QVBoxLayout>
+
+namespace mailsim::gui {
+
+namespace {
+
+QPlainTextEdit *dialogueView(QWidget *parent)
+{
+    auto *view = new QPlainTextEdit(parent);
+    view->setReadOnly(true);
+    view->setLineWrapMode(QPlainTextEdit::NoWrap);
+    return view;
+}
+
+QString sideTitle(const trace::DialogueSide &side, const QString &role)
+{
+    if (side.protocol.isEmpty())
+        return role;
+    return QStringLiteral("%1 · %2: %3 → %4 port %5")
+        .arg(role, side.protocol, side.client, side.server)
+        .arg(side.port);
+}
+
+} // namespace
+
+PushPullPanel::PushPullPanel(const SimulationController &controller, QWidget *parent)
+    : QWidget(parent), m_controller(controller), m_status(new QLabel(this)),
+      m_pushTitle(new QLabel(this)), m_pullTitle(new QLabel(this)), m_push(dialogueView(this)),
+      m_pull(dialogueView(this)), m_table(new QTextBrowser(this))
+{
+    m_status->setWordWrap(true);
+    m_push->setObjectName(QStringLiteral("pushDialogue"));
+    m_pull->setObjectName(QStringLiteral("pullDialogue"));
+    m_table->setObjectName(QStringLiteral("comparison"));
+    m_table->setOpenLinks(false);
+
+    auto *sides = new QSplitter(Qt::Horizontal, this);
+    for (auto [title, view] : {std::pair{m_pushTitle, m_push}, std::pair{m_pullTitle, m_pull}}) {
+        auto *box = new QWidget(sides);
+        auto *layout = new QVBoxLayout(box);
+        layout->setContentsMargins(0, 0, 0, 0);
+        title->setWordWrap(true);
+        layout->addWidget(title);
+        layout->addWidget(view);
+        sides->addWidget(box);
+    }
+    auto *split = new QSplitter(Qt::Vertical, this);
+    split->addWidget(sides);
+    split->addWidget(m_table);
+    // The comparison is the lesson; the dialogues are its evidence.
+    split->setStretchFactor(0, 2);
+    split->setStretchFactor(1, 3);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_status);
+    layout->addWidget(split, 1);
+
+    connect(&controller, &SimulationController::worldReplaced, this, &PushPullPanel::refresh);
+    connect(&controller, &SimulationController::cursorChanged, this, &PushPullPanel::refresh);
+    changeEvent(nullptr);
+    refresh();
+}
+
+void PushPullPanel::changeEvent(QEvent *event)
+{
+    if (!event || event->type() == QEvent::FontChange) {
+        // The dialogues in a fixed-width face of the panel's (zoomed) size: bytes line up.
+        QFont fixed = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+        fixed.setPointSizeF(font().pointSizeF());
+        m_push->setFont(fixed);
+        m_pull->setFont(fixed);
+        QFont bold = font();
+        bold.setBold(true);
+        m_pushTitle->setFont(bold);
+        m_pullTitle->setFont(bold);
+    }
+    if (event)
+        QWidget::changeEvent(event);
+}
+
+void PushPullPanel::refresh()
+{
+    m_comparison = trace::comparePushPull(m_controller.trace(), m_controller.cursor());
+    const trace::PushPullComparison &c = m_comparison;
+    m_pushTitle->setText(sideTitle(c.push, tr("Push")));
+    m_pullTitle->setText(sideTitle(c.pull, tr("Pull")));
+    const QString pushText = c.push.lines.join(QLatin1Char('\n'));
+    const QString pullText = c.pull.lines.join(QLatin1Char('\n'));
+    if (m_push->toPlainText() != pushText)
+        m_push->setPlainText(pushText);
+    if (m_pull->toPlainText() != pullText)
+        m_pull->setPlainText(pullText);
+    m_status->setText(statusText());
+    const QString html = comparisonHtml();
+    if (m_table->toHtml() != html)
+        m_table->setHtml(html);
+}
+
+QString PushPullPanel::comparisonHtml() const
+{
+    const trace::PushPullComparison &c = m_comparison;
+    if (c.rows.empty())
+        return {};
+    // Words in every cell, so that the table reads without colour and wraps at any zoom.
+    QString html = QStringLiteral("<table width=\"100%\" border=\"1\" cellspacing=\"0\" cellpadding=\"4\">"
+                                  "<tr><th></th><th align=\"left\">%1</th><th align=\"left\">%2</th></tr>")
+                       .arg(tr("Push: SMTP"), tr("Pull: %1").arg(c.pull.protocol.toHtmlEscaped()));
+    for (const trace::ComparisonRow &r : c.rows)
+        html += QStringLiteral("<tr><td valign=\"top\"><b>%1</b></td><td valign=\"top\">%2</td><td valign=\"top\">%3</td></tr>")
+                    .arg(r.question.toHtmlEscaped(), r.push.toHtmlEscaped(), r.pull.toHtmlEscaped());
+    return html + QStringLiteral("</table>");
+}
+
+QString PushPullPanel::pushText() const { return m_push->toPlainText(); }
+QString PushPullPanel::pullText() const { return m_pull->toPlainText(); }
+
+QString PushPullPanel::statusText() const
+{
+    if (!m_comparison.missing.isEmpty())
+        return m_comparison.missing;
+    return tr("SMTP pushes: the sender's side opens the connection and sends the message. "
+              "%1 pulls: the reader's side opens it and asks, and the server answers.")
+        .arg(m_comparison.pull.protocol);
+}
+
+} // namespace mailsim::gui
