@@ -109,7 +109,16 @@ void MailServer::traceStoreChange(const QString &owner, const store::Change &cha
         e.data = "rename " + change.folder.toUtf8() + ' ' + change.newName.toUtf8();
         break;
     }
+    // A message that arrives with flags (an IMAP COPY or APPEND) gets its flags traced too,
+    // as they are now: the views learn of flags from mailbox-flags events only.
+    const bool flagged = change.kind == Kind::Added && !change.flags.isEmpty();
+    trace::TraceEvent flags = e;
     m_context.trace.append(std::move(e));
+    if (flagged) {
+        flags.kind = trace::EventKind::MailboxFlags;
+        flags.data = change.flags.join(' ');
+        m_context.trace.append(std::move(flags));
+    }
     // Sessions that watch the store (IMAP IDLE) hear of it after this event, never inside it.
     const std::weak_ptr<StoreSignals> watchers = m_storeSignals;
     m_context.simulation.schedule(0, [watchers] {

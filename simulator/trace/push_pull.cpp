@@ -138,6 +138,15 @@ PushPullComparison comparePushPull(const TraceLog &log, std::size_t end)
             break;
         }
     }
+    if (pullConnection >= 0 && delivery == end) {
+        // The reader was there first (IMAP IDLE): the message came during the session.
+        for (std::size_t i = pullStart; i < end; ++i) {
+            if (log.at(i).kind == EventKind::MailboxAdd && log.at(i).stage == 5) {
+                delivery = i;
+                break;
+            }
+        }
+    }
     if (pullConnection < 0 && delivery == end) {
         for (std::size_t i = end; i-- > 0;) {
             if (log.at(i).kind == EventKind::MailboxAdd && log.at(i).stage == 5) {

@@ -606,3 +606,77 @@ TEST_F(WindowFixture, TheStudentsOwnMessageIsPlayedFromStageOne)
         stored |= e.kind == trace::EventKind::MailboxAdd && e.detail == "bob@example.net";
     EXPECT_TRUE(stored) << "the message reaches Bob's mailbox";
 }
+
+// Simulation > Read mail with: the same story, read by another route; the choice stays for
+// the next scenario, and Save As writes the scenario as shown.
+TEST_F(WindowFixture, ReadMailWithReplaysStageSixByTheChosenRoute)
+{
+    QMenu *routes = nullptr;
+    for (QMenu *menu : window.findChildren<QMenu *>())
+        if (menu->title() == QStringLiteral("&Read mail with"))
+            routes = menu;
+    ASSERT_NE(routes, nullptr);
+    auto choose = [&](const QString &prefix) {
+        for (QAction *a : routes->actions()) {
+            if (a->text().startsWith(prefix)) {
+                a->trigger();
+                return a;
+            }
+        }
+        ADD_FAILURE() << prefix.toStdString();
+        return static_cast<QAction *>(nullptr);
+    };
+    auto kindsAtEnd = [&] {
+        window.controller().runToEnd();
+        QSet<int> kinds;
+        int port = 0;
+        for (const trace::TraceEvent &e : window.controller().trace().events()) {
+            kinds.insert(int(e.kind));
+            if (e.stage == 6 && e.kind == trace::EventKind::TcpSyn && port == 0)
+                port = e.code;
+        }
+        return std::pair{kinds, port};
+    };
+
+    QAction *imap = choose(QStringLiteral("&IMAP"));
+    ASSERT_NE(imap, nullptr);
+    EXPECT_TRUE(imap->isChecked());
+    EXPECT_EQ(window.accessRoute(), mail::AccessRoute::Imap);
+    EXPECT_EQ(window.controller().cursor(), 0u) << "the run starts again";
+    auto [kinds, port] = kindsAtEnd();
+    EXPECT_TRUE(kinds.contains(int(trace::EventKind::ImapCommand)));
+    EXPECT_FALSE(kinds.contains(int(trace::EventKind::Pop3Command)));
+    EXPECT_EQ(port, 143);
+
+    choose(QStringLiteral("&Web mail"));
+    std::tie(kinds, port) = kindsAtEnd();
+    EXPECT_TRUE(kinds.contains(int(trace::EventKind::HttpRequest)));
+    EXPECT_EQ(port, 80);
+
+    // Another scenario keeps the route; Save As writes it, so the file plays the same.
+    window.loadScenario(scenario::builtInScenario(), QString());
+    EXPECT_EQ(window.accessRoute(), mail::AccessRoute::WebMail);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("web.yaml"));
+    ASSERT_TRUE(window.saveScenarioAs(path));
+    QFile saved(path);
+    ASSERT_TRUE(saved.open(QIODevice::ReadOnly));
+    EXPECT_TRUE(saved.readAll().contains("access: web"));
+
+    choose(QStringLiteral("As the &scenario says"));
+    EXPECT_FALSE(window.accessRoute().has_value());
+    std::tie(kinds, port) = kindsAtEnd();
+    EXPECT_EQ(port, 110) << "web.yaml was saved with web; the built-in scenario itself reads by POP3";
+    (void)kinds;
+}
+
+TEST_F(WindowFixture, ThePushAndPullPanelComesToTheFrontWhenAsked)
+{
+    window.controller().runToEnd();
+    ASSERT_TRUE(window.showPanel(QStringLiteral("push-pull")));
+    QCoreApplication::processEvents();
+    auto *dock = window.findChild<QDockWidget *>(QStringLiteral("pushPullDock"));
+    ASSERT_NE(dock, nullptr);
+    EXPECT_FALSE(dock->visibleRegion().isEmpty());
+    EXPECT_FALSE(window.showPanel(QStringLiteral("no-such-panel")));
+}

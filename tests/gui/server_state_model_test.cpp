@@ -245,3 +245,76 @@ TEST(ServerStateNonAscii, SubjectsAndSendersAreShownDecoded)
     EXPECT_TRUE(subject.contains(QChar(0xFC)) || subject.contains(QChar(0xDF))) << "ü or ß, as written";
     EXPECT_FALSE(message.data(gui::ServerStateModel::MessageFromRole).toString().contains(QStringLiteral("=?")));
 }
+
+// IMAP leaves its marks on the server: flags on each message, folders beside the INBOX, and
+// removals, all replayed from the trace.
+TEST(ServerStateImap, FoldersFlagsAndRemovalsComeFromTheTrace)
+{
+    const scenario::LoadResult r =
+        scenario::loadScenarioFile(QStringLiteral(MAILSIM_SOURCE_DIR "/scenarios/imap-flags-and-folders.yaml"));
+    ASSERT_TRUE(r.ok());
+    SimulationController controller;
+    controller.load(*r.scenario);
+    ServerStateModel model{controller};
+    QAbstractItemModelTester tester{&model, QAbstractItemModelTester::FailureReportingMode::Fatal};
+    controller.runToEnd();
+
+    const QModelIndex box = model.mailboxIndex(QStringLiteral("bob@example.net"));
+    ASSERT_TRUE(box.isValid());
+    // INBOX: the report (flagged, and unread again); then the folder Archive with the lunch.
+    QModelIndex report;
+    QModelIndex archive;
+    for (int row = 0; row < model.rowCount(box); ++row) {
+        const QModelIndex i = model.index(row, 0, box);
+        const auto type = ServerStateModel::NodeType(model.data(i, ServerStateModel::NodeTypeRole).toInt());
+        if (type == ServerStateModel::NodeType::Message)
+            report = i;
+        if (type == ServerStateModel::NodeType::Folder)
+            archive = i;
+    }
+    ASSERT_TRUE(report.isValid());
+    EXPECT_EQ(model.data(report, ServerStateModel::SubjectRole).toString(), QStringLiteral("Quarterly report"));
+    EXPECT_EQ(model.data(report, ServerStateModel::FlagsRole).toString(), QStringLiteral("\\Flagged"));
+    EXPECT_EQ(model.data(report.siblingAtColumn(ServerStateModel::StatusColumn)).toString(),
+              QStringLiteral("unread, flagged"));
+    EXPECT_EQ(model.data(report, ServerStateModel::FolderRole).toString(), QStringLiteral("INBOX"));
+    ASSERT_TRUE(archive.isValid());
+    EXPECT_EQ(model.data(archive).toString(), QStringLiteral("Folder Archive"));
+    ASSERT_EQ(model.rowCount(archive), 1);
+    const QModelIndex lunch = model.index(0, 0, archive);
+    EXPECT_EQ(model.data(lunch, ServerStateModel::SubjectRole).toString(), QStringLiteral("Lunch on Friday?"));
+    EXPECT_EQ(model.data(lunch, ServerStateModel::FolderRole).toString(), QStringLiteral("Archive"));
+    EXPECT_EQ(model.data(lunch.siblingAtColumn(ServerStateModel::StatusColumn)).toString(), QStringLiteral("read"));
+
+    // One step after the EXPUNGE that ended the move, the lunch is shown once more in the
+    // INBOX, marked removed; a step later it is gone.
+    const auto &events = controller.trace().events();
+    std::size_t expunged = 0;
+    for (std::size_t i = 0; i < events.size(); ++i) {
+        if (events[i].kind == EventKind::MailboxRemove)
+            expunged = i;
+    }
+    ASSERT_GT(expunged, 0u);
+    controller.seek(expunged + 1);
+    bool removedShown = false;
+    const QModelIndex boxThen = model.mailboxIndex(QStringLiteral("bob@example.net"));
+    for (int row = 0; row < model.rowCount(boxThen); ++row) {
+        const QModelIndex i = model.index(row, 0, boxThen);
+        if (model.data(i, ServerStateModel::ChangeRole).toInt() == int(Change::Removed)) {
+            removedShown = true;
+            EXPECT_EQ(model.data(i.siblingAtColumn(ServerStateModel::StatusColumn)).toString(),
+                      QStringLiteral("deleted from the server"));
+            EXPECT_TRUE(model.data(i).toString().startsWith(QStringLiteral("− ")));
+        }
+    }
+    EXPECT_TRUE(removedShown);
+    controller.seek(expunged + 2);
+    const QModelIndex boxAfter = model.mailboxIndex(QStringLiteral("bob@example.net"));
+    int inboxMessages = 0;
+    for (int row = 0; row < model.rowCount(boxAfter); ++row) {
+        const QModelIndex i = model.index(row, 0, boxAfter);
+        if (ServerStateModel::NodeType(model.data(i, ServerStateModel::NodeTypeRole).toInt()) == ServerStateModel::NodeType::Message)
+            ++inboxMessages;
+    }
+    EXPECT_EQ(inboxMessages, 1);
+}
