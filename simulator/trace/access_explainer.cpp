@@ -266,8 +266,8 @@ int accessReplyClass(const TraceEvent &e)
         case status::ImapOk: return 2;
         case status::ImapContinue: return 3;
         case status::ImapNo: return 4;
-        case status::ImapBad:
-        case status::ImapBye: return 5;
+        case status::ImapBad: return 5;
+        // BYE is how every IMAP session ends, the polite LOGOUT too: no failure by itself.
         default: return 0;
         }
     case EventKind::HttpResponse: return e.code >= 500 ? 5 : e.code >= 400 ? 4 : e.code >= 300 ? 3 : 2;
