@@ -7,6 +7,7 @@
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTextBrowser>
 #include <QVBoxLayout>
 
@@ -44,7 +45,11 @@ PushPullPanel::PushPullPanel(const SimulationController &controller, QWidget *pa
     m_table->setObjectName(QStringLiteral("comparison"));
     m_table->setOpenLinks(false);
 
-    auto *sides = new QSplitter(Qt::Horizontal, this);
+    // Two tabs: the comparison (the lesson) gets the whole panel, the two dialogues (its
+    // evidence) are one click away, side by side.
+    auto *tabs = new QTabWidget(this);
+    tabs->setObjectName(QStringLiteral("pushPullTabs"));
+    auto *sides = new QSplitter(Qt::Horizontal, tabs);
     for (auto [title, view] : {std::pair{m_pushTitle, m_push}, std::pair{m_pullTitle, m_pull}}) {
         auto *box = new QWidget(sides);
         auto *layout = new QVBoxLayout(box);
@@ -54,16 +59,17 @@ PushPullPanel::PushPullPanel(const SimulationController &controller, QWidget *pa
         layout->addWidget(view);
         sides->addWidget(box);
     }
-    auto *split = new QSplitter(Qt::Vertical, this);
-    split->addWidget(sides);
-    split->addWidget(m_table);
-    // The comparison is the lesson; the dialogues are its evidence.
-    split->setStretchFactor(0, 2);
-    split->setStretchFactor(1, 3);
+    auto *comparison = new QWidget(tabs);
+    auto *comparisonLayout = new QVBoxLayout(comparison);
+    comparisonLayout->setContentsMargins(0, 0, 0, 0);
+    comparisonLayout->addWidget(m_status);
+    comparisonLayout->addWidget(m_table, 1);
+    tabs->addTab(comparison, tr("Comparison"));
+    tabs->addTab(sides, tr("The two dialogues"));
 
     auto *layout = new QVBoxLayout(this);
-    layout->addWidget(m_status);
-    layout->addWidget(split, 1);
+    layout->setContentsMargins(2, 2, 2, 2);
+    layout->addWidget(tabs, 1);
 
     connect(&controller, &SimulationController::worldReplaced, this, &PushPullPanel::refresh);
     connect(&controller, &SimulationController::cursorChanged, this, &PushPullPanel::refresh);
@@ -128,8 +134,8 @@ QString PushPullPanel::statusText() const
 {
     if (!m_comparison.missing.isEmpty())
         return m_comparison.missing;
-    return tr("SMTP pushes: the sender's side opens the connection and sends the message. "
-              "%1 pulls: the reader's side opens it and asks, and the server answers.")
+    return tr("SMTP pushes: the sender's side opens and sends. %1 pulls: the reader's side "
+              "opens and asks, the server answers.")
         .arg(m_comparison.pull.protocol);
 }
 

@@ -173,12 +173,16 @@ QString imapReply(const TraceLog &log, std::size_t index)
             return QStringLiteral("New mail: the server pushes this EXISTS without being asked, because the client is in IDLE.");
         return QStringLiteral("EXISTS: how many messages the folder holds now.");
     }
+    if (second == "RECENT")
+        return QStringLiteral("RECENT: how many messages arrived since a session last looked at this folder.");
     if (second == "FETCH")
         return QStringLiteral("Untagged data for the FETCH: what the client asked for about one message.");
     if (second == "EXPUNGE")
         return QStringLiteral("EXPUNGE: this message number is gone; the numbers after it move down by one.");
     if (word(line, 1).toUpper() == "SEARCH")
         return QStringLiteral("The numbers of the messages that match the search.");
+    if (previousVerb(log, index, EventKind::ImapCommand) == "IDLE")
+        return QStringLiteral("Untagged data (\"*\") pushed while the client waits in IDLE.");
     return QStringLiteral("Untagged data (\"*\"): information the server sends before completing a command.");
 }
 
