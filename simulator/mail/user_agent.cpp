@@ -88,7 +88,7 @@ void UserAgent::send(const Draft &draft)
 
     smtp::ClientConfig config;
     config.heloName = m_context.network.host(m_host).name.toUtf8();
-    auto done = [this](const SmtpClientConnection::Outcome &o) {
+    auto done = [this, content = message.content](const SmtpClientConnection::Outcome &o) {
         QByteArray problem;
         if (!o.connected)
             problem = "could not reach the mail server: " + o.connectError;
@@ -99,8 +99,13 @@ void UserAgent::send(const Draft &draft)
                 problem += (problem.isEmpty() ? "" : "; ") + r.recipient.bracketed() + " refused: "
                            + QByteArray::number(r.reply.code) + ' ' + r.reply.text;
         }
-        if (problem.isEmpty())
+        if (problem.isEmpty()) {
+            // An IMAP user's mail program keeps what it sent on the server, where every
+            // program of the user finds it (RFC 3501 APPEND).
+            if (m_settings.access == AccessRoute::Imap)
+                saveToSent(content);
             return;
+        }
         ++m_failed;
         trace::TraceEvent n;
         n.time = m_context.simulation.now();
@@ -375,6 +380,37 @@ void UserAgent::readImap(const std::vector<MailboxAction> &actions)
                                                            imap::ImapClientSession(config),
                                                            WireProtocol::Imap, done, progress),
                               kStageRead);
+}
+
+void UserAgent::saveToSent(const QByteArray &content)
+{
+    imap::ClientConfig config;
+    config.user = m_settings.login;
+    config.password = m_settings.password;
+    imap::ClientAction append;
+    append.kind = imap::ClientAction::Kind::Append;
+    append.folder = QStringLiteral("Sent");
+    append.flags = {"\\Seen"};
+    append.message = content;
+    config.actions.push_back(append);
+    using Connection = AccessClientConnection<imap::ImapClientSession>;
+    auto done = [this](const imap::ImapClientSession &session, const QByteArray &connectError) {
+        if (!connectError.isEmpty()) {
+            traceProblem("could not keep a copy in Sent: " + connectError, kStageSubmit);
+            return;
+        }
+        const imap::ClientResult &r = session.result();
+        if (!r.error.isEmpty())
+            traceProblem("could not keep a copy in Sent: " + r.error, kStageSubmit);
+        for (const imap::ActionResult &a : r.actions) {
+            if (a.status != protocol::reply_status::ImapOk)
+                traceProblem("could not keep a copy in Sent: " + a.text, kStageSubmit);
+        }
+    };
+    m_context.network.connect(m_host, m_settings.mailbox, m_settings.imapPort,
+                              std::make_unique<Connection>(m_context.trace, imap::ImapClientSession(config),
+                                                           WireProtocol::Imap, done),
+                              kStageSubmit);
 }
 
 void UserAgent::browse(std::vector<webmail::BrowserAction> actions, int stage)

@@ -98,6 +98,8 @@ private:
     void readImap(const std::vector<MailboxAction> &actions);
     void readWeb();
     void sendByWeb(const Draft &draft);
+    // IMAP users: APPEND a copy of a sent message to the folder Sent (made when missing).
+    void saveToSent(const QByteArray &content);
     // Runs a scripted browser against the web mail server.
     void browse(std::vector<webmail::BrowserAction> actions, int stage);
     void traceWebRead(const webmail::ReadMessage &message);

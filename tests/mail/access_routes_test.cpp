@@ -287,3 +287,33 @@ TEST(AccessRoutes, ImapFlagsAndFoldersOutliveTheSession)
     EXPECT_EQ(box->messages().at(0).flags, QByteArrayList{"\\Flagged"});
     EXPECT_TRUE(w.conservationViolations().isEmpty()) << w.conservationViolations().join('\n').toStdString();
 }
+
+TEST(AccessRoutes, AnImapUserKeepsACopyOfSentMailOnTheServer)
+{
+    world::WorldSpec spec = scenario::builtInScenario().world;
+    for (world::UserSpec &u : spec.users) {
+        if (u.address == QLatin1String("alice@example.org"))
+            u.access = mail::AccessRoute::Imap;
+    }
+    world::World w(spec);
+    w.runToEnd();
+    // The first APPEND finds no folder Sent: NO [TRYCREATE], CREATE, and APPEND again.
+    const std::vector<QByteArray> commands = linesOf(w, EventKind::ImapCommand);
+    std::vector<QByteArray> verbs; // of tagged lines: a literal's bytes follow the "+" as a unit of their own
+    for (const QByteArray &c : commands) {
+        if (c.startsWith('A'))
+            verbs.push_back(c.split(' ').value(1));
+    }
+    EXPECT_EQ(verbs, (std::vector<QByteArray>{"LOGIN", "APPEND", "CREATE", "APPEND", "LOGOUT"}));
+    EXPECT_TRUE(commands[1].startsWith("A2 APPEND Sent (\\Seen) {")) << commands[1].toStdString();
+    const mail::Mailbox *alice = w.mailboxOf(QStringLiteral("alice@example.org"));
+    const store::Folder *sent = alice->folder(QStringLiteral("Sent"));
+    ASSERT_NE(sent, nullptr);
+    ASSERT_EQ(sent->messages.size(), 1u);
+    EXPECT_TRUE(sent->messages[0].content.contains("Subject: Lunch on Friday?\r\n"));
+    EXPECT_EQ(sent->messages[0].flags, QByteArrayList{"\\Seen"});
+    EXPECT_TRUE(sent->messages[0].envelopeTo.isEmpty()) << "a copy of one's own mail, not a delivery";
+    // Bob still gets his message, and nothing is lost or doubled.
+    EXPECT_EQ(w.mailboxOf(QStringLiteral("bob@example.net"))->size(), 1u);
+    EXPECT_TRUE(w.conservationViolations().isEmpty()) << w.conservationViolations().join('\n').toStdString();
+}

@@ -297,3 +297,43 @@ TEST(ImapClient, OverlongResponseIsRefused)
 }
 
 } // namespace
+
+// RFC 3501 6.3.11: APPEND to a folder that does not exist is refused with [TRYCREATE]; the
+// client creates it and sends the same APPEND again, once. Split at every chunk size, the
+// dialogue is the same.
+TEST(ImapSessionPair, AppendToAMissingFolderCreatesItAndTriesAgain)
+{
+    std::string first;
+    for (qsizetype chunk : {qsizetype(0), qsizetype(1), qsizetype(2), qsizetype(7)}) {
+        Fixture f;
+        ImapServerSession server({}, f.store);
+        ClientConfig config;
+        config.user = "bob";
+        config.password = "secret";
+        ClientAction append = act(Kind::Append, "Sent");
+        append.flags = {"\\Seen"};
+        append.message = kDraft;
+        config.actions.push_back(append);
+        ImapClientSession client(config);
+        Pair pair(client, server, chunk);
+        ASSERT_TRUE(pair.start(server.open()));
+        ASSERT_TRUE(client.done());
+        const ClientResult &r = client.result();
+        ASSERT_EQ(r.actions.size(), 1u);
+        EXPECT_EQ(r.actions[0].status, status::ImapOk);
+        const QByteArray sent = pair.sentBy(true);
+        EXPECT_TRUE(sent.contains("A2 APPEND Sent (\\Seen) {" + QByteArray::number(kDraft.size()) + "}\r\n"));
+        EXPECT_TRUE(sent.contains("A3 CREATE Sent\r\n"));
+        EXPECT_TRUE(sent.contains("A4 APPEND Sent (\\Seen) {"));
+        EXPECT_TRUE(pair.sentBy(false).contains("A2 NO [TRYCREATE]"));
+        const store::Folder *folder = f.bob.folder(QStringLiteral("Sent"));
+        ASSERT_NE(folder, nullptr);
+        ASSERT_EQ(folder->messages.size(), 1u);
+        EXPECT_EQ(folder->messages[0].content, kDraft);
+        EXPECT_EQ(folder->messages[0].flags, QByteArrayList{"\\Seen"});
+        if (chunk == 0)
+            first = pair.transcript();
+        else
+            EXPECT_EQ(pair.transcript(), first) << "chunk " << chunk;
+    }
+}
