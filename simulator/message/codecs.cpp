@@ -1,5 +1,7 @@
 #include "message/codecs.h"
 
+#include "protocol/common/ascii.h"
+
 #include <QStringDecoder>
 #include <QStringEncoder>
 
@@ -36,16 +38,6 @@ bool isLineSpace(char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-int hexValue(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    if (c >= 'a' && c <= 'f') // not what RFC 2045 writes, but what some encoders send
-        return c - 'a' + 10;
-    return -1;
-}
 
 constexpr char kHexDigits[] = "0123456789ABCDEF";
 
@@ -118,9 +110,9 @@ QByteArray decodeQ(QByteArrayView text, bool *malformed)
         const char c = text[i];
         if (c == '_') {
             out += ' ';
-        } else if (c == '=' && i + 2 < text.size() && hexValue(text[i + 1]) >= 0 &&
-                   hexValue(text[i + 2]) >= 0) {
-            out += char(hexValue(text[i + 1]) * 16 + hexValue(text[i + 2]));
+        } else if (c == '=' && i + 2 < text.size() && protocol::hexDigitValue(text[i + 1]) >= 0 &&
+                   protocol::hexDigitValue(text[i + 2]) >= 0) {
+            out += char(protocol::hexDigitValue(text[i + 1]) * 16 + protocol::hexDigitValue(text[i + 2]));
             i += 2;
         } else {
             *malformed = *malformed || c == '=';
@@ -329,9 +321,9 @@ QByteArray quotedPrintableDecode(QByteArrayView text, Warnings *warnings)
                 out += c;
             } else if (i + 1 == contentEnd) {
                 softBreak = true;
-            } else if (i + 2 < contentEnd && hexValue(text[i + 1]) >= 0 &&
-                       hexValue(text[i + 2]) >= 0) {
-                out += char(hexValue(text[i + 1]) * 16 + hexValue(text[i + 2]));
+            } else if (i + 2 < contentEnd && protocol::hexDigitValue(text[i + 1]) >= 0 &&
+                       protocol::hexDigitValue(text[i + 2]) >= 0) {
+                out += char(protocol::hexDigitValue(text[i + 1]) * 16 + protocol::hexDigitValue(text[i + 2]));
                 i += 2;
             } else {
                 malformed.hit(i);

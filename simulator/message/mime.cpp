@@ -1,5 +1,7 @@
 #include "message/mime.h"
 
+#include "protocol/common/ascii.h"
+
 #include "message/codecs.h"
 #include "message/header_section.h"
 
@@ -80,16 +82,6 @@ QByteArray withoutComments(QByteArrayView v)
     return out.trimmed();
 }
 
-int hexValue(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
 
 // --- parameters -------------------------------------------------------------------------
 
@@ -195,8 +187,8 @@ QByteArray percentDecode(QByteArrayView v, bool *malformed)
     QByteArray out;
     out.reserve(v.size());
     for (qsizetype i = 0; i < v.size(); ++i) {
-        if (v[i] == '%' && i + 2 < v.size() && hexValue(v[i + 1]) >= 0 && hexValue(v[i + 2]) >= 0) {
-            out += char(hexValue(v[i + 1]) * 16 + hexValue(v[i + 2]));
+        if (v[i] == '%' && i + 2 < v.size() && protocol::hexDigitValue(v[i + 1]) >= 0 && protocol::hexDigitValue(v[i + 2]) >= 0) {
+            out += char(protocol::hexDigitValue(v[i + 1]) * 16 + protocol::hexDigitValue(v[i + 2]));
             i += 2;
         } else {
             *malformed = *malformed || v[i] == '%';

@@ -1,5 +1,8 @@
 #include "store/mail_store.h"
 
+// Flags are IMAP's notion, so a keyword is spelt by IMAP's rule for atoms.
+#include "protocol/imap/imap_syntax.h"
+
 #include <algorithm>
 
 namespace mailsim::store {
@@ -7,16 +10,6 @@ namespace mailsim::store {
 namespace {
 
 const char *const kSystemFlags[] = {kSeen, kAnswered, kFlagged, kDeleted, kDraft};
-
-bool isAtomChar(char c)
-{
-    // RFC 3501 ATOM-CHAR: any CHAR except atom-specials: ( ) { SP CTL % * " \ ]
-    const auto u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u >= 0x7f)
-        return false;
-    return c != '(' && c != ')' && c != '{' && c != '%' && c != '*' && c != '"' && c != '\\'
-           && c != ']';
-}
 
 bool isInbox(const QString &name) { return name.compare(QLatin1String("INBOX"), Qt::CaseInsensitive) == 0; }
 
@@ -34,7 +27,7 @@ QByteArray canonicalFlag(QByteArrayView flag)
         return {}; // \Recent and unknown system flags cannot be set
     }
     for (char c : flag) {
-        if (!isAtomChar(c))
+        if (!imap::isAtomChar(c))
             return {};
     }
     return flag.toByteArray();

@@ -1,5 +1,7 @@
 #include "protocol/http/http_framing.h"
 
+#include "protocol/common/ascii.h"
+
 #include <limits>
 
 namespace mailsim::http::detail {
@@ -22,16 +24,6 @@ QByteArray trimOws(QByteArrayView text)
     return text.sliced(from, to - from).toByteArray();
 }
 
-int hexValue(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 } // namespace
 
@@ -179,7 +171,7 @@ Progress ChunkedDecoder::read(const QByteArray &buffer, qsizetype &pos, QByteArr
                 return fail(400, "A chunk size is missing.");
             qint64 size = 0;
             for (char c : digits) {
-                const int v = hexValue(c);
+                const int v = protocol::hexDigitValue(c);
                 if (v < 0)
                     return fail(400, "A chunk size is not hexadecimal.");
                 if (size > (std::numeric_limits<qint64>::max() >> 4))

@@ -16,6 +16,8 @@
 //    and the difference is reported.
 #include "protocol/pop3/pop3_client_session.h"
 
+#include "protocol/common/ascii.h"
+
 #include <QCryptographicHash>
 
 #include <algorithm>
@@ -32,17 +34,7 @@ namespace {
 
 std::optional<qint64> parseNumber(QByteArrayView text)
 {
-    if (text.isEmpty())
-        return std::nullopt;
-    qint64 value = 0;
-    for (char c : text) {
-        if (c < '0' || c > '9')
-            return std::nullopt;
-        if (value > (std::numeric_limits<qint64>::max() - 9) / 10)
-            return std::nullopt;
-        value = value * 10 + (c - '0');
-    }
-    return value;
+    return protocol::parseDecimal(text, std::numeric_limits<qint64>::max() / 10);
 }
 
 // "a b ..." -> the first two space-separated words, or nothing if there are fewer.

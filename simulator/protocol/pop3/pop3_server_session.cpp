@@ -27,6 +27,8 @@
 //    (the store keeps CR LF, so only a broken message has one) goes out as CR LF.
 #include "protocol/pop3/pop3_server_session.h"
 
+#include "protocol/common/ascii.h"
+
 #include "protocol/smtp/dot_stuffing.h"
 
 #include <QCryptographicHash>
@@ -60,17 +62,7 @@ bool equalsNoCase(QByteArrayView a, QByteArrayView b)
 // a message number or a line count.
 std::optional<qint64> parseNumber(QByteArrayView text)
 {
-    if (text.isEmpty())
-        return std::nullopt;
-    qint64 value = 0;
-    for (char c : text) {
-        if (c < '0' || c > '9')
-            return std::nullopt;
-        if (value > (std::numeric_limits<int>::max() - 9) / 10)
-            return std::nullopt;
-        value = value * 10 + (c - '0');
-    }
-    return value;
+    return protocol::parseDecimal(text, std::numeric_limits<int>::max());
 }
 
 // The first `lines` lines of the body after the header section and its blank line, all of

@@ -1,5 +1,7 @@
 #include "protocol/webmail/web_forms.h"
 
+#include "protocol/common/ascii.h"
+
 #include <QList>
 #include <QStringDecoder>
 
@@ -46,16 +48,6 @@ bool Form::has(const QString &name) const
 
 namespace {
 
-int hexDigit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 std::optional<QString> decodeComponent(QByteArrayView text)
 {
@@ -68,8 +60,8 @@ std::optional<QString> decodeComponent(QByteArrayView text)
         } else if (c == '%') {
             if (i + 2 >= text.size())
                 return std::nullopt;
-            const int high = hexDigit(text[i + 1]);
-            const int low = hexDigit(text[i + 2]);
+            const int high = protocol::hexDigitValue(text[i + 1]);
+            const int low = protocol::hexDigitValue(text[i + 2]);
             if (high < 0 || low < 0)
                 return std::nullopt;
             bytes += char(high * 16 + low);

@@ -1,5 +1,7 @@
 #include "support/protocol/smtp_transcript.h"
 
+#include "protocol/common/ascii.h"
+
 #include <QList>
 
 #include <algorithm>
@@ -10,16 +12,6 @@ namespace {
 
 using Step = SmtpTranscript::Step;
 
-int hexValue(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 // The inverse of visible(): \r \n \t \\ \xHH.
 std::optional<QByteArray> unescape(QByteArrayView text)
@@ -40,8 +32,8 @@ std::optional<QByteArray> unescape(QByteArrayView text)
         case 'x': {
             if (i + 2 >= text.size())
                 return std::nullopt;
-            const int high = hexValue(text[i + 1]);
-            const int low = hexValue(text[i + 2]);
+            const int high = protocol::hexDigitValue(text[i + 1]);
+            const int low = protocol::hexDigitValue(text[i + 2]);
             if (high < 0 || low < 0)
                 return std::nullopt;
             bytes += char(high * 16 + low);
