@@ -107,13 +107,7 @@ void UserAgent::send(const Draft &draft)
             return;
         }
         ++m_failed;
-        trace::TraceEvent n;
-        n.time = m_context.simulation.now();
-        n.kind = trace::EventKind::Note;
-        n.stage = kStageSubmit;
-        n.from = m_context.network.host(m_host).actor;
-        n.data = "The user agent reports a problem to its user: " + problem;
-        m_context.trace.append(std::move(n));
+        traceProblem(problem, kStageSubmit);
     };
     m_context.network.connect(m_host, m_settings.server, m_settings.submissionPort,
                               std::make_unique<SmtpClientConnection>(
@@ -241,7 +235,9 @@ void UserAgent::readPop3()
 
 namespace {
 
-// An IMAP quoted string (RFC 3501 4.3) for a search key.
+// An IMAP quoted string (RFC 3501 4.3) for a search key. Words with 8-bit bytes stay quoted
+// too (the server here reads them so): a literal would need the continuation round trip,
+// which the scripted client makes for APPEND only.
 QByteArray quoted(const QString &text)
 {
     QByteArray q = text.toUtf8();
