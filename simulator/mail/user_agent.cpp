@@ -148,7 +148,12 @@ void UserAgent::sendByWeb(const Draft &draft)
                                                      : message::encodeHeaderText(me.displayName) + " <" + me.address.toUtf8() + '>';
     e.data = "From: " + from + "\r\nTo: " + to.toUtf8() + "\r\n" + (cc.isEmpty() ? QByteArray() : "Cc: " + cc.toUtf8() + "\r\n")
              + "Subject: " + message::encodeHeaderText(draft.subject) + "\r\n\r\n" + crlfBody(draft.body);
-    e.detail = "a web mail form for " + m_context.network.host(m_settings.web).name.toUtf8();
+    // The envelope the web server will use: the logged-in user, and the form's To and Cc.
+    e.detail = "MAIL FROM:<" + m_settings.user.address.toUtf8() + "> RCPT TO:";
+    for (const QList<Mailbox822> *people : {&draft.to, &draft.cc}) {
+        for (const Mailbox822 &p : *people)
+            e.detail += " <" + p.address.toUtf8() + '>';
+    }
     m_context.trace.append(std::move(e));
     browse({webmail::BrowserAction::send(to, draft.subject, draft.body, cc), webmail::BrowserAction::logout()},
            kStageSubmit);

@@ -10,7 +10,7 @@ const StageInfo kStages[] = {
      "A user agent is the mail program on the sender's computer. It turns what she typed into "
      "a message in the standard format: header lines such as From, To, Subject and Date, an "
      "empty line, and then the body. So far nothing has crossed the network."},
-    {2, "Submit: the user agent hands the message to her own mail server",
+    {2, "Submit: the user agent hands the message to its own mail server",
      "The user agent connects to its own mail server and passes the message over with SMTP. "
      "The server does not deliver it at once: it puts it in its outgoing queue, and from the "
      "moment it answers 250 it is responsible for the message. The user agent's job is done."},
