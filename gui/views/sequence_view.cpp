@@ -49,6 +49,13 @@ bool travels(EventKind kind)
     return isQuietKind(kind) || trace::isProtocolUnit(kind);
 }
 
+// Rows that open their message in the Message panel when clicked: the message as SMTP sent it
+// after DATA, and as the reader's user agent got it (POP3 RETR, IMAP FETCH, a browser's page).
+bool opensMessage(EventKind kind)
+{
+    return kind == EventKind::SmtpData || kind == EventKind::MailboxRead;
+}
+
 // The bytes up to the first line end.
 QByteArray firstLine(const QByteArray &bytes)
 {
@@ -703,7 +710,7 @@ QFont SequenceView::labelFont(std::size_t eventIndex) const
     }
     if (eventIndex + 1 == m_rows)
         f.setBold(true); // the current event
-    if (e.kind == EventKind::SmtpData)
+    if (opensMessage(e.kind))
         f.setUnderline(true); // it can be clicked: it looks like a link
     return f;
 }
@@ -819,7 +826,7 @@ QString SequenceView::toolTipAt(QPoint viewportPos) const
                       .arg(labelFor(*row).toHtmlEscaped(), trace::TextFormatter::formatTime(e.time),
                            tr("stage %1").arg(e.stage), where.toHtmlEscaped(),
                            explanationFor(*row).toHtmlEscaped());
-    if (e.kind == EventKind::SmtpData)
+    if (opensMessage(e.kind))
         tip += QStringLiteral("<p><i>%1</i></p>").arg(tr("Click to open the message."));
     return tip;
 }
@@ -892,7 +899,7 @@ void SequenceView::paintRow(QPainter &p, std::size_t index, int top) const
         const QColor cls = style::replyClassColor(outcome, pal);
         if (cls.isValid())
             colour = textColour = cls;
-    } else if (e.kind == EventKind::SmtpData) {
+    } else if (opensMessage(e.kind)) {
         textColour = pal.color(QPalette::Link); // it can be clicked: it looks like a link
     }
     const LabelLayout label = layoutLabel(index);
@@ -1078,7 +1085,7 @@ void SequenceView::mousePressEvent(QMouseEvent *event)
     viewport()->update();
     Q_EMIT eventSelected(*row);
     // The whole row answers, not only the arrow: a bigger target for a class at a projector.
-    if (m_controller.trace().at(*row).kind == EventKind::SmtpData)
+    if (opensMessage(m_controller.trace().at(*row).kind))
         Q_EMIT messageRequested(*row);
     event->accept();
 }
@@ -1086,7 +1093,7 @@ void SequenceView::mousePressEvent(QMouseEvent *event)
 void SequenceView::mouseMoveEvent(QMouseEvent *event)
 {
     const std::optional<std::size_t> row = eventAt(event->position().toPoint());
-    if (row && m_controller.trace().at(*row).kind == EventKind::SmtpData)
+    if (row && opensMessage(m_controller.trace().at(*row).kind))
         viewport()->setCursor(Qt::PointingHandCursor);
     else
         viewport()->unsetCursor();

@@ -106,7 +106,8 @@ public Q_SLOTS:
 Q_SIGNALS:
     // The student clicked a row.
     void eventSelected(std::size_t eventIndex);
-    // The student clicked a message (SMTP data) row: the window opens the message inspector.
+    // The student clicked a message row (SMTP data, or a message the reader's user agent got):
+    // the window opens the message inspector.
     void messageRequested(std::size_t eventIndex);
 
 protected:

@@ -369,6 +369,25 @@ TEST_F(SequenceFixture, ClickingAMessageRowAsksForTheMessage)
     EXPECT_FALSE(view->selectedEvent().has_value());
 }
 
+TEST_F(SequenceFixture, ClickingTheMessageTheReaderGotAsksForItToo)
+{
+    controller.runToEnd();
+    QSignalSpy requested(view.get(), &SequenceView::messageRequested);
+    const std::size_t read =
+        firstShown([](const trace::TraceEvent &e) { return isKind(e, EventKind::MailboxRead); });
+    EXPECT_TRUE(view->labelFor(read).contains(QStringLiteral("reads message 1")));
+    view->selectEvent(read);
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, view->rowRect(read).center());
+    ASSERT_EQ(requested.count(), 1);
+    EXPECT_EQ(requested.at(0).at(0).value<std::size_t>(), read);
+    // A POP3 reply, even the one carrying the message, is a reply: it selects, nothing more.
+    const std::size_t retr = read - 1;
+    ASSERT_EQ(event(retr).kind, EventKind::Pop3Reply);
+    view->selectEvent(retr);
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, view->rowRect(retr).center());
+    EXPECT_EQ(requested.count(), 1);
+}
+
 TEST_F(SequenceFixture, ABiggerFontMakesEverythingBigger)
 {
     controller.runToEnd();
