@@ -26,6 +26,6 @@ shot "zoomed-150" --stage 3 --zoom 150
 shot "bounce" scenarios/unknown-recipient-bounce.yaml --stage 6
 # Stage 6 by each route, and the Push and pull comparison at the end of a run.
 shot "read-pop3" --event 52
-shot "read-imap-folders" scenarios/imap-flags-and-folders.yaml --end --panel queues
+shot "read-imap-folders" scenarios/imap-flags-and-folders.yaml --end --panel queues --size 1600x900
 shot "read-imap-idle" scenarios/imap-idle.yaml --event 60
 shot "push-pull-web" scenarios/mime-attachment.yaml --access web --end --panel push-pull --size 1600x900
