@@ -317,3 +317,35 @@ TEST(AccessRoutes, AnImapUserKeepsACopyOfSentMailOnTheServer)
     EXPECT_EQ(w.mailboxOf(QStringLiteral("bob@example.net"))->size(), 1u);
     EXPECT_TRUE(w.conservationViolations().isEmpty()) << w.conservationViolations().join('\n').toStdString();
 }
+
+// IDLE (RFC 2177): the reader's agent waits; the moment the message is stored, the server
+// tells it, unasked, at the same virtual time, and only then does the client say DONE.
+TEST(AccessRoutes, ImapIdleHearsOfNewMailTheMomentItIsStored)
+{
+    world::WorldSpec spec = withBobReadingBy(mail::AccessRoute::Imap);
+    spec.reads.at(0).at = 0; // before Alice sends
+    spec.reads.at(0).actions.push_back({mail::MailboxAction::Kind::Idle, {}, {}, {}, core::seconds(60)});
+    world::World w(spec);
+    w.runToEnd();
+    const auto &events = w.trace().events();
+    const auto stored = std::find_if(events.begin(), events.end(), [](const trace::TraceEvent &e) {
+        return e.kind == EventKind::MailboxAdd && e.stage == 5;
+    });
+    ASSERT_NE(stored, events.end());
+    const auto pushed = std::find_if(stored, events.end(), [](const trace::TraceEvent &e) {
+        return e.kind == EventKind::ImapReply && e.data == "* 1 EXISTS\r\n";
+    });
+    ASSERT_NE(pushed, events.end());
+    EXPECT_EQ(pushed->time, stored->time) << "no polling delay";
+    const auto idle = std::find_if(events.begin(), stored, [](const trace::TraceEvent &e) {
+        return e.kind == EventKind::ImapCommand && e.data.endsWith(" IDLE\r\n");
+    });
+    ASSERT_NE(idle, stored) << "the client was idling before the mail came";
+    const auto done = std::find_if(pushed, events.end(), [](const trace::TraceEvent &e) {
+        return e.kind == EventKind::ImapCommand && e.data == "DONE\r\n";
+    });
+    ASSERT_NE(done, events.end());
+    ASSERT_EQ(eventsOf(w, EventKind::MailboxRead).size(), 1u);
+    EXPECT_GT(eventsOf(w, EventKind::MailboxRead)[0]->time, pushed->time);
+    EXPECT_LT(eventsOf(w, EventKind::MailboxRead)[0]->time, core::seconds(60)) << "not at the IDLE time limit";
+}
