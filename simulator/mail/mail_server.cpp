@@ -1,6 +1,7 @@
 #include "mail/mail_server.h"
 
 #include "mail/delivery_ledger.h"
+#include "mail/delivery_status.h"
 #include "mail/engine_server_connection.h"
 #include "protocol/imap/imap_server_session.h"
 #include "protocol/pop3/pop3_server_session.h"
@@ -430,7 +431,7 @@ void MailServer::tryExchange(const QByteArray &id, std::vector<QString> exchange
                 tryExchange(id, exchanges, index + 1, exchange.toUtf8() + ": " + o.connectError);
                 return;
             }
-            finishAttempt(id, o.result, o.stage);
+            finishAttempt(id, o.result, o.stage, exchange.toUtf8());
         };
         auto progress = [this, id](smtp::ClientState state) {
             if (QueueEntry *e = m_queue.find(id))
@@ -444,7 +445,8 @@ void MailServer::tryExchange(const QByteArray &id, std::vector<QString> exchange
     });
 }
 
-void MailServer::finishAttempt(const QByteArray &id, const smtp::ClientResult &result, int stage)
+void MailServer::finishAttempt(const QByteArray &id, const smtp::ClientResult &result, int stage,
+                               const QByteArray &remoteMta)
 {
     QueueEntry *e = m_queue.find(id);
     if (!e)
@@ -472,7 +474,7 @@ void MailServer::finishAttempt(const QByteArray &id, const smtp::ClientResult &r
         }
     }
     if (!failed.empty())
-        bounce(*e, failed, stage);
+        bounce(*e, failed, stage, remoteMta);
     e = m_queue.find(id); // bounce() may have added to the queue
     e->recipients = remaining;
     if (remaining.empty()) {
@@ -503,7 +505,7 @@ void MailServer::defer(const QByteArray &id, const QByteArray &error, int stage)
             failed.push_back({p, smtp::RecipientOutcome::Status::PermanentFailure,
                               {421, "gave up after " + QByteArray::number(e->attempts)
                                         + " attempts; last error: " + error}});
-        bounce(*e, failed, stage);
+        bounce(*e, failed, stage, {}, /*gaveUp=*/true);
         e = m_queue.find(id);
         traceQueue(trace::EventKind::QueueRemove, *e, "gave up: " + error, stage);
         m_queue.remove(id);
@@ -515,7 +517,7 @@ void MailServer::defer(const QByteArray &id, const QByteArray &error, int stage)
 }
 
 void MailServer::bounce(const QueueEntry &entry, const std::vector<smtp::RecipientOutcome> &failed,
-                        int stage)
+                        int stage, const QByteArray &remoteMta, bool gaveUp)
 {
     QByteArray reasons;
     for (const smtp::RecipientOutcome &r : failed) {
@@ -538,20 +540,18 @@ void MailServer::bounce(const QueueEntry &entry, const std::vector<smtp::Recipie
     const QByteArray hostname = m_settings.hostname.toUtf8();
     const QByteArray id = m_context.newId();
     const QByteArray messageId = '<' + id + '@' + hostname + '>';
-    const qsizetype end = readHeaderSection(entry.content).end; // the empty line, if any
-    QByteArray report = "Date: " + m_context.dateHeader() + "\r\n"
-                        "From: Mail Delivery System <MAILER-DAEMON@" + hostname + ">\r\n"
-                        "To: " + entry.reversePath.address() + "\r\n"
-                        "Subject: Undelivered Mail Returned to Sender\r\n"
-                        "Message-ID: " + messageId + "\r\n"
-                        "Auto-Submitted: auto-replied\r\n"
-                        "MIME-Version: 1.0\r\n"
-                        "Content-Type: text/plain; charset=us-ascii\r\n"
-                        "\r\n"
-                        "This is the mail system at " + hostname + ".\r\n\r\n"
-                        "Your message could not be delivered to the following recipients:\r\n\r\n"
-                        + reasons + "\r\nThe header of your message follows.\r\n\r\n"
-                        + entry.content.left(end);
+    DeliveryStatusReport dsn;
+    dsn.reportingMta = hostname;
+    dsn.date = m_context.dateHeader();
+    dsn.messageId = messageId;
+    dsn.sender = entry.reversePath.address();
+    dsn.arrivalDate = formatRfc5322Date(m_context.epoch.addMSecs(entry.queuedAt / 1000));
+    dsn.queueId = entry.id;
+    dsn.gaveUp = gaveUp;
+    dsn.originalContent = entry.content;
+    for (const smtp::RecipientOutcome &r : failed)
+        dsn.failed.push_back({r.recipient, r.reply.code, r.reply.text, remoteMta});
+    const QByteArray report = makeDeliveryStatusReport(dsn);
     if (m_context.ledger)
         m_context.ledger->accepted(messageId, entry.reversePath.address());
     if (isLocalDomain(entry.reversePath.domain)) {

@@ -120,10 +120,13 @@ private:
     void attempt(const QByteArray &id);
     void tryExchange(const QByteArray &id, std::vector<QString> exchanges, std::size_t index,
                      QByteArray lastError);
-    void finishAttempt(const QByteArray &id, const smtp::ClientResult &result, int stage);
+    void finishAttempt(const QByteArray &id, const smtp::ClientResult &result, int stage,
+                       const QByteArray &remoteMta);
     void defer(const QByteArray &id, const QByteArray &error, int stage);
+    // A delivery status notification (RFC 3464) to the entry's sender about `failed`;
+    // remoteMta is the server that refused them, gaveUp that the queue's time ran out.
     void bounce(const QueueEntry &entry, const std::vector<smtp::RecipientOutcome> &failed,
-                int stage);
+                int stage, const QByteArray &remoteMta = {}, bool gaveUp = false);
     // An event that happens inside this server (queue, mailbox, bounce), now.
     trace::TraceEvent ownEvent(trace::EventKind kind, int stage) const;
     void traceQueue(trace::EventKind kind, const QueueEntry &entry, QByteArray text, int stage);
