@@ -14,5 +14,6 @@ constexpr SimTime microseconds(qint64 n) { return n; }
 constexpr SimTime milliseconds(qint64 n) { return n * 1000; }
 constexpr SimTime seconds(qint64 n) { return n * 1000 * 1000; }
 constexpr SimTime minutes(qint64 n) { return seconds(n * 60); }
+constexpr SimTime hours(qint64 n) { return minutes(n * 60); }
 
 } // namespace mailsim::core

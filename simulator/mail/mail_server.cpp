@@ -499,7 +499,8 @@ void MailServer::defer(const QByteArray &id, const QByteArray &error, int stage)
     e->awaitingFinalReply = false;
     e->lastError = error;
     const core::SimTime now = m_context.simulation.now();
-    if (now + m_settings.retryInterval - e->queuedAt > m_settings.maxQueueLifetime) {
+    const core::SimTime wait = retryDelay(e->attempts);
+    if (now + wait - e->queuedAt > m_settings.maxQueueLifetime) {
         std::vector<smtp::RecipientOutcome> failed;
         for (const smtp::Path &p : e->recipients)
             failed.push_back({p, smtp::RecipientOutcome::Status::PermanentFailure,
@@ -511,9 +512,17 @@ void MailServer::defer(const QByteArray &id, const QByteArray &error, int stage)
         m_queue.remove(id);
         return;
     }
-    e->nextAttempt = now + m_settings.retryInterval;
+    e->nextAttempt = now + wait;
     traceQueue(trace::EventKind::QueueDefer, *e, error, stage);
-    scheduleAttempt(id, m_settings.retryInterval);
+    scheduleAttempt(id, wait);
+}
+
+core::SimTime MailServer::retryDelay(int attempts) const
+{
+    double wait = double(m_settings.retryInterval);
+    for (int i = 1; i < attempts && wait < double(m_settings.maxRetryInterval); ++i)
+        wait *= std::max(1.0, m_settings.retryBackoff);
+    return std::min(core::SimTime(wait), std::max(m_settings.maxRetryInterval, m_settings.retryInterval));
 }
 
 void MailServer::bounce(const QueueEntry &entry, const std::vector<smtp::RecipientOutcome> &failed,

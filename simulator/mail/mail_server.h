@@ -43,7 +43,11 @@ struct MailServerSettings
     int maxRecipients = 100;
     RelayPolicy relay = RelayPolicy::LocalClients;
     core::SimTime queuePickupDelay = core::milliseconds(50); // new mail to the queue manager
+    // The retry schedule, as Postfix's: the first retry after retryInterval, each next wait
+    // retryBackoff times the one before, but never more than maxRetryInterval.
     core::SimTime retryInterval = core::minutes(5);
+    double retryBackoff = 2.0;
+    core::SimTime maxRetryInterval = core::seconds(4000);
     core::SimTime maxQueueLifetime = core::seconds(5 * 24 * 3600); // then bounce
     // Whether EHLO announces 8BITMIME (RFC 6152). Off, the server behaves like an old one that
     // only takes 7-bit text: clients must encode 8-bit bodies before sending to it.
@@ -123,6 +127,10 @@ private:
     void finishAttempt(const QByteArray &id, const smtp::ClientResult &result, int stage,
                        const QByteArray &remoteMta);
     void defer(const QByteArray &id, const QByteArray &error, int stage);
+public:
+    // The wait before the next attempt after `attempts` failed ones (1 for the first retry).
+    [[nodiscard]] core::SimTime retryDelay(int attempts) const;
+private:
     // A delivery status notification (RFC 3464) to the entry's sender about `failed`;
     // remoteMta is the server that refused them, gaveUp that the queue's time ran out.
     void bounce(const QueueEntry &entry, const std::vector<smtp::RecipientOutcome> &failed,

@@ -661,6 +661,9 @@ private:
     std::optional<qint64> integer(const Fields &m, const char *key, qint64 min, qint64 max,
                                   const QString &expected);
     std::optional<SimTime> duration(const Fields &m, const char *key, bool allowZero);
+    // A decimal number such as 2 or 1.5, within [min, max].
+    std::optional<double> number(const Fields &m, const char *key, double min, double max,
+                                 const QString &expected);
     std::optional<qint64> size(const Fields &m, const char *key);
     std::optional<SimTime> timelineTime(const Field &f);
     std::optional<bool> boolean(const Fields &m, const char *key);
@@ -1162,6 +1165,25 @@ std::optional<qint64> Loader::integer(const Fields &m, const char *key, qint64 m
     static const QRegularExpression re(QStringLiteral(R"(^[-+]?[0-9]{1,18}$)"));
     bool ok = re.match(*s).hasMatch();
     const qint64 value = ok ? s->toLongLong(&ok) : 0;
+    if (!ok || value < min || value > max) {
+        wrongValue(*f, expected);
+        return std::nullopt;
+    }
+    return value;
+}
+
+std::optional<double> Loader::number(const Fields &m, const char *key, double min, double max,
+                                     const QString &expected)
+{
+    const Field *f = m.get(key);
+    if (!f)
+        return std::nullopt;
+    const std::optional<QString> s = scalar(*f, expected);
+    if (!s)
+        return std::nullopt;
+    static const QRegularExpression re(QStringLiteral(R"(^[0-9]{1,6}(\.[0-9]{1,6})?$)"));
+    bool ok = re.match(*s).hasMatch();
+    const double value = ok ? s->toDouble(&ok) : 0;
     if (!ok || value < min || value > max) {
         wrongValue(*f, expected);
         return std::nullopt;
@@ -1698,9 +1720,12 @@ void Loader::readServer(const Field &f, const QString &domain)
     }
     if (const Field *retry = m->get("retry")) {
         const std::vector<KeySpec> retryKeys = {
-            {"interval", false, QStringLiteral("the wait between two attempts; 5m when left out")},
+            {"interval", false, QStringLiteral("the wait before the first retry; 5m when left out")},
             {"give-up-after", false,
              QStringLiteral("how long a message may stay in the queue; 5d when left out")},
+            {"backoff", false,
+             QStringLiteral("a number from 1 to 10: how many times longer each wait is than the one before")},
+            {"max-interval", false, QStringLiteral("the longest wait between two attempts; 4000s when left out")},
         };
         if (const std::optional<Fields> r =
                 fields(retry->value, retry->valueAt, QStringLiteral("'retry'"), keys[7].expected,
@@ -1709,6 +1734,10 @@ void Loader::readServer(const Field &f, const QString &domain)
                 s.retryInterval = *v;
             if (const auto v = duration(*r, "give-up-after", false))
                 s.maxQueueLifetime = *v;
+            if (const auto v = duration(*r, "max-interval", false))
+                s.maxRetryInterval = *v;
+            if (const auto v = number(*r, "backoff", 1.0, 10.0, retryKeys[2].expected))
+                s.retryBackoff = *v;
         }
     }
     if (const auto v = duration(*m, "queue-pickup-delay", true))

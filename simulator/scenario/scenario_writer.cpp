@@ -379,12 +379,17 @@ void Writer::writeServers(const world::WorldSpec &w)
             line(6, "max-recipients: " + QByteArray::number(s.maxRecipients));
         if (s.relay != defaults.relay)
             line(6, "relay: " + relayName(s.relay));
-        if (s.retryInterval != defaults.retryInterval ||
-            s.maxQueueLifetime != defaults.maxQueueLifetime)
-            line(6, "retry: " + Flow()
-                                    .add("interval", duration(s.retryInterval))
-                                    .add("give-up-after", duration(s.maxQueueLifetime))
-                                    .str());
+        if (s.retryInterval != defaults.retryInterval || s.maxQueueLifetime != defaults.maxQueueLifetime
+            || s.retryBackoff != defaults.retryBackoff || s.maxRetryInterval != defaults.maxRetryInterval) {
+            Flow retry;
+            retry.add("interval", duration(s.retryInterval));
+            if (s.retryBackoff != defaults.retryBackoff)
+                retry.add("backoff", QByteArray::number(s.retryBackoff));
+            if (s.maxRetryInterval != defaults.maxRetryInterval)
+                retry.add("max-interval", duration(s.maxRetryInterval));
+            retry.add("give-up-after", duration(s.maxQueueLifetime));
+            line(6, "retry: " + retry.str());
+        }
         if (s.queuePickupDelay != defaults.queuePickupDelay)
             line(6, "queue-pickup-delay: " + duration(s.queuePickupDelay));
         if (s.eightBitMime != defaults.eightBitMime)

@@ -159,34 +159,71 @@ TEST(MailDelivery, RelayIsDeniedToClientsThatAreNotLocalUsers)
     EXPECT_EQ(server->checkRecipient(local, *smtp::Path::fromAddress("carol@example.net")).code, 250);
 }
 
-TEST(MailDelivery, AnUnreachableServerIsRetriedThenTheMessageBounces)
+namespace {
+
+// The MX lookups of each attempt and the deferrals between them, for a world in which the
+// server for example.net never answers.
+struct RetryRun
+{
+    std::vector<core::SimTime> waits; // from each deferral to the next attempt's MX lookup
+    std::size_t attempts = 0;
+    QByteArray bounce;
+};
+
+RetryRun unreachable(core::SimTime interval, double backoff, core::SimTime maxInterval, core::SimTime giveUp)
 {
     world::WorldSpec spec = scenario::builtInScenario().world;
     spec.reads.clear();
     // Mail for example.net goes to a host where no mail server listens.
     spec.mx = {{"example.org", 10, "mail.example.org"}, {"example.net", 10, "internet"}};
-    spec.servers[0].settings.retryInterval = core::minutes(1);
-    spec.servers[0].settings.maxQueueLifetime = core::minutes(5);
+    spec.servers[0].settings.retryInterval = interval;
+    spec.servers[0].settings.retryBackoff = backoff;
+    spec.servers[0].settings.maxRetryInterval = maxInterval;
+    spec.servers[0].settings.maxQueueLifetime = giveUp;
     world::World w(spec);
     runChecked(w);
-
+    RetryRun run;
     const auto defers = eventsOf(w, EventKind::QueueDefer);
-    ASSERT_EQ(defers.size(), 4u);
-    EXPECT_TRUE(defers.front()->data.contains("connection refused"));
-    // Each new attempt (its MX lookup) starts one retry interval after the previous failure.
     std::vector<const trace::TraceEvent *> lookups;
     for (const auto *q : eventsOf(w, EventKind::DnsQuery)) {
         if (q->data.contains(" MX "))
             lookups.push_back(q);
     }
-    ASSERT_EQ(lookups.size(), 5u);
-    for (std::size_t i = 1; i < lookups.size(); ++i)
-        EXPECT_EQ(lookups[i]->time - defers[i - 1]->time, core::minutes(1));
-    EXPECT_EQ(eventsOf(w, EventKind::TcpRefused).size(), 5u);
-    ASSERT_EQ(w.mailboxOf("alice@example.org")->size(), 1u);
-    EXPECT_TRUE(w.mailboxOf("alice@example.org")->messages().front().content.contains("gave up after 5 attempts"));
+    run.attempts = lookups.size();
+    EXPECT_EQ(defers.size() + 1, lookups.size()) << "every failed attempt but the last is deferred";
+    for (std::size_t i = 1; i < lookups.size() && i - 1 < defers.size(); ++i)
+        run.waits.push_back(lookups[i]->time - defers[i - 1]->time);
+    EXPECT_TRUE(defers.empty() || defers.front()->data.contains("connection refused"));
+    EXPECT_EQ(eventsOf(w, EventKind::TcpRefused).size(), run.attempts);
     EXPECT_EQ(w.mailboxOf("bob@example.net")->size(), 0u);
     EXPECT_TRUE(w.serverForDomain("example.org")->queue().empty());
+    if (w.mailboxOf("alice@example.org")->size() == 1)
+        run.bounce = w.mailboxOf("alice@example.org")->messages().front().content;
+    return run;
+}
+
+} // namespace
+
+TEST(MailDelivery, AnUnreachableServerIsRetriedAtAFixedIntervalThenTheMessageBounces)
+{
+    const RetryRun run = unreachable(core::minutes(1), 1.0, core::minutes(1), core::minutes(5));
+    EXPECT_EQ(run.attempts, 5u);
+    EXPECT_EQ(run.waits, std::vector<core::SimTime>(4, core::minutes(1)));
+    EXPECT_TRUE(run.bounce.contains("gave up after 5 attempts"));
+    EXPECT_TRUE(run.bounce.contains("Status: 4.4.7")) << "delivery time expired (RFC 3463)";
+}
+
+TEST(MailDelivery, RetriesBackOffUpToTheLongestWaitThenTheMessageBounces)
+{
+    // 5 simulated minutes, doubling up to 30, giving up after 4 hours: the teacher's
+    // compressed day.
+    const RetryRun run = unreachable(core::minutes(5), 2.0, core::minutes(30), core::hours(4));
+    const std::vector<core::SimTime> expected{core::minutes(5),  core::minutes(10), core::minutes(20),
+                                              core::minutes(30), core::minutes(30), core::minutes(30),
+                                              core::minutes(30), core::minutes(30), core::minutes(30)};
+    EXPECT_EQ(run.waits, expected); // 215 minutes in all; the next wait would pass 4 hours
+    EXPECT_EQ(run.attempts, 10u);
+    EXPECT_TRUE(run.bounce.contains("gave up after 10 attempts"));
 }
 
 TEST(MailDelivery, TheBackupMxTakesOverWhenThePrimaryRefuses)

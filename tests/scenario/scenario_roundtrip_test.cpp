@@ -79,7 +79,7 @@ domains:
       max-message-size: 512KB
       max-recipients: 3
       relay: open
-      retry: { interval: 30s, give-up-after: 2h }
+      retry: { interval: 30s, backoff: 1.5, max-interval: 5m, give-up-after: 2h }
       queue-pickup-delay: 0s
     mx:
       - { preference: 5, host: mail.example.org }
@@ -195,12 +195,15 @@ TEST(ScenarioRoundTrip, EveryFieldHasTheValuesWritten)
     EXPECT_EQ(org.maxRecipients, 3);
     EXPECT_EQ(org.relay, mail::RelayPolicy::Open);
     EXPECT_EQ(org.retryInterval, core::seconds(30));
+    EXPECT_EQ(org.retryBackoff, 1.5);
+    EXPECT_EQ(org.maxRetryInterval, core::minutes(5));
     EXPECT_EQ(org.maxQueueLifetime, core::minutes(120));
     EXPECT_EQ(org.queuePickupDelay, 0);
     const mail::MailServerSettings &net = w.servers[1].settings;
     EXPECT_EQ(net.relay, mail::RelayPolicy::None);
     EXPECT_EQ(net.maxMessageSize, 1000);
     EXPECT_EQ(net.retryInterval, core::milliseconds(1500));
+    EXPECT_EQ(net.retryBackoff, mail::MailServerSettings().retryBackoff);
     EXPECT_EQ(net.maxQueueLifetime, mail::MailServerSettings().maxQueueLifetime);
     EXPECT_EQ(w.servers[2].settings.maxMessageSize, qint64(1024) * 1024 * 1024);
 

@@ -65,6 +65,8 @@ inline void expectSameSettings(const mail::MailServerSettings &a, const mail::Ma
     EXPECT_EQ(a.relay, b.relay);
     EXPECT_EQ(a.queuePickupDelay, b.queuePickupDelay);
     EXPECT_EQ(a.retryInterval, b.retryInterval);
+    EXPECT_EQ(a.retryBackoff, b.retryBackoff);
+    EXPECT_EQ(a.maxRetryInterval, b.maxRetryInterval);
     EXPECT_EQ(a.maxQueueLifetime, b.maxQueueLifetime);
     EXPECT_EQ(a.eightBitMime, b.eightBitMime);
 }
