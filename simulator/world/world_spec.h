@@ -103,6 +103,11 @@ struct AttachmentSpec
 struct SendSpec
 {
     core::SimTime at = 0;
+    // A mistake the user agent makes in its SMTP dialogue before MAIL FROM, to show the
+    // server's answer: a mistyped command ("MAIL FORM:", answered 500) or a command out of
+    // order (RCPT TO before MAIL FROM, answered 503). It then goes on correctly.
+    enum class Mistake { None, Typo, OutOfOrder };
+    Mistake mistake = Mistake::None;
     QString from; // a user's address
     QStringList to;
     QStringList cc;
@@ -131,6 +136,30 @@ struct ReadSpec
     std::vector<MailboxActionSpec> actions; // after fetching new mail; IMAP only
 };
 
+// Something going wrong (or right again) at a moment of the timeline: what a teacher scripts
+// to show the outgoing queue, retries, 4xx against 5xx, and bounces.
+struct FaultSpec
+{
+    enum class Kind {
+        ServerDown,  // `host` (a mail server) stops listening: connections are refused
+        ServerUp,    // `host` listens again
+        ServerBusy,  // `host` greets every new SMTP connection with 421 and closes it
+        ServerReady, // `host` greets normally again
+        LinkDown,    // the link between `host` and `other` is cut: no new connection crosses it
+        LinkUp,      // it is mended
+        LinkSlow,    // its one-way latency becomes `latency`
+        NoMx,        // DNS forgets the MX records of `domain`
+    };
+    core::SimTime at = 0;
+    Kind kind = Kind::ServerDown;
+    QString host;   // ServerDown/Up/Busy/Ready: a mail server's host name; Link*: one end
+    QString other;  // Link*: the other end
+    QString domain; // NoMx
+    core::SimTime latency = 0; // LinkSlow
+
+    bool operator==(const FaultSpec &) const = default;
+};
+
 struct WorldSpec
 {
     QString title;
@@ -146,6 +175,7 @@ struct WorldSpec
     std::vector<AddressRecordSpec> addressRecords; // beyond the automatic one per host
     std::vector<SendSpec> sends;
     std::vector<ReadSpec> reads;
+    std::vector<FaultSpec> faults;
 };
 
 } // namespace mailsim::world
