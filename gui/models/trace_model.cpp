@@ -143,6 +143,7 @@ QString TraceModel::kindLabel(trace::EventKind kind)
     case K::MailboxRemove: return tr("mailbox: remove");
     case K::MailboxFlags: return tr("mailbox: flags");
     case K::FolderChange: return tr("mailbox: folders");
+    case K::Fault: return tr("fault");
     }
     return QString::fromLatin1(trace::toString(kind));
 }

@@ -211,9 +211,33 @@ smtp::Reply MailServer::checkSender(const smtp::ClientInfo &, const smtp::Path &
     return {250, "OK"};
 }
 
+void MailServer::setDown(bool down)
+{
+    if (down == m_down)
+        return;
+    m_down = down;
+    if (!down) {
+        start();
+        return;
+    }
+    for (quint16 port : {m_settings.smtpPort, m_settings.submissionPort, m_settings.pop3Port, m_settings.imapPort})
+        m_context.network.stopListening(m_host, port);
+}
+
 smtp::Reply MailServer::checkRecipient(const smtp::ClientInfo &client, const smtp::Path &path)
 {
     if (isLocalDomain(path.domain)) {
+        // Recipients that always answer the same way, so that a teacher can show each reply
+        // without scripting a fault (docs/scenario-format.md, "Faults").
+        const QByteArray local = path.localPart.toLower();
+        if (local == "busy")
+            return {450, path.bracketed() + ": mailbox busy, try again later"};
+        if (local == "later")
+            return {451, path.bracketed() + ": local error in processing, try again later"};
+        if (local == "missing")
+            return {550, path.bracketed() + ": no such user here"};
+        if (local == "big")
+            return {552, path.bracketed() + ": message exceeds the mailbox's storage allocation"};
         if (m_store.find(path.localPart))
             return {250, "OK"};
         return {550, path.bracketed() + ": no such user here"};

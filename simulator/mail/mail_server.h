@@ -92,6 +92,13 @@ public:
     void trustClient(const QString &address);
     // Starts listening on the SMTP and submission ports.
     void start();
+    // Faults a scenario scripts. Down: nothing listens (connections are refused); up: it
+    // listens again. Busy: every new SMTP session is greeted with 421 and closed (RFC 5321
+    // 3.8), while POP3 and IMAP still work.
+    void setDown(bool down);
+    void setBusy(bool busy) { m_busy = busy; }
+    [[nodiscard]] bool isDown() const { return m_down; }
+    [[nodiscard]] bool isBusy() const { return m_busy; }
 
     [[nodiscard]] const MailServerSettings &settings() const { return m_settings; }
     [[nodiscard]] net::HostId host() const { return m_host; }
@@ -148,6 +155,8 @@ private:
     store::MailStore m_store; // the mailboxes, by lower-case local part
     std::shared_ptr<StoreSignals> m_storeSignals;
     int m_changeStage = 6; // the stage of store changes: reading (6) unless delivering (5)
+    bool m_down = false;
+    bool m_busy = false;
     QList<QString> m_trustedClients;
     OutgoingQueue m_queue;
 };

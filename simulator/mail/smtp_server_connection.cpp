@@ -18,7 +18,8 @@ void SmtpServerConnection::handle(const protocol::EngineOutput &output)
 
 void SmtpServerConnection::onConnected()
 {
-    handle(m_session.open());
+    // A busy server (a fault a scenario scripts) greets with 421 and closes (RFC 5321 3.8).
+    handle(m_server.isBusy() ? m_session.shutdown() : m_session.open());
 }
 
 void SmtpServerConnection::onData(const QByteArray &bytes)

@@ -21,6 +21,16 @@ void Dns::addMx(const QString &domain, int preference, const QString &exchange)
                      [](const MxRecord &a, const MxRecord &b) { return a.preference < b.preference; });
 }
 
+int Dns::removeMx(const QString &domain)
+{
+    const auto it = m_mx.find(key(domain));
+    if (it == m_mx.end())
+        return 0;
+    const int n = static_cast<int>(it->size());
+    m_mx.erase(it);
+    return n;
+}
+
 DnsAnswer Dns::lookup(DnsType type, const QString &name) const
 {
     DnsAnswer answer;

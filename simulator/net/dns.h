@@ -42,6 +42,8 @@ public:
 
     void addA(const QString &name, const QString &address);
     void addMx(const QString &domain, int preference, const QString &exchange);
+    // Forgets every MX record of a domain (a fault a scenario scripts); returns how many.
+    int removeMx(const QString &domain);
 
     // Looks a name up without any traffic (for tests and for validation).
     [[nodiscard]] DnsAnswer lookup(DnsType type, const QString &name) const;

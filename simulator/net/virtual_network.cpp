@@ -1,5 +1,6 @@
 #include "net/virtual_network.h"
 
+#include <algorithm>
 #include <limits>
 #include <queue>
 
@@ -70,6 +71,8 @@ std::optional<core::SimTime> VirtualNetwork::latency(HostId from, HostId to) con
         if (cost > best[at])
             continue;
         for (const auto &[next, linkLatency] : m_links[at]) {
+            if (!m_downLinks.empty() && m_downLinks.count({std::min(at, next), std::max(at, next)}))
+                continue;
             if (cost + linkLatency < best[next]) {
                 best[next] = cost + linkLatency;
                 open.push({best[next], next});
@@ -79,6 +82,50 @@ std::optional<core::SimTime> VirtualNetwork::latency(HostId from, HostId to) con
     const core::SimTime result = best[to] == unreached ? -1 : best[to];
     m_latencyCache.insert(key, result);
     return result < 0 ? std::nullopt : std::optional<core::SimTime>(result);
+}
+
+bool VirtualNetwork::hasLink(HostId a, HostId b) const
+{
+    const auto &near = m_links.at(a);
+    return std::any_of(near.begin(), near.end(), [b](const auto &l) { return l.first == b; });
+}
+
+bool VirtualNetwork::setLinkUp(HostId a, HostId b, bool up)
+{
+    if (!hasLink(a, b))
+        return false;
+    const std::pair<HostId, HostId> key{std::min(a, b), std::max(a, b)};
+    if (up)
+        m_downLinks.erase(key);
+    else
+        m_downLinks.insert(key);
+    m_latencyCache.clear();
+    return true;
+}
+
+bool VirtualNetwork::isLinkUp(HostId a, HostId b) const
+{
+    return !m_downLinks.count({std::min(a, b), std::max(a, b)});
+}
+
+bool VirtualNetwork::setLinkLatency(HostId a, HostId b, core::SimTime latency)
+{
+    bool found = false;
+    for (auto [from, to] : {std::pair{a, b}, std::pair{b, a}}) {
+        for (auto &link : m_links.at(from)) {
+            if (link.first == to) {
+                link.second = latency;
+                found = true;
+            }
+        }
+    }
+    m_latencyCache.clear();
+    return found;
+}
+
+void VirtualNetwork::stopListening(HostId host, quint16 port)
+{
+    m_listeners.erase({host, port});
 }
 
 void VirtualNetwork::listen(HostId host, quint16 port, Acceptor acceptor)

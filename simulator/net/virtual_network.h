@@ -16,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <vector>
 
 namespace mailsim::net {
@@ -41,6 +42,14 @@ public:
     HostId addHost(const QString &name, const QString &address, trace::ActorRole role,
                    const QString &label);
     void addLink(HostId a, HostId b, core::SimTime latency);
+    // Faults a scenario scripts. A cut link carries no new connection (they go another way, or
+    // fail with "no route to host"); bytes already on their way still arrive, which TCP's
+    // retransmission would achieve once the link is mended. A new latency holds for what is
+    // sent from now on. Both return false when there is no link between the hosts.
+    bool setLinkUp(HostId a, HostId b, bool up);
+    bool setLinkLatency(HostId a, HostId b, core::SimTime latency);
+    [[nodiscard]] bool isLinkUp(HostId a, HostId b) const;
+    [[nodiscard]] bool hasLink(HostId a, HostId b) const;
 
     [[nodiscard]] const Host &host(HostId id) const { return m_hosts.at(static_cast<std::size_t>(id)); }
     [[nodiscard]] std::size_t hostCount() const { return m_hosts.size(); }
@@ -50,6 +59,8 @@ public:
     [[nodiscard]] std::optional<core::SimTime> latency(HostId from, HostId to) const;
 
     void listen(HostId host, quint16 port, Acceptor acceptor);
+    // Nothing listens there any more: new connections are refused (RST).
+    void stopListening(HostId host, quint16 port);
     [[nodiscard]] bool isListening(HostId host, quint16 port) const;
 
     // Opens a connection; `client` gets onConnected() or onConnectFailed(). The events of the
@@ -74,6 +85,7 @@ private:
     std::vector<std::vector<std::pair<HostId, core::SimTime>>> m_links; // adjacency
     mutable QHash<quint64, core::SimTime> m_latencyCache;               // (from<<32|to)
     std::map<std::pair<HostId, quint16>, Acceptor> m_listeners;
+    std::set<std::pair<HostId, HostId>> m_downLinks; // (lower id, higher id)
     std::map<int, std::shared_ptr<StreamConnection>> m_connections;     // open ones
     int m_nextConnectionId = 1;
 };

@@ -196,6 +196,8 @@ QString summarize(const TraceLog &log, std::size_t index)
                              e.data.isEmpty() ? QStringLiteral("(none)") : QString::fromUtf8(e.data));
     case EventKind::FolderChange:
         return QStringLiteral("mailbox: %1 folders: %2").arg(QString::fromUtf8(e.detail), QString::fromUtf8(e.data));
+    case EventKind::Fault:
+        return QStringLiteral("fault: %1").arg(text(e.data));
     }
     return {};
 }
@@ -283,6 +285,12 @@ QString explain(const TraceLog &log, std::size_t index)
                               "every program the user reads mail with sees the same state.");
     case EventKind::FolderChange:
         return QStringLiteral("Folders are kept on the server too (IMAP), not on one computer.");
+    case EventKind::Fault:
+        if (e.detail.endsWith("-up") || e.detail == "server-ready")
+            return QStringLiteral("Things work again. Mail waiting in a queue goes out at its next attempt, "
+                                  "not at once: the sending server only tries again when its retry time comes.");
+        return QStringLiteral("Something in the network or a server fails. Mail already accepted is not "
+                              "lost: it waits in the sending server's queue, which tries again later.");
     }
     return {};
 }

@@ -50,8 +50,11 @@ enum class EventKind : quint8 {
     MailboxFlags,  // a message's flags changed; detail and code as mailbox-add;
                    // data = the flags now, e.g. \Flagged \Seen (may be empty)
     FolderChange,  // detail = owner; data = "create NAME", "delete NAME" or "rename OLD NEW"
+    Fault,         // something a scenario scripted went wrong or right again; detail = its
+                   // kind ("server-down", "link-up", ...); from (and to, for a link) = the
+                   // hosts; data = what it means, for people
 };
-inline constexpr int kEventKindCount = int(EventKind::FolderChange) + 1;
+inline constexpr int kEventKindCount = int(EventKind::Fault) + 1;
 const char *toString(EventKind kind); // stable lower-case names, used in JSON
 
 enum class ActorRole : quint8 { UserAgent, MailServer, DnsServer, Router, WebServer };

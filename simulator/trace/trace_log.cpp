@@ -63,6 +63,7 @@ const char *toString(EventKind kind)
     case EventKind::MailboxRemove: return "mailbox-remove";
     case EventKind::MailboxFlags: return "mailbox-flags";
     case EventKind::FolderChange: return "folder-change";
+    case EventKind::Fault: return "fault";
     }
     return "unknown";
 }

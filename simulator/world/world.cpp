@@ -245,10 +245,121 @@ void World::build()
         s.timeline.emplace_back(read.at, [agent, actions = read.actions] { agent->read(actions); });
     }
 
+    for (const FaultSpec &fault : m_spec.faults) {
+        if (std::function<void()> act = faultAction(fault, problems))
+            s.timeline.emplace_back(fault.at, std::move(act));
+    }
+
     std::stable_sort(s.timeline.begin(), s.timeline.end(),
                      [](const auto &a, const auto &b) { return a.first < b.first; });
     if (!s.timeline.empty())
         s.simulation.scheduleAt(s.timeline.front().first, [&s] { s.runTimeline(0); });
+}
+
+// What a scripted fault does when its time comes, and the trace event that says so.
+std::function<void()> World::faultAction(const FaultSpec &fault, QStringList &problems)
+{
+    State &s = *m_state;
+    net::VirtualNetwork &network = *s.network;
+    auto traceFault = [&s](const char *kind, net::HostId a, net::HostId b, QByteArray text) {
+        trace::TraceEvent e;
+        e.time = s.simulation.now();
+        e.kind = trace::EventKind::Fault;
+        // In the stage the story is in: a fault interrupts it, it does not begin a new one.
+        e.stage = s.trace.size() > 0 ? s.trace.at(s.trace.size() - 1).stage : 1;
+        e.from = a >= 0 ? s.network->host(a).actor : -1;
+        e.to = b >= 0 ? s.network->host(b).actor : -1;
+        e.detail = kind;
+        e.data = std::move(text);
+        s.trace.append(std::move(e));
+    };
+    using K = FaultSpec::Kind;
+    switch (fault.kind) {
+    case K::ServerDown:
+    case K::ServerUp:
+    case K::ServerBusy:
+    case K::ServerReady: {
+        mail::MailServer *server = nullptr;
+        for (auto &candidate : s.servers) {
+            if (candidate->settings().hostname.compare(fault.host, Qt::CaseInsensitive) == 0)
+                server = candidate.get();
+        }
+        if (!server) {
+            problems << QStringLiteral("a fault for %1, which is no mail server here").arg(fault.host);
+            return {};
+        }
+        const net::HostId host = server->host();
+        const QByteArray name = fault.host.toUtf8();
+        switch (fault.kind) {
+        case K::ServerDown:
+            return [=] {
+                server->setDown(true);
+                traceFault("server-down", host, -1, name + " is down: nothing listens on its ports, so every connection to it is refused.");
+            };
+        case K::ServerUp:
+            return [=] {
+                server->setDown(false);
+                traceFault("server-up", host, -1, name + " is up again and listens on its ports.");
+            };
+        case K::ServerBusy:
+            return [=] {
+                server->setBusy(true);
+                traceFault("server-busy", host, -1, name + " is overloaded: it answers every new SMTP connection with 421 and closes it.");
+            };
+        default:
+            return [=] {
+                server->setBusy(false);
+                traceFault("server-ready", host, -1, name + " greets SMTP clients normally again.");
+            };
+        }
+    }
+    case K::LinkDown:
+    case K::LinkUp:
+    case K::LinkSlow: {
+        const auto a = network.findHost(fault.host);
+        const auto b = network.findHost(fault.other);
+        if (!a || !b || !network.hasLink(*a, *b)) {
+            problems << QStringLiteral("a fault for the link %1 - %2, which is not in the network")
+                            .arg(fault.host, fault.other);
+            return {};
+        }
+        const QByteArray names = fault.host.toUtf8() + " - " + fault.other.toUtf8();
+        const net::HostId x = *a;
+        const net::HostId y = *b;
+        net::VirtualNetwork *net = &network;
+        switch (fault.kind) {
+        case K::LinkDown:
+            return [=] {
+                net->setLinkUp(x, y, false);
+                traceFault("link-down", x, y, "The link " + names + " is cut: new connections must find another way, or fail.");
+            };
+        case K::LinkUp:
+            return [=] {
+                net->setLinkUp(x, y, true);
+                traceFault("link-up", x, y, "The link " + names + " works again.");
+            };
+        default: {
+            const core::SimTime latency = fault.latency;
+            return [=] {
+                net->setLinkLatency(x, y, latency);
+                traceFault("link-slow", x, y, "The link " + names + " is slow now: " + QByteArray::number(latency / 1000)
+                                                 + " ms each way.");
+            };
+        }
+        }
+    }
+    case K::NoMx: {
+        net::Dns *dns = s.dns.get();
+        const QString domain = fault.domain;
+        const net::HostId dnsHost = dns->serverHost();
+        return [=] {
+            dns->removeMx(domain);
+            traceFault("no-mx", dnsHost, -1, "DNS no longer has MX records for " + domain.toUtf8()
+                                                + ": senders fall back to the domain's own address, if it has one.");
+        };
+    }
+    }
+    return {};
 }
 
 const QStringList &World::problems() const { return m_state->problems; }

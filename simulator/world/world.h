@@ -18,6 +18,7 @@
 
 #include <QStringList>
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -69,6 +70,9 @@ public:
 private:
     struct State;
     void build();
+    // What a scripted fault does when its time comes; nothing (and a problem) when it names
+    // something the world does not have.
+    std::function<void()> faultAction(const FaultSpec &fault, QStringList &problems);
 
     WorldSpec m_spec;
     Options m_options;
