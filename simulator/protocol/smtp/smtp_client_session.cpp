@@ -372,8 +372,7 @@ struct SmtpClientSession::Impl
             sendCommand("MIAL FROM:" + sub.reversePath.bracketed(), ClientState::AwaitMistake);
             return true;
         case ClientConfig::Mistake::OutOfOrder:
-            sendCommand("RCPT TO:" + sub.recipients.front().bracketed(),
-                        ClientState::AwaitMistake);
+            sendCommand("RCPT TO:" + sub.recipients.front().bracketed(), ClientState::AwaitMistake);
             return true;
         }
         return false;

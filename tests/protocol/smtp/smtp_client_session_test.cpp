@@ -853,7 +853,7 @@ TEST(SmtpClientSession, TypoIsSentAloneAfterEhloThenTheTransactionGoesOn)
     EXPECT_EQ(s.server(kGoAhead), kContent + ".\r\n");
     EXPECT_EQ(s.server(kOk), "QUIT\r\n");
     EXPECT_EQ(s.status(0), Status::Delivered);
-    EXPECT_EQ(s.client.result().error, ""); // a refused mistake is no failure
+    EXPECT_EQ(s.client.result().error, "");              // a refused mistake is no failure
     EXPECT_EQ(s.client.result().mistakeReply.code, 500); // kept to the end
 }
 
@@ -927,8 +927,7 @@ TEST(SmtpClientSession, MistakeAnsweredWith421EndsWithoutQuit)
     EXPECT_TRUE(s.client.finished());
     EXPECT_EQ(s.client.result().mistakeReply.code, 421);
     EXPECT_EQ(s.status(0), Status::TransientFailure);
-    EXPECT_EQ(s.client.result().error,
-              "the deliberate mistake refused: 421 4.3.2 Shutting down");
+    EXPECT_EQ(s.client.result().error, "the deliberate mistake refused: 421 4.3.2 Shutting down");
 }
 
 TEST(SmtpClientSession, NoMistakeWithoutRecipients)
@@ -953,8 +952,8 @@ TEST(SmtpClientSession, MistakeComesBeforeTheSizeCheck)
 TEST(SmtpClientSession, MistakeDialogueFedInAnyChunkingGivesTheSameWire)
 {
     // The server side answers the mistake with 250 by surprise, then a normal transaction.
-    const QByteArray script = kGreeting + kEhloFull + "250 2.1.5 Ok\r\n" + kOk + kOk +
-                              kGoAhead + kOk + kBye;
+    const QByteArray script =
+        kGreeting + kEhloFull + "250 2.1.5 Ok\r\n" + kOk + kOk + kGoAhead + kOk + kBye;
     const QByteArray expected = "EHLO client.example.org\r\n"
                                 "RCPT TO:<bob@example.net>\r\n"
                                 "MAIL FROM:<alice@example.org> SIZE=22\r\n"
