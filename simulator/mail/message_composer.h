@@ -11,6 +11,8 @@
 // appear in the header.
 #pragma once
 
+#include "protocol/smtp/smtp_client_session.h"
+
 #include <QByteArray>
 #include <QString>
 #include <QStringList>
@@ -44,6 +46,9 @@ struct Draft
     // A message written by hand, sent as it is (line ends made CR LF) instead of composing
     // one; the address lists above then only make the envelope.
     QByteArray raw;
+    // A wrong command the user agent sends in the SMTP submission before MAIL FROM, to show
+    // the server's answer; the message goes on as usual after it. Not part of the message.
+    smtp::ClientConfig::Mistake mistake = smtp::ClientConfig::Mistake::None;
 };
 
 struct ComposedMessage

@@ -88,6 +88,7 @@ void UserAgent::send(const Draft &draft)
 
     smtp::ClientConfig config;
     config.heloName = m_context.network.host(m_host).name.toUtf8();
+    config.mistake = draft.mistake;
     auto done = [this, content = message.content](const SmtpClientConnection::Outcome &o) {
         QByteArray problem;
         if (!o.connected)

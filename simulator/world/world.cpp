@@ -233,6 +233,13 @@ void World::build()
         for (const AttachmentSpec &a : send.attachments)
             draft.attachments.push_back({a.name, a.mediaType.toLatin1(), a.content});
         draft.raw = send.raw.toUtf8();
+        switch (send.mistake) {
+        case SendSpec::Mistake::None: draft.mistake = smtp::ClientConfig::Mistake::None; break;
+        case SendSpec::Mistake::Typo: draft.mistake = smtp::ClientConfig::Mistake::Typo; break;
+        case SendSpec::Mistake::OutOfOrder:
+            draft.mistake = smtp::ClientConfig::Mistake::OutOfOrder;
+            break;
+        }
         s.timeline.emplace_back(send.at, [agent, draft] { agent->send(draft); });
     }
     for (const ReadSpec &read : m_spec.reads) {

@@ -44,6 +44,14 @@
 //    though the server may have stored the message (a possible duplicate; see
 //    awaitingFinalReply()). A connection lost, or a timeout, while waiting for the answer to
 //    QUIT is a normal end: everything was already decided.
+//  - The deliberate mistake (ClientConfig::mistake) comes after EHLO/HELO and before MAIL
+//    FROM, where both wrong commands are plainly wrong: before EHLO every command would get
+//    the same "send EHLO first", and inside a transaction an unknown command is still 500 but
+//    RCPT TO is in order. It is made only when there is a recipient (OutOfOrder needs one to
+//    name; with none the session just says QUIT) and only once. It is sent alone even to a
+//    server that announced PIPELINING, as every command here is, so the reply visibly belongs
+//    to it. Its reply, whatever it is (a 2xx from a lenient server too), does not change the
+//    transaction that follows, with one exception: 421, after which the server is gone.
 //  - result().error is set whenever the recipients were decided wholesale rather than by
 //    their own RCPT reply or the reply to the end of data. The first error is kept.
 #include "protocol/smtp/smtp_client_session.h"
@@ -67,12 +75,23 @@ const char *toString(ClientState state)
     case ClientState::AwaitGreeting: return "AwaitGreeting";
     case ClientState::AwaitEhlo: return "AwaitEhlo";
     case ClientState::AwaitHelo: return "AwaitHelo";
+    case ClientState::AwaitMistake: return "AwaitMistake";
     case ClientState::AwaitMail: return "AwaitMail";
     case ClientState::AwaitRcpt: return "AwaitRcpt";
     case ClientState::AwaitData: return "AwaitData";
     case ClientState::AwaitDataEnd: return "AwaitDataEnd";
     case ClientState::AwaitQuit: return "AwaitQuit";
     case ClientState::Done: return "Done";
+    }
+    return "?";
+}
+
+const char *toString(ClientConfig::Mistake mistake)
+{
+    switch (mistake) {
+    case ClientConfig::Mistake::None: return "none";
+    case ClientConfig::Mistake::Typo: return "typo";
+    case ClientConfig::Mistake::OutOfOrder: return "out-of-order";
     }
     return "?";
 }
@@ -254,6 +273,13 @@ struct SmtpClientSession::Impl
                 refused("HELO", reply);
             }
             return;
+        case ClientState::AwaitMistake:
+            s.m_result.mistakeReply = reply;
+            if (reply.code == kServiceClosing)
+                refused("the deliberate mistake", reply);
+            else
+                startTransaction(); // as if the mistake had not been made
+            return;
         case ClientState::AwaitMail:
             if (ok)
                 nextRecipientOrData();
@@ -302,6 +328,8 @@ struct SmtpClientSession::Impl
             quit();
             return;
         }
+        if (makeMistake())
+            return; // startTransaction() runs again once it is answered
         if (!s.m_extensions.eightBitMime && hasEightBitBytes(sub.content)) {
             if (!sub.sevenBitContent.isEmpty()) {
                 sub.content = std::move(sub.sevenBitContent);
@@ -328,6 +356,26 @@ struct SmtpClientSession::Impl
         if (s.m_extensions.eightBitMime && hasEightBitBytes(sub.content))
             command += " BODY=8BITMIME";
         sendCommand(command, ClientState::AwaitMail);
+    }
+
+    // Sends the configured wrong command, once; false when there is none (left) to send.
+    bool makeMistake()
+    {
+        if (s.m_mistakeMade || s.m_config.mistake == ClientConfig::Mistake::None)
+            return false;
+        s.m_mistakeMade = true;
+        const Submission &sub = s.m_submission;
+        switch (s.m_config.mistake) {
+        case ClientConfig::Mistake::None:
+            return false;
+        case ClientConfig::Mistake::Typo:
+            sendCommand("MIAL FROM:" + sub.reversePath.bracketed(), ClientState::AwaitMistake);
+            return true;
+        case ClientConfig::Mistake::OutOfOrder:
+            sendCommand("RCPT TO:" + sub.recipients.front().bracketed(), ClientState::AwaitMistake);
+            return true;
+        }
+        return false;
     }
 
     // The next RCPT TO; after the last one, DATA if anyone was accepted, else QUIT.

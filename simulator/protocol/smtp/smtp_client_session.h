@@ -16,6 +16,10 @@
 // (4xx: try again later) or permanently (5xx: bounce). A reply that is not SMTP, or a
 // connection lost before the end, leaves every recipient not yet delivered as a temporary
 // failure, so that the caller keeps the message queued.
+// On request (ClientConfig::mistake) the client makes one deliberate mistake after EHLO/HELO,
+// so that a student sees how a server answers one: a command the server does not know (500)
+// or RCPT TO before MAIL FROM (503). It is sent alone and its reply awaited; then the
+// transaction goes on exactly as it would have without it.
 // Left out: AUTH, STARTTLS, PIPELINING from the client side, DSN, CHUNKING.
 #pragma once
 
@@ -35,6 +39,7 @@ enum class ClientState {
     AwaitGreeting,
     AwaitEhlo,
     AwaitHelo,
+    AwaitMistake, // the deliberate wrong command sent, waiting for its (refusing) reply
     AwaitMail,
     AwaitRcpt,
     AwaitData,    // DATA sent, waiting for 354
@@ -46,9 +51,19 @@ const char *toString(ClientState state);
 
 struct ClientConfig
 {
+    // A wrong command sent once, after EHLO/HELO and before MAIL FROM, to show the reply:
+    //  - Typo: the MAIL verb mistyped, "MIAL FROM:<reverse-path>"; a server answers
+    //    500 (command unrecognized). A typo after the verb ("MAIL FORM:") would not do:
+    //    the verb is known, so the server answers 501 (syntax of its argument) instead.
+    //  - OutOfOrder: "RCPT TO:<first recipient>" before any MAIL FROM; a server answers
+    //    503 (bad sequence of commands).
+    enum class Mistake { None, Typo, OutOfOrder };
+
     QByteArray heloName = "client.example.org"; // the name this client gives in EHLO/HELO
     qsizetype maxReplyLine = 512;               // RFC 5321 4.5.3.1.5, CR LF included
+    Mistake mistake = Mistake::None;
 };
+const char *toString(ClientConfig::Mistake mistake);
 
 struct Submission
 {
@@ -92,6 +107,9 @@ struct ClientResult
     // form was sent instead, or, without one, the content was sent as it is anyway.
     bool sevenBitFormSent = false;
     bool eightBitWithout8BitMime = false;
+    // The server's answer to the deliberate mistake (ClientConfig::mistake); code 0 when no
+    // mistake was made (none asked for, no recipient to name, or the session ended first).
+    Reply mistakeReply;
 };
 
 class SmtpClientSession
@@ -131,6 +149,7 @@ private:
     int m_pendingReplyLines = 0;
     std::size_t m_nextRecipient = 0;
     int m_acceptedRecipients = 0;
+    bool m_mistakeMade = false; // the wrong command has been sent; it is made only once
 };
 
 } // namespace mailsim::smtp

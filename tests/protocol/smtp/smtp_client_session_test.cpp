@@ -807,6 +807,173 @@ TEST(SmtpClientSession, BytesAfterTheFinalReplyInTheSameChunkAreIgnored)
 TEST(SmtpClientSession, StateNames)
 {
     EXPECT_STREQ(mailsim::smtp::toString(ClientState::AwaitGreeting), "AwaitGreeting");
+    EXPECT_STREQ(mailsim::smtp::toString(ClientState::AwaitMistake), "AwaitMistake");
     EXPECT_STREQ(mailsim::smtp::toString(ClientState::AwaitDataEnd), "AwaitDataEnd");
     EXPECT_STREQ(mailsim::smtp::toString(ClientState::Done), "Done");
+}
+
+// --- the deliberate mistake ------------------------------------------------------------
+
+namespace {
+
+using Mistake = ClientConfig::Mistake;
+
+ClientConfig withMistake(Mistake mistake)
+{
+    ClientConfig config;
+    config.mistake = mistake;
+    return config;
+}
+
+const QByteArray kUnrecognized = "500 Syntax error, command unrecognized\r\n";
+const QByteArray kNeedMail = "503 Bad sequence of commands: need MAIL command\r\n";
+
+} // namespace
+
+TEST(SmtpClientSession, TypoIsSentAloneAfterEhloThenTheTransactionGoesOn)
+{
+    Script s(submission({bob()}), withMistake(Mistake::Typo));
+    EXPECT_EQ(s.toMail(), "MIAL FROM:<alice@example.org>\r\n");
+    EXPECT_EQ(s.client.state(), ClientState::AwaitMistake);
+    ASSERT_EQ(s.last.sent.size(), 1u);
+    EXPECT_EQ(s.last.sent[0].kind, Transmission::Kind::Command);
+    EXPECT_EQ(s.client.result().mistakeReply.code, 0); // not answered yet
+
+    EXPECT_EQ(s.server(kUnrecognized), "MAIL FROM:<alice@example.org> SIZE=22\r\n");
+    ASSERT_EQ(s.last.received.size(), 1u);
+    EXPECT_EQ(s.last.received[0].kind, Transmission::Kind::Reply);
+    EXPECT_EQ(s.last.received[0].code, 500);
+    EXPECT_EQ(s.last.received[0].bytes, kUnrecognized);
+    EXPECT_EQ(s.client.result().mistakeReply.code, 500);
+    EXPECT_EQ(s.client.result().mistakeReply.text, "Syntax error, command unrecognized");
+    EXPECT_EQ(s.client.state(), ClientState::AwaitMail);
+
+    EXPECT_EQ(s.server("250 2.1.0 Ok\r\n"), "RCPT TO:<bob@example.net>\r\n");
+    EXPECT_EQ(s.server("250 2.1.5 Ok\r\n"), "DATA\r\n");
+    EXPECT_EQ(s.server(kGoAhead), kContent + ".\r\n");
+    EXPECT_EQ(s.server(kOk), "QUIT\r\n");
+    EXPECT_EQ(s.status(0), Status::Delivered);
+    EXPECT_EQ(s.client.result().error, "");              // a refused mistake is no failure
+    EXPECT_EQ(s.client.result().mistakeReply.code, 500); // kept to the end
+}
+
+TEST(SmtpClientSession, OutOfOrderNamesTheFirstRecipientBeforeMailFrom)
+{
+    Script s(submission({bob(), carol()}), withMistake(Mistake::OutOfOrder));
+    EXPECT_EQ(s.toMail(), "RCPT TO:<bob@example.net>\r\n");
+    EXPECT_EQ(s.client.state(), ClientState::AwaitMistake);
+    EXPECT_EQ(s.server(kNeedMail), "MAIL FROM:<alice@example.org> SIZE=22\r\n");
+    EXPECT_EQ(s.client.result().mistakeReply.code, 503);
+    // The 503 belongs to the mistake, not to bob: his RCPT TO is still to come.
+    EXPECT_EQ(s.status(0), Status::Pending);
+    EXPECT_EQ(s.code(0), 0);
+
+    EXPECT_EQ(s.server("250 2.1.0 Ok\r\n"), "RCPT TO:<bob@example.net>\r\n");
+    EXPECT_EQ(s.server("250 2.1.5 Ok\r\n"), "RCPT TO:<carol@example.net>\r\n");
+    EXPECT_EQ(s.server("250 2.1.5 Ok\r\n"), "DATA\r\n");
+    EXPECT_EQ(s.server(kGoAhead), kContent + ".\r\n");
+    EXPECT_EQ(s.server(kOk), "QUIT\r\n");
+    EXPECT_EQ(s.status(0), Status::Delivered);
+    EXPECT_EQ(s.status(1), Status::Delivered);
+    EXPECT_EQ(s.client.result().error, "");
+}
+
+TEST(SmtpClientSession, MistakeComesAfterHeloToo)
+{
+    Script s(submission({bob()}), withMistake(Mistake::Typo));
+    EXPECT_EQ(s.server(kGreeting), "EHLO client.example.org\r\n");
+    EXPECT_EQ(s.server("502 Command not implemented\r\n"), "HELO client.example.org\r\n");
+    EXPECT_EQ(s.server("250 mail.example.org\r\n"), "MIAL FROM:<alice@example.org>\r\n");
+    EXPECT_EQ(s.server(kUnrecognized), "MAIL FROM:<alice@example.org>\r\n"); // no SIZE=
+}
+
+TEST(SmtpClientSession, MistakeAnsweredWith2xxStillContinues)
+{
+    // A lenient server accepts the RCPT TO out of order. That acceptance is not bob's: his
+    // own RCPT TO, inside the transaction, is refused, so nothing is offered (no DATA).
+    Script s(submission({bob()}), withMistake(Mistake::OutOfOrder));
+    EXPECT_EQ(s.toMail(), "RCPT TO:<bob@example.net>\r\n");
+    EXPECT_EQ(s.server("250 2.1.5 Ok\r\n"), "MAIL FROM:<alice@example.org> SIZE=22\r\n");
+    EXPECT_EQ(s.client.result().mistakeReply.code, 250);
+    EXPECT_EQ(s.status(0), Status::Pending);
+    EXPECT_EQ(s.server("250 2.1.0 Ok\r\n"), "RCPT TO:<bob@example.net>\r\n");
+    EXPECT_EQ(s.server("550 5.1.1 No such user\r\n"), "QUIT\r\n");
+    EXPECT_EQ(s.status(0), Status::PermanentFailure);
+    EXPECT_EQ(s.code(0), 550);
+
+    Script t(submission({bob()}), withMistake(Mistake::Typo));
+    EXPECT_EQ(t.toMail(), "MIAL FROM:<alice@example.org>\r\n");
+    EXPECT_EQ(t.server("250 2.1.0 Ok\r\n"), "MAIL FROM:<alice@example.org> SIZE=22\r\n");
+    EXPECT_EQ(t.client.result().mistakeReply.code, 250);
+}
+
+TEST(SmtpClientSession, MistakeAnsweredWith4xxOr354StillContinues)
+{
+    for (const QByteArray &reply : {QByteArray("451 4.3.0 Try later\r\n"), kGoAhead}) {
+        Script s(submission({bob()}), withMistake(Mistake::Typo));
+        s.toMail();
+        EXPECT_EQ(s.server(reply), "MAIL FROM:<alice@example.org> SIZE=22\r\n")
+            << reply.toStdString();
+        EXPECT_EQ(s.client.result().error, "");
+    }
+}
+
+TEST(SmtpClientSession, MistakeAnsweredWith421EndsWithoutQuit)
+{
+    Script s(submission({bob()}), withMistake(Mistake::Typo));
+    s.toMail();
+    EXPECT_EQ(s.server("421 4.3.2 Shutting down\r\n"), "");
+    EXPECT_TRUE(s.last.close);
+    EXPECT_TRUE(s.client.finished());
+    EXPECT_EQ(s.client.result().mistakeReply.code, 421);
+    EXPECT_EQ(s.status(0), Status::TransientFailure);
+    EXPECT_EQ(s.client.result().error, "the deliberate mistake refused: 421 4.3.2 Shutting down");
+}
+
+TEST(SmtpClientSession, NoMistakeWithoutRecipients)
+{
+    Script s(submission({}), withMistake(Mistake::OutOfOrder));
+    EXPECT_EQ(s.toMail(), "QUIT\r\n");
+    EXPECT_EQ(s.client.result().mistakeReply.code, 0);
+}
+
+TEST(SmtpClientSession, MistakeComesBeforeTheSizeCheck)
+{
+    // The mistake belongs to the dialogue after EHLO; the transaction that follows is the
+    // usual one, here: a message over the announced SIZE is not offered.
+    Script s(submission({bob()}, QByteArray(200, 'x')), withMistake(Mistake::Typo));
+    EXPECT_EQ(s.toMail("250-mail.example.org\r\n250 SIZE 100\r\n"),
+              "MIAL FROM:<alice@example.org>\r\n");
+    EXPECT_EQ(s.server(kUnrecognized), "QUIT\r\n");
+    EXPECT_EQ(s.status(0), Status::PermanentFailure);
+    EXPECT_EQ(s.code(0), 552);
+}
+
+TEST(SmtpClientSession, MistakeDialogueFedInAnyChunkingGivesTheSameWire)
+{
+    // The server side answers the mistake with 250 by surprise, then a normal transaction.
+    const QByteArray script =
+        kGreeting + kEhloFull + "250 2.1.5 Ok\r\n" + kOk + kOk + kGoAhead + kOk + kBye;
+    const QByteArray expected = "EHLO client.example.org\r\n"
+                                "RCPT TO:<bob@example.net>\r\n"
+                                "MAIL FROM:<alice@example.org> SIZE=22\r\n"
+                                "RCPT TO:<bob@example.net>\r\n"
+                                "DATA\r\n" +
+                                kContent + ".\r\nQUIT\r\n";
+    for (qsizetype cut = 0; cut <= script.size(); ++cut) {
+        SmtpClientSession client(withMistake(Mistake::OutOfOrder), submission({bob()}));
+        QByteArray wire = client.receive(QByteArrayView(script).first(cut)).wire();
+        wire += client.receive(QByteArrayView(script).sliced(cut)).wire();
+        EXPECT_EQ(wire, expected) << "split at " << cut;
+        EXPECT_TRUE(client.finished()) << "split at " << cut;
+        EXPECT_EQ(client.result().recipients.at(0).status, Status::Delivered) << "split at " << cut;
+        EXPECT_EQ(client.result().mistakeReply.code, 250) << "split at " << cut;
+    }
+}
+
+TEST(SmtpClientSession, MistakeNames)
+{
+    EXPECT_STREQ(mailsim::smtp::toString(Mistake::None), "none");
+    EXPECT_STREQ(mailsim::smtp::toString(Mistake::Typo), "typo");
+    EXPECT_STREQ(mailsim::smtp::toString(Mistake::OutOfOrder), "out-of-order");
 }

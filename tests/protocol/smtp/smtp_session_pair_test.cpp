@@ -85,10 +85,11 @@ const QByteArray kTrickyContent = "From: alice@example.org\r\n"
 // One client, one server, one policy, and the pump between them.
 struct Exchange
 {
-    Exchange(Submission submission, ServerConfig serverConfig = {}, qsizetype chunkSize = 0)
+    Exchange(Submission submission, ServerConfig serverConfig = {}, qsizetype chunkSize = 0,
+             ClientConfig clientConfig = {})
         : policy({"bob@example.net", "carol@example.net", "dave@example.net"}),
           server(std::move(serverConfig), policy, ClientInfo{"client.example.org", "192.0.2.10"}),
-          client(ClientConfig{}, std::move(submission)), pair(client, server, chunkSize)
+          client(std::move(clientConfig), std::move(submission)), pair(client, server, chunkSize)
     {
     }
 
@@ -323,4 +324,138 @@ TEST(SmtpSessionPair, ServerGoingDownAfterItsGreetingLeavesRecipientsTransient)
     EXPECT_EQ(x.status(0), Status::TransientFailure) << x.pair.transcript();
     EXPECT_EQ(x.code(0), 421);
     EXPECT_TRUE(x.policy.stored.empty());
+}
+
+// --- the client's deliberate mistake, answered by the real server ----------------------
+
+namespace {
+
+using Mistake = ClientConfig::Mistake;
+
+struct MistakeRun
+{
+    std::string transcript;
+    int mistakeCode = 0;
+    std::vector<Status> statuses;
+    QByteArray error;
+    std::vector<QByteArray> stored;
+    bool mistakeAnsweredAlone = false; // see runMistake()
+};
+
+MistakeRun runMistake(Mistake mistake, qsizetype chunkSize = 0, bool pipelining = true)
+{
+    ClientConfig clientConfig;
+    clientConfig.mistake = mistake;
+    ServerConfig serverConfig;
+    serverConfig.hostname = "mail.example.net";
+    serverConfig.announcePipelining = pipelining;
+    Exchange x(submission({mailbox("bob@example.net")}, "Subject: hi\r\n\r\nHello\r\n"),
+               std::move(serverConfig), chunkSize, std::move(clientConfig));
+    x.run();
+    MistakeRun r;
+    r.transcript = x.pair.transcript();
+    r.mistakeCode = x.client.result().mistakeReply.code;
+    for (const RecipientOutcome &o : x.client.result().recipients)
+        r.statuses.push_back(o.status);
+    r.error = x.client.result().error;
+    for (const LocalUsersPolicy::Stored &m : x.policy.stored)
+        r.stored.push_back(m.content);
+    // Sent alone: the unit right after the mistake in the log is the server's 5xx to it,
+    // not another command of the client's.
+    const auto &log = x.pair.log();
+    for (std::size_t i = 0; i + 1 < log.size(); ++i) {
+        const QByteArray &bytes = log[i].transmission.bytes;
+        const bool wrong = bytes.startsWith("MIAL ") || bytes.startsWith("RCPT ");
+        if (log[i].fromClient && wrong) { // the first RCPT TO is the mistake's
+            r.mistakeAnsweredAlone = !log[i + 1].fromClient && log[i + 1].transmission.code >= 500;
+            break;
+        }
+    }
+    return r;
+}
+
+std::string expectedTranscript(const char *mistakeLine, const char *replyLine, bool pipelining)
+{
+    std::string t = "S: 220 mail.example.net ESMTP MailSim ready\n"
+                    "C: EHLO client.example.org\n"
+                    "S: 250-mail.example.net Hello\n"
+                    "S: 250-SIZE 10485760\n"
+                    "S: 250-8BITMIME\n";
+    if (pipelining)
+        t += "S: 250-PIPELINING\n";
+    t += "S: 250 HELP\n";
+    t += std::string("C: ") + mistakeLine + "\nS: " + replyLine + "\n";
+    t += "C: MAIL FROM:<alice@example.org> SIZE=22\n"
+         "S: 250 2.1.0 Ok\n"
+         "C: RCPT TO:<bob@example.net>\n"
+         "S: 250 2.1.5 Ok\n"
+         "C: DATA\n"
+         "S: 354 End data with <CR><LF>.<CR><LF>\n"
+         "C: Subject: hi\n"
+         "C: \n" // the empty line between header and body
+         "C: Hello\n"
+         "C: .\n"
+         "S: 250 2.0.0 Ok: queued as Q1\n"
+         "C: QUIT\n"
+         "S: 221 mail.example.net Service closing transmission channel\n";
+    return t;
+}
+
+} // namespace
+
+TEST(SmtpSessionPair, TypoGets500AndTheMessageIsStillAccepted)
+{
+    const MistakeRun r = runMistake(Mistake::Typo);
+    EXPECT_EQ(r.transcript, expectedTranscript("MIAL FROM:<alice@example.org>",
+                                               "500 Syntax error, command unrecognized", true));
+    EXPECT_EQ(r.mistakeCode, 500);
+    EXPECT_TRUE(r.mistakeAnsweredAlone);
+    EXPECT_EQ(r.statuses, std::vector<Status>{Status::Delivered});
+    EXPECT_EQ(r.error, "");
+    EXPECT_EQ(r.stored, std::vector<QByteArray>{"Subject: hi\r\n\r\nHello\r\n"});
+}
+
+TEST(SmtpSessionPair, OutOfOrderGets503AndTheMessageIsStillAccepted)
+{
+    const MistakeRun r = runMistake(Mistake::OutOfOrder);
+    EXPECT_EQ(r.transcript,
+              expectedTranscript("RCPT TO:<bob@example.net>",
+                                 "503 Bad sequence of commands: need MAIL command", true));
+    EXPECT_EQ(r.mistakeCode, 503);
+    EXPECT_TRUE(r.mistakeAnsweredAlone);
+    EXPECT_EQ(r.statuses, std::vector<Status>{Status::Delivered});
+    EXPECT_EQ(r.error, "");
+    EXPECT_EQ(r.stored, std::vector<QByteArray>{"Subject: hi\r\n\r\nHello\r\n"});
+}
+
+TEST(SmtpSessionPair, MistakeDialogueIsTheSameAtEveryChunkSize)
+{
+    for (const Mistake mistake : {Mistake::Typo, Mistake::OutOfOrder}) {
+        const MistakeRun whole = runMistake(mistake);
+        for (const qsizetype chunk : {1, 2, 3, 5, 7, 13, 64}) {
+            const MistakeRun split = runMistake(mistake, chunk);
+            EXPECT_EQ(split.transcript, whole.transcript) << "chunk " << chunk;
+            EXPECT_EQ(split.mistakeCode, whole.mistakeCode) << "chunk " << chunk;
+            EXPECT_EQ(split.statuses, whole.statuses) << "chunk " << chunk;
+            EXPECT_EQ(split.stored, whole.stored) << "chunk " << chunk;
+        }
+    }
+}
+
+TEST(SmtpSessionPair, MistakeIsTheSameWithoutPipelining)
+{
+    // The mistake is never pipelined, so a server that does not announce PIPELINING sees
+    // the same dialogue; only its EHLO reply is one line shorter.
+    const MistakeRun typo = runMistake(Mistake::Typo, 0, false);
+    EXPECT_EQ(typo.transcript, expectedTranscript("MIAL FROM:<alice@example.org>",
+                                                  "500 Syntax error, command unrecognized", false));
+    EXPECT_TRUE(typo.mistakeAnsweredAlone);
+    EXPECT_EQ(typo.statuses, std::vector<Status>{Status::Delivered});
+
+    const MistakeRun order = runMistake(Mistake::OutOfOrder, 0, false);
+    EXPECT_EQ(order.transcript,
+              expectedTranscript("RCPT TO:<bob@example.net>",
+                                 "503 Bad sequence of commands: need MAIL command", false));
+    EXPECT_TRUE(order.mistakeAnsweredAlone);
+    EXPECT_EQ(order.statuses, std::vector<Status>{Status::Delivered});
 }
