@@ -46,16 +46,18 @@ UserAgent::UserAgent(MailContext &context, UserAgentSettings settings, net::Host
 void UserAgent::send(const Draft &draft)
 {
     if (m_settings.access == AccessRoute::WebMail) {
+        // A scripted SMTP mistake needs the user's own SMTP client: a browser speaks no SMTP.
         const bool plainText = draft.raw.isEmpty() && draft.html.isEmpty() && draft.attachments.empty()
-                               && draft.bcc.isEmpty() && draft.charset.isEmpty();
+                               && draft.bcc.isEmpty() && draft.charset.isEmpty()
+                               && draft.mistake == smtp::ClientConfig::Mistake::None;
         if (plainText) {
             sendByWeb(draft);
             return;
         }
         // The web mail form here has To, Cc, Subject and a text: the rest cannot go through
         // it. Rather than drop part of the message, the user's mail program sends it.
-        traceProblem("web mail here sends plain text only (To, Cc, Subject, text); this message "
-                     "has more, so the user agent submits it with SMTP instead",
+        traceProblem("web mail here sends plain text only (To, Cc, Subject, text) and makes no SMTP "
+                     "mistakes; this message asks for more, so the user agent submits it with SMTP instead",
                      kStageCompose);
     }
     const QString address = m_settings.user.address;

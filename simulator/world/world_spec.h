@@ -104,7 +104,7 @@ struct SendSpec
 {
     core::SimTime at = 0;
     // A mistake the user agent makes in its SMTP dialogue before MAIL FROM, to show the
-    // server's answer: a mistyped command ("MAIL FORM:", answered 500) or a command out of
+    // server's answer: a mistyped command ("MIAL FROM:", answered 500) or a command out of
     // order (RCPT TO before MAIL FROM, answered 503). It then goes on correctly.
     enum class Mistake { None, Typo, OutOfOrder };
     Mistake mistake = Mistake::None;
