@@ -27,7 +27,9 @@ int Dns::removeMx(const QString &domain)
     if (it == m_mx.end())
         return 0;
     const int n = static_cast<int>(it->size());
-    m_mx.erase(it);
+    // The name stays in DNS with no MX: senders then get "no records of this type" and fall
+    // back to the domain's own address (RFC 5321 5.1), instead of NXDOMAIN.
+    it->clear();
     return n;
 }
 
