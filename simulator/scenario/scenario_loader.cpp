@@ -2297,6 +2297,7 @@ void Loader::readTimelineEntry(const YAML::Node &node, int index)
          QStringLiteral("the link's new one-way latency, a duration longer than 0s such as 2s")},
         {"domain", false, QStringLiteral("one of the domains, such as example.net")},
     };
+    const std::size_t errorsBefore = m_errors.size();
     const std::optional<Fields> m =
         fields(node, at(node), QStringLiteral("timeline entry %1").arg(index + 1),
                QStringLiteral("an event such as { at: 0s, send: lunch } or { at: 2s, read: "
@@ -2304,7 +2305,6 @@ void Loader::readTimelineEntry(const YAML::Node &node, int index)
                QStringLiteral("in this timeline entry"), keys);
     if (!m)
         return;
-    const std::size_t errorsBefore = m_errors.size();
 
     // An entry does one thing: send, read, or a fault. The second of two is the one reported,
     // as that is where the reader's eye stops.
