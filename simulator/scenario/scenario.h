@@ -52,6 +52,36 @@ struct Expectation
     SourceLocation where;
 };
 
+// The names of faults and mistakes in scenario files ("server-down", "out-of-order"...):
+// one spelling for the loader, the writer and anything that shows them to the class.
+inline const char *faultKindName(world::FaultSpec::Kind kind)
+{
+    using Kind = world::FaultSpec::Kind;
+    switch (kind) {
+    case Kind::ServerDown: return "server-down";
+    case Kind::ServerUp: return "server-up";
+    case Kind::ServerBusy: return "server-busy";
+    case Kind::ServerReady: return "server-ready";
+    case Kind::LinkDown: return "link-down";
+    case Kind::LinkUp: return "link-up";
+    case Kind::LinkSlow: return "link-slow";
+    case Kind::NoMx: return "no-mx";
+    }
+    return "server-down";
+}
+
+// Empty for Mistake::None, which a file never spells out.
+inline const char *mistakeName(world::SendSpec::Mistake mistake)
+{
+    using Mistake = world::SendSpec::Mistake;
+    switch (mistake) {
+    case Mistake::None: return "";
+    case Mistake::Typo: return "typo";
+    case Mistake::OutOfOrder: return "out-of-order";
+    }
+    return "";
+}
+
 struct Scenario
 {
     world::WorldSpec world;

@@ -70,6 +70,18 @@ const QString kFlagExpected = QStringLiteral(
 const QString kSelectorExpected = QStringLiteral(
     "the messages to act on: { subject: Lunch }, { from: alice@example.org }, both, or all");
 
+const QString kBetweenExpected = QStringLiteral(
+    "a list of two host names, such as [alice-pc.example.org, mail.example.org]");
+const QString kMistakeExpected = QStringLiteral("typo or out-of-order");
+
+// The fault kinds in the order the documentation lists them; a file spells them this way.
+const std::vector<world::FaultSpec::Kind> kFaultKinds = {
+    world::FaultSpec::Kind::ServerDown, world::FaultSpec::Kind::ServerUp,
+    world::FaultSpec::Kind::ServerBusy, world::FaultSpec::Kind::ServerReady,
+    world::FaultSpec::Kind::LinkDown,   world::FaultSpec::Kind::LinkUp,
+    world::FaultSpec::Kind::LinkSlow,   world::FaultSpec::Kind::NoMx,
+};
+
 // The character sets a scenario may ask for: those every Qt build can encode, so that a
 // file plays the same everywhere.
 const QStringList kCharsets = {QStringLiteral("us-ascii"), QStringLiteral("utf-8"),
@@ -227,6 +239,16 @@ QString closest(const QString &word, const QStringList &candidates)
     if (best.isEmpty() || bestDistance > allowed || bestDistance >= w.size())
         return {};
     return best;
+}
+
+// Host and domain names are compared without regard to case, as DNS does.
+qsizetype indexIgnoringCase(const QStringList &items, const QString &item)
+{
+    for (qsizetype i = 0; i < items.size(); ++i) {
+        if (items[i].compare(item, Qt::CaseInsensitive) == 0)
+            return i;
+    }
+    return -1;
 }
 
 // "'a', 'b' and 'c'" or "a, b and c"
@@ -550,12 +572,21 @@ struct MessageDecl
 
 struct TimelineDecl
 {
+    enum class Kind { Send, Read, Fault };
     SimTime at = 0;
-    bool isSend = true;
+    Kind kind = Kind::Send;
     QString ref; // message id or user address
     SourceLocation refAt;
     std::vector<world::MailboxActionSpec> actions; // a read's; checked against the route later
     SourceLocation actionsAt;                      // the 'actions' key; line 0 without it
+    world::SendSpec::Mistake mistake = world::SendSpec::Mistake::None; // a send's
+    // A fault's, with where its names were written: they are checked against the hosts,
+    // links and domains once the whole file has been read.
+    world::FaultSpec fault;
+    SourceLocation hostAt;   // server-*: 'host'; link-*: the first entry of 'between'
+    SourceLocation otherAt;  // link-*: the second entry of 'between'
+    SourceLocation domainAt; // no-mx
+    SourceLocation betweenAt; // link-*: the 'between' list
 };
 
 // How a user reads mail, and where the file said so (line 0 when left to the default).
@@ -684,6 +715,9 @@ private:
     void readWebmail(const Field &f, const QString &domain);
     void readUser(const YAML::Node &node, int index);
     void readLink(const YAML::Node &node, int index);
+    // The two host names of a 'between' list (links and link faults), with where each is.
+    bool readBetween(const Field &between, QString *a, SourceLocation *aAt, QString *b,
+                     SourceLocation *bAt);
     void readRecord(const YAML::Node &node, int index);
     void readMessage(const YAML::Node &node, int index);
     std::optional<world::AttachmentSpec> readAttachment(const YAML::Node &node, int index);
@@ -703,10 +737,15 @@ private:
     void checkHosts();
     void checkDomainsAndUsers();
     void checkSubmitTo();
+    // The servers' host names; false when one could not be read (it may be the one meant).
+    bool serverNames(QStringList *names) const;
+    void noSuchServer(SourceLocation at, const QString &key, const QString &name,
+                      const QStringList &names);
     void checkLinks();
     void checkDns();
     void checkMessages();
     void checkReads();
+    void checkFaults();
     void checkExpectations();
     // The access route of a user (by address, any case); nullptr for someone unknown.
     [[nodiscard]] const AccessDecl *accessOf(const QString &address) const;
@@ -744,6 +783,7 @@ private:
     bool m_hostsComplete = true;
     bool m_usersComplete = true;
     bool m_timelineComplete = true;
+    bool m_linksComplete = true; // likewise for a link a fault names
 };
 
 QString Loader::describe(const YAML::Node &node)
@@ -1475,8 +1515,10 @@ bool Loader::readTop(const YAML::Node &root)
                 readUser(item, index++);
         }
     }
+    const std::size_t errorsBeforeLinks = m_errors.size();
     forEachItem(m, "links", keys[9].expected,
                 [this](const YAML::Node &node, int index) { readLink(node, index); });
+    m_linksComplete = m_errors.size() == errorsBeforeLinks;
     forEachItem(m, "dns-records", keys[10].expected,
                 [this](const YAML::Node &node, int index) { readRecord(node, index); });
     forEachItem(m, "messages", keys[11].expected,
@@ -1892,31 +1934,9 @@ void Loader::readLink(const YAML::Node &node, int index)
         return;
     LinkDecl decl;
     decl.at = m->at;
-    if (const Field *between = m->get("between")) {
-        const QString expected = QStringLiteral("a list of two host names, such as "
-                                                "[alice-pc.example.org, mail.example.org]");
-        if (!between->value.IsSequence() || between->value.size() != 2) {
-            wrongValue(*between, expected);
-            return;
-        }
-        const YAML::Node a = between->value[0];
-        const YAML::Node b = between->value[1];
-        bool ok = true;
-        for (const YAML::Node &end : {a, b}) {
-            if (!end.IsScalar() || !isHostName(QString::fromStdString(end.Scalar()))) {
-                wrongItem(end, QStringLiteral("an entry of 'between'"), kHostExpected);
-                ok = false;
-            }
-        }
-        if (!ok)
-            return;
-        decl.link.a = QString::fromStdString(a.Scalar());
-        decl.link.b = QString::fromStdString(b.Scalar());
-        decl.aAt = at(a);
-        decl.bAt = at(b);
-    } else {
+    const Field *between = m->get("between");
+    if (!between || !readBetween(*between, &decl.link.a, &decl.aAt, &decl.link.b, &decl.bAt))
         return;
-    }
     if (m->get("latency")) {
         const std::optional<SimTime> latency = duration(*m, "latency", true);
         if (!latency)
@@ -1924,6 +1944,31 @@ void Loader::readLink(const YAML::Node &node, int index)
         decl.link.latency = *latency;
     }
     m_links.push_back(decl);
+}
+
+bool Loader::readBetween(const Field &between, QString *a, SourceLocation *aAt, QString *b,
+                         SourceLocation *bAt)
+{
+    if (!between.value.IsSequence() || between.value.size() != 2) {
+        wrongValue(between, kBetweenExpected);
+        return false;
+    }
+    const YAML::Node first = between.value[0];
+    const YAML::Node second = between.value[1];
+    bool ok = true;
+    for (const YAML::Node &end : {first, second}) {
+        if (!end.IsScalar() || !isHostName(QString::fromStdString(end.Scalar()))) {
+            wrongItem(end, QStringLiteral("an entry of 'between'"), kHostExpected);
+            ok = false;
+        }
+    }
+    if (!ok)
+        return false;
+    *a = QString::fromStdString(first.Scalar());
+    *b = QString::fromStdString(second.Scalar());
+    *aAt = at(first);
+    *bAt = at(second);
+    return true;
 }
 
 void Loader::readRecord(const YAML::Node &node, int index)
@@ -2232,14 +2277,27 @@ std::optional<world::AttachmentSpec> Loader::readAttachment(const YAML::Node &no
 
 void Loader::readTimelineEntry(const YAML::Node &node, int index)
 {
+    using FaultKind = world::FaultSpec::Kind;
+    QStringList faultNames;
+    for (const FaultKind k : kFaultKinds)
+        faultNames << QLatin1String(faultKindName(k));
+    const QString faultExpected = QStringLiteral("one of ") + listing(faultNames, false);
     const std::vector<KeySpec> keys = {
         {"at", true, kTimeExpected},
         {"send", false, QStringLiteral("the id of a message")},
         {"read", false, QStringLiteral("the address of the user who reads their mailbox")},
+        {"fault", false, faultExpected},
         {"actions", false,
          QStringLiteral("a list of things to do in the mailbox with IMAP, such as - { "
                         "mark-read: { subject: Lunch } }")},
+        {"mistake", false, kMistakeExpected},
+        {"host", false, QStringLiteral("the host name of a mail server, such as mail.example.net")},
+        {"between", false, kBetweenExpected},
+        {"latency", false,
+         QStringLiteral("the link's new one-way latency, a duration longer than 0s such as 2s")},
+        {"domain", false, QStringLiteral("one of the domains, such as example.net")},
     };
+    const std::size_t errorsBefore = m_errors.size();
     const std::optional<Fields> m =
         fields(node, at(node), QStringLiteral("timeline entry %1").arg(index + 1),
                QStringLiteral("an event such as { at: 0s, send: lunch } or { at: 2s, read: "
@@ -2247,22 +2305,43 @@ void Loader::readTimelineEntry(const YAML::Node &node, int index)
                QStringLiteral("in this timeline entry"), keys);
     if (!m)
         return;
+
+    // An entry does one thing: send, read, or a fault. The second of two is the one reported,
+    // as that is where the reader's eye stops.
+    std::vector<const Field *> doing;
+    for (const char *key : {"send", "read", "fault"}) {
+        if (const Field *f = m->get(key))
+            doing.push_back(f);
+    }
+    std::sort(doing.begin(), doing.end(),
+              [](const Field *a, const Field *b) { return before(a->keyAt, b->keyAt); });
+    if (doing.size() > 1) {
+        error(doing[1]->keyAt, QStringLiteral("this timeline entry has both '%1' and '%2'; write "
+                                              "one entry for each")
+                                   .arg(doing[0]->name, doing[1]->name));
+        return;
+    }
+    if (doing.empty()) {
+        error(m->at, QStringLiteral("this timeline entry needs 'send' (the id of a message), "
+                                    "'read' (the address of a user) or 'fault' (something that "
+                                    "goes wrong, such as server-down)"));
+        return;
+    }
     const Field *send = m->get("send");
     const Field *read = m->get("read");
-    if (send && read) {
-        error(read->keyAt, QStringLiteral("this timeline entry has both 'send' and 'read'; write "
-                                          "one entry for each"));
-        return;
-    }
-    if (!send && !read) {
-        error(m->at, QStringLiteral("this timeline entry needs 'send' (the id of a message) or "
-                                    "'read' (the address of a user)"));
-        return;
-    }
+    const Field *fault = m->get("fault");
     TimelineDecl decl;
-    decl.isSend = send != nullptr;
+    decl.kind = send ? TimelineDecl::Kind::Send
+                     : read ? TimelineDecl::Kind::Read : TimelineDecl::Kind::Fault;
+
+    const Field *when = m->get("at");
+    const std::optional<SimTime> time = when ? timelineTime(*when) : std::nullopt;
+    // When the time is wrong, that is reported; the file fails.
+    decl.at = time.value_or(0);
+
+    // Keys that only one kind of entry takes.
     if (const Field *actions = m->get("actions")) {
-        if (send) {
+        if (!read) {
             error(actions->keyAt, QStringLiteral("'actions' belong to a 'read' entry: they are "
                                                  "what the user does in their mailbox"));
         } else {
@@ -2270,16 +2349,124 @@ void Loader::readTimelineEntry(const YAML::Node &node, int index)
             decl.actions = readActions(*actions);
         }
     }
-    const Field &what = send ? *send : *read;
-    decl.refAt = what.valueAt;
-    const std::optional<QString> ref = scalar(what, keys[send ? 1 : 2].expected);
-    const Field *when = m->get("at");
-    const std::optional<SimTime> time = when ? timelineTime(*when) : std::nullopt;
-    if (!ref)
+    if (const Field *mistake = m->get("mistake")) {
+        if (!send) {
+            error(mistake->keyAt, QStringLiteral("'mistake' belongs to a 'send' entry: it is a "
+                                                 "mistake the user agent makes while sending"));
+        } else if (const std::optional<QString> v = scalar(*mistake, kMistakeExpected)) {
+            using Mistake = world::SendSpec::Mistake;
+            if (*v == QLatin1String(mistakeName(Mistake::Typo))) {
+                decl.mistake = Mistake::Typo;
+            } else if (*v == QLatin1String(mistakeName(Mistake::OutOfOrder))) {
+                decl.mistake = Mistake::OutOfOrder;
+            } else {
+                const QString suggestion =
+                    closest(*v, {QLatin1String(mistakeName(Mistake::Typo)),
+                                 QLatin1String(mistakeName(Mistake::OutOfOrder))});
+                wrongValue(*mistake, kMistakeExpected);
+                if (!suggestion.isEmpty())
+                    m_errors.back().message +=
+                        QStringLiteral("; did you mean '%1'?").arg(suggestion);
+            }
+        }
+    }
+    const char *const faultKeys[] = {"host", "between", "latency", "domain"};
+    if (!fault) {
+        for (const char *key : faultKeys) {
+            if (const Field *f = m->get(key))
+                error(f->keyAt, QStringLiteral("'%1' belongs to a 'fault' entry, not to a '%2' "
+                                               "entry")
+                                    .arg(f->name, send ? QStringLiteral("send")
+                                                       : QStringLiteral("read")));
+        }
+        const Field &what = send ? *send : *read;
+        decl.refAt = what.valueAt;
+        const std::optional<QString> ref = scalar(what, keys[send ? 1 : 2].expected);
+        if (!ref)
+            return;
+        decl.ref = *ref;
+        m_timeline.push_back(decl);
         return;
-    decl.ref = *ref;
-    decl.at = time.value_or(0); // when the time is wrong, that is reported; the file fails
-    m_timeline.push_back(decl);
+    }
+
+    // A fault: its kind says which of the fault keys it takes.
+    const std::optional<QString> kindName = scalar(*fault, faultExpected);
+    if (!kindName)
+        return;
+    const auto kind = std::find_if(kFaultKinds.begin(), kFaultKinds.end(), [&](FaultKind k) {
+        return *kindName == QLatin1String(faultKindName(k));
+    });
+    if (kind == kFaultKinds.end()) {
+        const QString suggestion = closest(*kindName, faultNames);
+        wrongValue(*fault, faultExpected);
+        if (!suggestion.isEmpty())
+            m_errors.back().message += QStringLiteral("; did you mean '%1'?").arg(suggestion);
+        return; // which keys belong cannot be told
+    }
+    decl.fault.kind = *kind;
+    const bool onLink =
+        *kind == FaultKind::LinkDown || *kind == FaultKind::LinkUp || *kind == FaultKind::LinkSlow;
+    QStringList takes;
+    if (*kind == FaultKind::NoMx)
+        takes << QStringLiteral("domain");
+    else if (onLink)
+        takes << QStringLiteral("between");
+    else
+        takes << QStringLiteral("host");
+    if (*kind == FaultKind::LinkSlow)
+        takes << QStringLiteral("latency");
+    const QString kindText = *kindName;
+    for (const char *key : faultKeys) {
+        const Field *f = m->get(key);
+        if (!f || takes.contains(QLatin1String(key)))
+            continue;
+        QString message = QStringLiteral("'%1' does not belong to a %2 fault, which takes %3")
+                              .arg(f->name, kindText, listing(takes, true));
+        if (onLink && f->name == QLatin1String("latency"))
+            message += QStringLiteral("; to make a link slow, write fault: link-slow");
+        error(f->keyAt, message);
+    }
+    // A misspelt key has been reported with a suggestion; it is not reported as missing too.
+    QStringList keyNames;
+    for (const KeySpec &k : keys)
+        keyNames << QLatin1String(k.name);
+    QStringList misspelt;
+    for (const auto &kv : node) {
+        if (!kv.first.IsScalar())
+            continue;
+        const QString name = QString::fromStdString(kv.first.Scalar());
+        if (!keyNames.contains(name))
+            misspelt << closest(name, keyNames);
+    }
+    for (const QString &key : takes) {
+        if (m->get(key.toLatin1().constData()) || misspelt.contains(key))
+            continue;
+        const auto spec = std::find_if(keys.begin(), keys.end(), [&](const KeySpec &k) {
+            return key == QLatin1String(k.name);
+        });
+        error(m->at, QStringLiteral("missing '%1' in this %2 fault: expected %3")
+                         .arg(key, kindText, spec->expected));
+    }
+    if (takes.contains(QLatin1String("host")))
+        decl.fault.host = hostName(*m, "host", &decl.hostAt);
+    if (const Field *between = m->get("between"); between && onLink) {
+        decl.betweenAt = between->valueAt;
+        readBetween(*between, &decl.fault.host, &decl.hostAt, &decl.fault.other, &decl.otherAt);
+    }
+    if (m->get("latency") && *kind == FaultKind::LinkSlow)
+        decl.fault.latency = duration(*m, "latency", false).value_or(0);
+    if (const Field *domain = m->get("domain"); domain && *kind == FaultKind::NoMx) {
+        decl.domainAt = domain->valueAt;
+        if (const std::optional<QString> d = scalar(*domain, kDomainExpected)) {
+            decl.fault.domain = *d;
+            if (!isHostName(*d))
+                wrongValue(*domain, kDomainExpected);
+        }
+    }
+    // With anything wrong, the names are not checked against the rest of the file: the
+    // fault is not kept, and the file fails anyway.
+    if (m_errors.size() == errorsBefore)
+        m_timeline.push_back(decl);
 }
 
 // Each action is a mapping of one key, the action's name, as in { flag: { subject: Lunch } }:
@@ -2867,25 +3054,144 @@ void Loader::checkDomainsAndUsers()
 void Loader::checkSubmitTo()
 {
     QStringList names;
-    for (const world::ServerSpec &server : m_world.servers) {
-        if (!isHostName(server.settings.hostname))
-            return; // a server that could not be read may be the one meant
-        names << server.settings.hostname;
-    }
+    if (!serverNames(&names))
+        return; // a server that could not be read may be the one meant
     for (const NamedDecl &d : m_submitTo) {
         if (d.name.trimmed().isEmpty() || names.contains(d.name, Qt::CaseInsensitive))
             continue;
-        const QString suggestion = closest(d.name, names);
-        QString message =
-            QStringLiteral("'submit-to': no mail server is called '%1'").arg(d.name);
-        if (!suggestion.isEmpty())
-            message += QStringLiteral("; did you mean '%1'?").arg(suggestion);
-        else if (!names.isEmpty() && names.size() <= 8)
-            message += QStringLiteral("; ") +
-                       theOnes(QStringLiteral("servers"), QStringLiteral("server"), names, false);
-        else
-            message += QStringLiteral("; expected the host name of one of the domains' servers");
-        error(d.at, message);
+        noSuchServer(d.at, QStringLiteral("submit-to"), d.name, names);
+    }
+}
+
+bool Loader::serverNames(QStringList *names) const
+{
+    for (const world::ServerSpec &server : m_world.servers) {
+        if (!isHostName(server.settings.hostname))
+            return false;
+        *names << server.settings.hostname;
+    }
+    return true;
+}
+
+void Loader::noSuchServer(SourceLocation where, const QString &key, const QString &name,
+                          const QStringList &names)
+{
+    const QString suggestion = closest(name, names);
+    QString message = QStringLiteral("'%1': no mail server is called '%2'").arg(key, name);
+    if (const HostDecl *h = findHost(name); h && suggestion.isEmpty())
+        message = QStringLiteral("'%1': %2 is %3, not a mail server").arg(key, name, h->owner);
+    if (!suggestion.isEmpty())
+        message += QStringLiteral("; did you mean '%1'?").arg(suggestion);
+    else if (!names.isEmpty() && names.size() <= 8)
+        message += QStringLiteral("; ") +
+                   theOnes(QStringLiteral("servers"), QStringLiteral("server"), names, false);
+    else
+        message += QStringLiteral("; expected the host name of one of the domains' servers");
+    error(where, message);
+}
+
+// The names a fault gives must be a mail server, a link of 'links' or a domain: a fault that
+// acted on nothing would leave the class waiting for something that never happens. Names
+// are stored as the file declared them elsewhere, so the world can compare them exactly.
+void Loader::checkFaults()
+{
+    using FaultKind = world::FaultSpec::Kind;
+    QStringList servers;
+    const bool serversComplete = serverNames(&servers);
+    QStringList domains;
+    bool domainsComplete = true;
+    for (const NamedDecl &d : m_domains) {
+        domainsComplete = domainsComplete && isHostName(d.name);
+        domains << d.name;
+    }
+    for (TimelineDecl &t : m_timeline) {
+        if (t.kind != TimelineDecl::Kind::Fault)
+            continue;
+        world::FaultSpec &f = t.fault;
+        switch (f.kind) {
+        case FaultKind::ServerDown:
+        case FaultKind::ServerUp:
+        case FaultKind::ServerBusy:
+        case FaultKind::ServerReady: {
+            if (!serversComplete)
+                break;
+            const qsizetype i = indexIgnoringCase(servers, f.host);
+            if (i < 0)
+                noSuchServer(t.hostAt, QStringLiteral("host"), f.host, servers);
+            else
+                f.host = servers[i];
+            break;
+        }
+        case FaultKind::LinkDown:
+        case FaultKind::LinkUp:
+        case FaultKind::LinkSlow: {
+            const HostDecl *a = findHost(f.host);
+            const HostDecl *b = findHost(f.other);
+            if (!a)
+                unknownHost(t.hostAt, f.host, QStringLiteral("this fault"));
+            if (!b)
+                unknownHost(t.otherAt, f.other, QStringLiteral("this fault"));
+            if (!a || !b)
+                break;
+            if (a == b) {
+                error(t.otherAt, QStringLiteral("a link joins two different hosts, but this "
+                                                "fault names '%1' twice")
+                                     .arg(f.host));
+                break;
+            }
+            f.host = a->name;
+            f.other = b->name;
+            if (!m_linksComplete)
+                break;
+            auto joins = [](const LinkDecl &l, const QString &x, const QString &y) {
+                return l.link.a.compare(x, Qt::CaseInsensitive) == 0 &&
+                       l.link.b.compare(y, Qt::CaseInsensitive) == 0;
+            };
+            const bool linked =
+                std::any_of(m_links.begin(), m_links.end(), [&](const LinkDecl &l) {
+                    return joins(l, f.host, f.other) || joins(l, f.other, f.host);
+                });
+            if (linked)
+                break;
+            QStringList neighbours;
+            for (const LinkDecl &l : m_links) {
+                if (l.link.a.compare(f.host, Qt::CaseInsensitive) == 0)
+                    neighbours << l.link.b;
+                else if (l.link.b.compare(f.host, Qt::CaseInsensitive) == 0)
+                    neighbours << l.link.a;
+            }
+            QString message = QStringLiteral("no link joins %1 and %2: a link fault acts on one "
+                                             "of the links under 'links'")
+                                  .arg(f.host, f.other);
+            if (neighbours.isEmpty())
+                message += QStringLiteral("; %1 has no link").arg(f.host);
+            else
+                message += QStringLiteral("; %1 is linked to %2")
+                               .arg(f.host, listing(neighbours, false));
+            error(t.betweenAt, message);
+            break;
+        }
+        case FaultKind::NoMx: {
+            if (!domainsComplete)
+                break;
+            const qsizetype i = indexIgnoringCase(domains, f.domain);
+            if (i >= 0) {
+                f.domain = domains[i];
+                break;
+            }
+            const QString suggestion = closest(f.domain, domains);
+            QString message =
+                QStringLiteral("'domain': %1 is not one of the domains").arg(f.domain);
+            if (!suggestion.isEmpty())
+                message += QStringLiteral("; did you mean '%1'?").arg(suggestion);
+            else if (domains.size() <= 8)
+                message += QStringLiteral("; ") + theOnes(QStringLiteral("domains"),
+                                                          QStringLiteral("domain"), domains,
+                                                          false);
+            error(t.domainAt, message);
+            break;
+        }
+        }
     }
 }
 
@@ -3006,7 +3312,9 @@ void Loader::checkMessages()
     const bool idsComplete = std::all_of(m_messages.begin(), m_messages.end(),
                                          [](const MessageDecl &m) { return !m.id.isEmpty(); });
     for (const TimelineDecl &t : m_timeline) {
-        if (t.isSend) {
+        if (t.kind == TimelineDecl::Kind::Fault)
+            continue;
+        if (t.kind == TimelineDecl::Kind::Send) {
             const auto it = byId.find(t.ref);
             if (it == byId.end() && !idsComplete) {
                 allSendsKnown = false; // perhaps the id of the message that has none
@@ -3042,7 +3350,7 @@ void Loader::checkMessages()
 void Loader::checkReads()
 {
     for (const TimelineDecl &t : m_timeline) {
-        if (t.isSend || t.actionsAt.line == 0)
+        if (t.kind != TimelineDecl::Kind::Read || t.actionsAt.line == 0)
             continue;
         const AccessDecl *access = accessOf(t.ref);
         if (!access || access->route == mail::AccessRoute::Imap)
@@ -3129,16 +3437,29 @@ Scenario Loader::build() const
     std::vector<TimelineDecl> timeline = m_timeline;
     std::stable_sort(timeline.begin(), timeline.end(),
                      [](const TimelineDecl &a, const TimelineDecl &b) { return a.at < b.at; });
+    // Faults come out in time order too: the writer can only write them that way, and a
+    // saved file must load as the same world.
     for (const TimelineDecl &t : timeline) {
-        if (t.isSend) {
+        switch (t.kind) {
+        case TimelineDecl::Kind::Send: {
             const auto msg = std::find_if(m_messages.begin(), m_messages.end(),
                                           [&](const MessageDecl &m) { return m.id == t.ref; });
             world::SendSpec send = msg->content;
             send.at = t.at;
+            send.mistake = t.mistake;
             w.sends.push_back(send);
             scenario.messageIds.push_back(t.ref);
-        } else {
+            break;
+        }
+        case TimelineDecl::Kind::Read:
             w.reads.push_back({t.at, t.ref, t.actions});
+            break;
+        case TimelineDecl::Kind::Fault: {
+            world::FaultSpec fault = t.fault;
+            fault.at = t.at;
+            w.faults.push_back(fault);
+            break;
+        }
         }
     }
     // A user who reads by web needs a web server: when the domain has none, the lecture's
@@ -3251,6 +3572,7 @@ LoadResult Loader::run()
         checkDns();
         checkMessages();
         checkReads();
+        checkFaults();
         checkExpectations();
     } catch (const std::exception &e) {
         error({1, 1},

@@ -276,6 +276,33 @@ QByteArray action(const world::MailboxActionSpec &a)
     return Flow().add(actionName(a.kind), value).str();
 }
 
+// "{ at: 0s, fault: link-slow, between: [internet, mail.example.net], latency: 2s }"
+QByteArray fault(const world::FaultSpec &f)
+{
+    using Kind = world::FaultSpec::Kind;
+    Flow entry;
+    entry.add("at", duration(f.at)).add("fault", faultKindName(f.kind));
+    switch (f.kind) {
+    case Kind::ServerDown:
+    case Kind::ServerUp:
+    case Kind::ServerBusy:
+    case Kind::ServerReady:
+        entry.text("host", f.host);
+        break;
+    case Kind::LinkDown:
+    case Kind::LinkUp:
+        entry.add("between", list({f.host, f.other}));
+        break;
+    case Kind::LinkSlow:
+        entry.add("between", list({f.host, f.other})).add("latency", duration(f.latency));
+        break;
+    case Kind::NoMx:
+        entry.text("domain", f.domain);
+        break;
+    }
+    return entry.str();
+}
+
 bool sameContent(const world::SendSpec &a, const world::SendSpec &b)
 {
     return a.from == b.from && a.to == b.to && a.cc == b.cc && a.bcc == b.bcc &&
@@ -504,15 +531,34 @@ void Writer::writeMessagesAndTimeline(const Scenario &scenario)
         }
     }
 
-    if (w.sends.empty() && w.reads.empty())
+    if (w.sends.empty() && w.reads.empty() && w.faults.empty())
         return;
     section("timeline");
-    // Sends and reads merged by time, each in its own order.
+    // A world made in code may list its faults in any order; the file is read in time order.
+    std::vector<world::FaultSpec> faults = w.faults;
+    std::stable_sort(faults.begin(), faults.end(),
+                     [](const world::FaultSpec &a, const world::FaultSpec &b) {
+                         return a.at < b.at;
+                     });
+    // Faults, sends and reads merged by time, each in its own order. At the same moment a
+    // fault comes first: it reads as the state the send or read meets.
+    std::size_t f = 0;
     std::size_t s = 0;
     std::size_t r = 0;
-    while (s < w.sends.size() || r < w.reads.size()) {
-        if (r == w.reads.size() || (s < w.sends.size() && w.sends[s].at <= w.reads[r].at)) {
-            line(2, "- " + Flow().add("at", duration(w.sends[s].at)).text("send", ids[s]).str());
+    while (f < faults.size() || s < w.sends.size() || r < w.reads.size()) {
+        const bool faultFirst =
+            f < faults.size() && (s == w.sends.size() || faults[f].at <= w.sends[s].at) &&
+            (r == w.reads.size() || faults[f].at <= w.reads[r].at);
+        if (faultFirst) {
+            line(2, "- " + fault(faults[f]));
+            ++f;
+        } else if (r == w.reads.size() ||
+                   (s < w.sends.size() && w.sends[s].at <= w.reads[r].at)) {
+            Flow entry;
+            entry.add("at", duration(w.sends[s].at)).text("send", ids[s]);
+            if (w.sends[s].mistake != world::SendSpec::Mistake::None)
+                entry.add("mistake", mistakeName(w.sends[s].mistake));
+            line(2, "- " + entry.str());
             ++s;
         } else if (w.reads[r].actions.empty()) {
             line(2,

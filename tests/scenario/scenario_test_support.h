@@ -144,6 +144,7 @@ inline void expectSameWorld(const world::WorldSpec &a, const world::WorldSpec &b
         EXPECT_EQ(a.sends[i].charset, b.sends[i].charset);
         EXPECT_EQ(a.sends[i].html, b.sends[i].html);
         EXPECT_EQ(a.sends[i].raw, b.sends[i].raw);
+        EXPECT_EQ(a.sends[i].mistake, b.sends[i].mistake);
         ASSERT_EQ(a.sends[i].attachments.size(), b.sends[i].attachments.size());
         for (std::size_t k = 0; k < a.sends[i].attachments.size(); ++k) {
             SCOPED_TRACE("attachment " + std::to_string(k));
@@ -162,6 +163,17 @@ inline void expectSameWorld(const world::WorldSpec &a, const world::WorldSpec &b
         EXPECT_EQ(a.reads[i].at, b.reads[i].at);
         EXPECT_EQ(a.reads[i].user, b.reads[i].user);
         EXPECT_EQ(a.reads[i].actions, b.reads[i].actions);
+    }
+
+    ASSERT_EQ(a.faults.size(), b.faults.size());
+    for (std::size_t i = 0; i < a.faults.size(); ++i) {
+        SCOPED_TRACE("fault " + std::to_string(i));
+        EXPECT_EQ(a.faults[i].at, b.faults[i].at);
+        EXPECT_EQ(a.faults[i].kind, b.faults[i].kind);
+        EXPECT_EQ(a.faults[i].host, b.faults[i].host);
+        EXPECT_EQ(a.faults[i].other, b.faults[i].other);
+        EXPECT_EQ(a.faults[i].domain, b.faults[i].domain);
+        EXPECT_EQ(a.faults[i].latency, b.faults[i].latency);
     }
 }
 
