@@ -215,6 +215,11 @@ void World::build()
         return list;
     };
 
+    // Faults first: at the same time as a send, the fault is already in effect.
+    for (const FaultSpec &fault : m_spec.faults) {
+        if (std::function<void()> act = faultAction(fault, problems))
+            s.timeline.emplace_back(fault.at, std::move(act));
+    }
     for (const SendSpec &send : m_spec.sends) {
         mail::UserAgent *agent = agentFor(send.from);
         if (!agent) {
@@ -250,11 +255,6 @@ void World::build()
             continue;
         }
         s.timeline.emplace_back(read.at, [agent, actions = read.actions] { agent->read(actions); });
-    }
-
-    for (const FaultSpec &fault : m_spec.faults) {
-        if (std::function<void()> act = faultAction(fault, problems))
-            s.timeline.emplace_back(fault.at, std::move(act));
     }
 
     std::stable_sort(s.timeline.begin(), s.timeline.end(),

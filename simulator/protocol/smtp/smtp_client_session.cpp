@@ -253,7 +253,7 @@ struct SmtpClientSession::Impl
             if (reply.code == 220)
                 sendCommand("EHLO " + s.m_config.heloName, ClientState::AwaitEhlo);
             else
-                refused("connection", reply);
+                refused("the session", reply); // "connection refused" would sound like TCP's RST
             return;
         case ClientState::AwaitEhlo:
             if (ok) {
