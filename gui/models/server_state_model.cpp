@@ -4,6 +4,7 @@
 #include "mail/header_fields.h"
 #include "message/codecs.h"
 #include "style/theme.h"
+#include "trace/text_formatter.h"
 
 #include <QGuiApplication>
 
@@ -27,6 +28,7 @@ struct QueueItem
     bool removed = false;
     Change change = Change::None;
     int event = -1;
+    qint64 nextAttempt = -1; // virtual time of the next delivery attempt, after a deferral
 };
 
 struct StoredMessage
@@ -209,7 +211,7 @@ void ServerStateModel::rebuild()
         switch (e.kind) {
         case EventKind::QueueAdd: {
             QueueItem item{id, text(trace::queueRecipients(e)), {}, int(e.code), false,
-                           last ? Change::Added : Change::None, event};
+                           last ? Change::Added : Change::None, event, -1};
             if (entry != queue.end())
                 *entry = std::move(item);
             else
@@ -234,6 +236,7 @@ void ServerStateModel::rebuild()
                 break;
             entry->attempts = int(e.code);
             entry->lastError = text(e.data);
+            entry->nextAttempt = e.arrival;
             entry->event = event;
             if (last)
                 entry->change = Change::Changed;
@@ -331,6 +334,7 @@ void ServerStateModel::rebuild()
             n.name = q.id;
             n.recipients = q.recipients;
             n.lastError = q.lastError;
+            n.nextAttempt = q.nextAttempt;
             n.number = q.attempts;
             n.removed = q.removed;
             addNode(std::move(n));
@@ -457,6 +461,9 @@ QVariant ServerStateModel::display(const Node &n, int column) const
                 return tr("removed: %1").arg(n.lastError);
             if (n.lastError.isEmpty())
                 return tr("%n attempt(s)", nullptr, n.number);
+            if (n.nextAttempt >= 0)
+                return tr("%n attempt(s); next at %1; last error: %2", nullptr, n.number)
+                    .arg(trace::TextFormatter::formatTime(n.nextAttempt), n.lastError);
             return tr("%n attempt(s), last error: %1", nullptr, n.number).arg(n.lastError);
         default: return {};
         }
@@ -524,6 +531,7 @@ QVariant ServerStateModel::data(const QModelIndex &index, int role) const
     case RecipientsRole: return entry ? QVariant(n->recipients) : QVariant();
     case AttemptsRole: return entry ? QVariant(n->number) : QVariant();
     case LastErrorRole: return entry && !n->removed ? QVariant(n->lastError) : QVariant();
+    case NextAttemptRole: return entry && !n->removed ? QVariant(n->nextAttempt) : QVariant();
     case OwnerRole:
         return n->type == NodeType::Mailbox || message ? QVariant(n->name) : QVariant();
     case MessageNumberRole: return message ? QVariant(n->number) : QVariant();

@@ -55,6 +55,7 @@ public:
         RecipientsRole,  // QString, queue entries: "<bob@example.net>, ..."
         AttemptsRole,    // int, queue entries
         LastErrorRole,   // QString, queue entries ("" before any deferral)
+        NextAttemptRole, // qint64, queue entries: virtual time of the next attempt, -1 if none
         OwnerRole,       // QString, mailboxes and their messages: "bob@example.net"
         MessageNumberRole, // int, messages: the UID the server gave it in its folder
         SubjectRole,     // QString, messages
@@ -105,6 +106,7 @@ private:
         QString from;
         QString flags;      // messages
         int number = 0;     // attempts for queue entries, UID for messages, counts otherwise
+        qint64 nextAttempt = -1; // queue entries after a deferral: when the next attempt is due
     };
 
     void rebuild();

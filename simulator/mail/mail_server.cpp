@@ -538,6 +538,7 @@ void MailServer::defer(const QByteArray &id, const QByteArray &error, int stage)
     }
     e->nextAttempt = now + wait;
     traceQueue(trace::EventKind::QueueDefer, *e, error, stage);
+    m_context.trace.setLastArrival(e->nextAttempt); // when it will try again, for the views
     scheduleAttempt(id, wait);
 }
 

@@ -31,7 +31,8 @@ enum class EventKind : quint8 {
     QueueAdd,     // a server queued a message; detail = queue id, a space, the recipients
                   // ("<a@x>, <b@y>"); data = the message as queued (see queueId/queueRecipients)
     QueueRemove,  // a queue entry is done; detail = queue id; data = why
-    QueueDefer,   // delivery must wait; detail = queue id; data = last error; code = attempt
+    QueueDefer,   // delivery must wait; detail = queue id; data = last error; code = attempt;
+                  // arrival = when the next attempt is due
     MailboxAdd,   // a message stored in a mailbox folder; detail = owner, then " FOLDER" when
                   // not INBOX (see mailboxOwner/mailboxFolder); code = its UID; data = message
     MailboxRead,  // a user agent has a message from its mailbox (POP3, IMAP or web mail);

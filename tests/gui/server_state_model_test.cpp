@@ -318,3 +318,30 @@ TEST(ServerStateImap, FoldersFlagsAndRemovalsComeFromTheTrace)
     }
     EXPECT_EQ(inboxMessages, 1);
 }
+
+// A deferred queue entry says when it will try again, and why it waits.
+TEST(ServerStateFaults, ADeferredEntryShowsItsNextAttemptAndLastError)
+{
+    const scenario::LoadResult r =
+        scenario::loadScenarioFile(QStringLiteral(MAILSIM_SOURCE_DIR "/scenarios/server-down-then-421.yaml"));
+    ASSERT_TRUE(r.ok());
+    SimulationController controller;
+    controller.load(*r.scenario);
+    ServerStateModel model{controller};
+    QAbstractItemModelTester tester{&model, QAbstractItemModelTester::FailureReportingMode::Fatal};
+    controller.runToEnd();
+    std::size_t defer = 0;
+    while (controller.trace().at(defer).kind != EventKind::QueueDefer)
+        ++defer;
+    const trace::TraceEvent &e = controller.trace().at(defer);
+    ASSERT_GT(e.arrival, e.time) << "the next attempt lies ahead";
+    controller.seek(defer + 1);
+    const QModelIndex queue = model.queueIndex(controller.trace().findActor(QStringLiteral("mail.example.org")));
+    ASSERT_EQ(model.rowCount(queue), 1);
+    const QModelIndex entry = model.index(0, 0, queue);
+    EXPECT_EQ(model.data(entry, ServerStateModel::NextAttemptRole).toLongLong(), e.arrival);
+    EXPECT_EQ(model.data(entry, ServerStateModel::AttemptsRole).toInt(), 1);
+    const QString status = model.data(entry.siblingAtColumn(ServerStateModel::StatusColumn)).toString();
+    EXPECT_TRUE(status.startsWith(QStringLiteral("1 attempt(s); next at 01:00"))) << status.toStdString();
+    EXPECT_TRUE(status.contains(QStringLiteral("connection refused")));
+}
