@@ -320,11 +320,14 @@ void TopologyView::rebuildForWorld()
 
     m_connections.clear();
     m_open.clear();
+    m_faultEvents.clear();
+    m_faultsScanned = 0;
     m_applied = 0;
     const std::size_t cursor = std::min(m_controller.cursor(), log.size());
     for (std::size_t i = 0; i < cursor; ++i)
         applyEvent(i);
     m_applied = cursor;
+    refreshFaults();
 
     planLayout();
     m_layoutDirty = true;
@@ -536,6 +539,7 @@ void TopologyView::onCursorChanged(std::size_t previous)
     }
     m_applied = cursor;
     refreshPortLabels();
+    refreshFaults();
 
     // Any move ends the envelope of the step before; only a single step forward starts one,
     // once the event it carries is shown.
@@ -543,6 +547,39 @@ void TopologyView::onCursorChanged(std::size_t previous)
     if (cursor == previous + 1)
         startAnimationFor(cursor - 1);
     update();
+}
+
+void TopologyView::refreshFaults()
+{
+    const trace::TraceLog &log = m_controller.trace();
+    for (; m_faultsScanned < log.size(); ++m_faultsScanned) {
+        if (log.at(m_faultsScanned).kind == EventKind::Fault)
+            m_faultEvents.push_back(m_faultsScanned);
+    }
+    m_downServers.clear();
+    m_busyServers.clear();
+    m_cutLinks.clear();
+    m_slowLinks.clear();
+    for (std::size_t i : m_faultEvents) {
+        if (i >= m_applied)
+            break;
+        const trace::TraceEvent &e = log.at(i);
+        const auto link = std::minmax(e.from, e.to);
+        if (e.detail == "server-down")
+            m_downServers.insert(e.from);
+        else if (e.detail == "server-up")
+            m_downServers.erase(e.from);
+        else if (e.detail == "server-busy")
+            m_busyServers.insert(e.from);
+        else if (e.detail == "server-ready")
+            m_busyServers.erase(e.from);
+        else if (e.detail == "link-down")
+            m_cutLinks.insert(link);
+        else if (e.detail == "link-up")
+            m_cutLinks.erase(link);
+        else if (e.detail == "link-slow")
+            m_slowLinks.insert(link);
+    }
 }
 
 void TopologyView::refreshPortLabels()
@@ -1341,8 +1378,29 @@ void TopologyView::paintLinks(QPainter &p) const
             pen = QPen(style::activeColor(pal), line * 3, Qt::SolidLine, Qt::RoundCap);
         else if (m_busyLinks.count(key))
             pen = QPen(pal.color(QPalette::Text), line * 2, Qt::SolidLine, Qt::RoundCap);
+        const bool cut = m_cutLinks.count(key) > 0;
+        const bool slow = !cut && m_slowLinks.count(key) > 0;
+        if (cut)
+            pen = QPen(style::replyClassColor(5, pal), line * 2.5, Qt::DashLine, Qt::FlatCap);
+        else if (slow)
+            pen = QPen(style::replyClassColor(4, pal), line * 2.5, Qt::DotLine, Qt::RoundCap);
         p.setPen(pen);
-        p.drawLine(m_rects[std::size_t(a)].center(), m_rects[std::size_t(b)].center());
+        const QPointF from = m_rects[std::size_t(a)].center();
+        const QPointF to = m_rects[std::size_t(b)].center();
+        p.drawLine(from, to);
+        if (cut || slow) {
+            // Words at the middle of the link, so that the state reads without its colour.
+            const QString word = cut ? tr("✗ cut") : tr("slow");
+            const QFontMetricsF fm(font());
+            const QPointF mid = (from + to) / 2;
+            const QRectF box(mid.x() - fm.horizontalAdvance(word) / 2 - unit() / 4, mid.y() - fm.height() / 2,
+                             fm.horizontalAdvance(word) + unit() / 2, fm.height());
+            p.setPen(QPen(pen.color(), line));
+            p.setBrush(pal.color(QPalette::Base));
+            p.drawRoundedRect(box, unit() / 4, unit() / 4);
+            p.setPen(pen.color());
+            p.drawText(box, Qt::AlignCenter, word);
+        }
     }
 }
 
@@ -1438,6 +1496,32 @@ void TopologyView::paintNode(QPainter &p, ActorId actor) const
         part(QStringLiteral(" · "), false, {});
     }
     part(tr("mailboxes %1").arg(counts.stored), counts.storedChanged, style::addedBackground(pal));
+    p.setFont(font());
+    paintServerState(p, actor, r);
+}
+
+// A scripted fault on a server: a badge on the box's top edge, in words.
+void TopologyView::paintServerState(QPainter &p, ActorId actor, const QRectF &r) const
+{
+    const bool down = m_downServers.count(actor) > 0;
+    const bool busy = !down && m_busyServers.count(actor) > 0;
+    if (!down && !busy)
+        return;
+    const QPalette &pal = palette();
+    const QColor colour = style::replyClassColor(down ? 5 : 4, pal);
+    const QString word = down ? tr("✗ down") : tr("421 busy");
+    QFont f = m_style.counts;
+    f.setBold(true);
+    const QFontMetricsF fm(f);
+    const double u = m_style.unit;
+    const QRectF badge(r.right() - fm.horizontalAdvance(word) - u, r.top() - fm.height() / 2,
+                       fm.horizontalAdvance(word) + u / 2, fm.height());
+    p.setPen(QPen(colour, std::max(1.0, u / 10)));
+    p.setBrush(pal.color(QPalette::Base));
+    p.drawRoundedRect(badge, u / 4, u / 4);
+    p.setFont(f);
+    p.setPen(colour);
+    p.drawText(badge, Qt::AlignCenter, word);
     p.setFont(font());
 }
 

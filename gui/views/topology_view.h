@@ -39,6 +39,12 @@ class TopologyView : public QWidget
 {
     Q_OBJECT
 public:
+    // Whether the cursor's faults have `actor` down (refusing connections) or busy (421), or
+    // the link between two actors cut or slow; for tests and tooltips.
+    [[nodiscard]] bool isServerDown(trace::ActorId actor) const { return m_downServers.count(actor) > 0; }
+    [[nodiscard]] bool isServerBusy(trace::ActorId actor) const { return m_busyServers.count(actor) > 0; }
+    [[nodiscard]] bool isLinkCut(trace::ActorId a, trace::ActorId b) const { return m_cutLinks.count(std::minmax(a, b)) > 0; }
+    [[nodiscard]] bool isLinkSlow(trace::ActorId a, trace::ActorId b) const { return m_slowLinks.count(std::minmax(a, b)) > 0; }
     // Both must outlive the view.
     TopologyView(const SimulationController &controller, const ServerStateModel &servers,
                  QWidget *parent = nullptr);
@@ -209,6 +215,16 @@ private:
     std::vector<PortLabel> m_portLabels;
     std::set<std::pair<trace::ActorId, trace::ActorId>> m_busyLinks; // on open connections' paths
     QHash<trace::ActorId, Counts> m_counts;
+    // Scripted faults in effect at the cursor (from the fault events before it): servers down
+    // or busy, links cut or slow. Faults are few, so they are replayed on every move.
+    std::vector<std::size_t> m_faultEvents; // indexes of fault events, up to m_faultsScanned
+    std::size_t m_faultsScanned = 0;
+    std::set<trace::ActorId> m_downServers;
+    std::set<trace::ActorId> m_busyServers;
+    std::set<std::pair<trace::ActorId, trace::ActorId>> m_cutLinks;
+    std::set<std::pair<trace::ActorId, trace::ActorId>> m_slowLinks;
+    void refreshFaults();
+    void paintServerState(QPainter &p, trace::ActorId actor, const QRectF &r) const;
 
     // Per font and size.
     mutable bool m_layoutDirty = true;

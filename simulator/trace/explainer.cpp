@@ -1,6 +1,7 @@
 #include "trace/explainer.h"
 
 #include "trace/access_explainer.h"
+#include "trace/text_formatter.h"
 
 #include "mail/header_fields.h"
 #include "message/codecs.h"
@@ -251,9 +252,18 @@ QString explain(const TraceLog &log, std::size_t index)
                               "responsibility for it, so it keeps it until the next server takes it.").arg(from);
     case EventKind::QueueRemove:
         return QStringLiteral("The queue entry is done, so %1 removes it.").arg(from);
-    case EventKind::QueueDefer:
-        return QStringLiteral("This attempt failed with a temporary problem. The message stays in the "
-                              "queue and %1 will try again later.").arg(from);
+    case EventKind::QueueDefer: {
+        // Why it waits: a 4xx reply or no connection at all is "try later"; a 5xx would have
+        // ended the attempt for good with a bounce.
+        const QString why = e.data.isEmpty() ? QStringLiteral("a temporary problem") : text(e.data);
+        QString s = QStringLiteral("This attempt failed: %1. That is temporary (a 4xx reply, or no "
+                                   "connection at all), so the message stays in the queue and %2 will "
+                                   "try again; a 5xx reply would instead have ended it with a bounce "
+                                   "to the sender.").arg(why, from);
+        if (e.arrival > e.time)
+            s += QStringLiteral(" Next attempt at %1.").arg(TextFormatter::formatTime(e.arrival));
+        return s;
+    }
     case EventKind::MailboxAdd:
         return QStringLiteral("%1 stores the message in %2's mailbox. SMTP has pushed it as far as it "
                               "goes; now it waits until the recipient pulls it.").arg(to, QString::fromUtf8(e.detail));

@@ -459,3 +459,42 @@ TEST_F(TopologyFixture, TheTextShrinksOnlyWhenNothingFits)
     }
     EXPECT_NEAR(previous, 12, 0.01);
 }
+
+// Scripted faults show on the drawing while they hold, and go when the cursor goes back
+// before them: a badge on a server that is down or busy, a cut or slow link in words.
+TEST_F(TopologyFixture, FaultsShowWhileTheyHold)
+{
+    scenario::Scenario s = scenario::builtInScenario();
+    using K = world::FaultSpec::Kind;
+    world::FaultSpec down{core::seconds(0), K::ServerDown, QStringLiteral("mail.example.net"), {}, {}, 0};
+    world::FaultSpec up{core::seconds(90), K::ServerUp, QStringLiteral("mail.example.net"), {}, {}, 0};
+    world::FaultSpec busy{core::seconds(90), K::ServerBusy, QStringLiteral("mail.example.net"), {}, {}, 0};
+    world::FaultSpec cut{core::seconds(100), K::LinkDown, QStringLiteral("internet"), QStringLiteral("dns.example"), {}, 0};
+    s.world.faults = {down, up, busy, cut};
+    controller.load(s);
+    controller.runToEnd();
+    const ActorId net = actorNamed("mail.example.net");
+    const ActorId internet = actorNamed("internet");
+    const ActorId dns = actorNamed("dns.example");
+    std::vector<std::size_t> faults;
+    for (std::size_t i = 0; i < controller.trace().size(); ++i) {
+        if (controller.trace().at(i).kind == trace::EventKind::Fault)
+            faults.push_back(i);
+    }
+    ASSERT_EQ(faults.size(), 4u);
+    controller.seek(faults[0] + 1);
+    EXPECT_TRUE(view.isServerDown(net));
+    EXPECT_FALSE(view.isServerBusy(net));
+    controller.seek(faults[2] + 1);
+    EXPECT_FALSE(view.isServerDown(net));
+    EXPECT_TRUE(view.isServerBusy(net));
+    EXPECT_FALSE(view.isLinkCut(internet, dns));
+    controller.seek(faults[3] + 1);
+    EXPECT_TRUE(view.isLinkCut(dns, internet));
+    const QImage withCut = view.grab().toImage();
+    controller.seek(faults[0]); // before the first fault
+    EXPECT_FALSE(view.isServerDown(net));
+    EXPECT_FALSE(view.isServerBusy(net));
+    EXPECT_FALSE(view.isLinkCut(internet, dns));
+    EXPECT_NE(view.grab().toImage(), withCut) << "the marks are drawn, and go again";
+}
