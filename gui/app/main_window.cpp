@@ -430,6 +430,10 @@ void MainWindow::buildControls()
     addRoute(tr("POP3, download and &delete (port 110)"), mail::AccessRoute::Pop3Delete);
     addRoute(tr("&IMAP (port 143)"), mail::AccessRoute::Imap);
     addRoute(tr("&Web mail over HTTP (port 80)"), mail::AccessRoute::WebMail);
+    // Faults while stepping: each becomes part of the scenario, from the moment shown on.
+    QMenu *faults = control->addMenu(tr("&Faults"));
+    faults->setObjectName(QStringLiteral("faultsMenu"));
+    connect(faults, &QMenu::aboutToShow, this, [this, faults] { fillFaultsMenu(faults); });
     control->addSeparator();
     auto add = [&](const QString &text, const QKeySequence &key, auto slot) {
         QAction *a = new QAction(text, this);
@@ -587,6 +591,57 @@ void MainWindow::setPlaying(bool playing)
     else
         m_playTimer->stop();
     m_playAction->setText(playing ? tr("⏸ Pause") : tr("▶ Play"));
+}
+
+void MainWindow::fillFaultsMenu(QMenu *menu)
+{
+    menu->clear();
+    const world::WorldSpec &w = m_controller->scenario().world;
+    using K = world::FaultSpec::Kind;
+    auto add = [&](QMenu *into, const QString &text, K kind, const QString &host, const QString &other = {},
+                   const QString &domain = {}) {
+        into->addAction(text, this, [=, this] {
+            world::FaultSpec f;
+            f.kind = kind;
+            f.host = host;
+            f.other = other;
+            f.domain = domain;
+            f.latency = core::seconds(2);
+            injectFault(f);
+        });
+    };
+    for (const world::ServerSpec &s : w.servers) {
+        const QString h = s.settings.hostname;
+        QMenu *server = menu->addMenu(h);
+        add(server, tr("Take it &down (connections refused)"), K::ServerDown, h);
+        add(server, tr("Bring it &up again"), K::ServerUp, h);
+        add(server, tr("Make it &busy (421 and close)"), K::ServerBusy, h);
+        add(server, tr("Make it &ready again"), K::ServerReady, h);
+        add(server, tr("Remove the &MX records of %1").arg(s.settings.domain), K::NoMx, {}, {}, s.settings.domain);
+    }
+    menu->addSeparator();
+    for (const world::LinkSpec &l : w.links) {
+        QMenu *link = menu->addMenu(QStringLiteral("%1 – %2").arg(l.a, l.b));
+        add(link, tr("&Cut it"), K::LinkDown, l.a, l.b);
+        add(link, tr("&Mend it"), K::LinkUp, l.a, l.b);
+        add(link, tr("Make it &slow (2 s each way)"), K::LinkSlow, l.a, l.b);
+    }
+}
+
+void MainWindow::injectFault(world::FaultSpec fault)
+{
+    // The world is replayed from its spec (Back is a cursor move), so a fault "now" is a
+    // fault in the spec, just after the event shown: everything before stays as it was.
+    const std::size_t cursor = m_controller->cursor();
+    const trace::TraceLog &log = m_controller->trace();
+    fault.at = (cursor > 0 ? log.at(cursor - 1).time : 0) + 1;
+    scenario::Scenario s = m_loaded;
+    s.world.faults.push_back(fault);
+    std::stable_sort(s.world.faults.begin(), s.world.faults.end(),
+                     [](const world::FaultSpec &a, const world::FaultSpec &b) { return a.at < b.at; });
+    const QString source = m_source;
+    loadScenario(s, source); // no file bytes: Save As writes the scenario with its faults
+    m_controller->seek(cursor);
 }
 
 bool MainWindow::showPanel(const QString &name)

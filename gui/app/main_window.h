@@ -80,6 +80,9 @@ public:
     // Brings a panel to the front by a short name: push-pull, message, expectations, events,
     // queues. False for an unknown name.
     bool showPanel(const QString &name);
+    // Simulation > Faults: the fault happens just after the event shown, and stays part of the
+    // scenario (Save As writes it). The cursor stays where it is.
+    void injectFault(world::FaultSpec fault);
     [[nodiscard]] SimulationController &controller() { return *m_controller; }
     // Milliseconds an envelope takes along a link at the chosen playback speed (0: none).
     [[nodiscard]] int animationDuration() const;
@@ -103,6 +106,7 @@ protected:
     void dropEvent(QDropEvent *event) override;
 
 private:
+    void fillFaultsMenu(QMenu *menu);
     void buildPanels();
     void buildFileMenu();
     void buildControls();

@@ -680,3 +680,45 @@ TEST_F(WindowFixture, ThePushAndPullPanelComesToTheFrontWhenAsked)
     EXPECT_FALSE(dock->visibleRegion().isEmpty());
     EXPECT_FALSE(window.showPanel(QStringLiteral("no-such-panel")));
 }
+
+// Simulation > Faults while stepping: the fault happens just after the event shown, the
+// cursor stays, and what was shown before it is unchanged.
+TEST_F(WindowFixture, AFaultInjectedWhileSteppingTakesEffectFromThere)
+{
+    auto &controller = window.controller();
+    for (int i = 0; i < 5; ++i)
+        controller.stepForward();
+    std::vector<QByteArray> before;
+    for (std::size_t i = 0; i < 5; ++i)
+        before.push_back(controller.trace().at(i).data);
+
+    QMenu *faults = window.findChild<QMenu *>(QStringLiteral("faultsMenu"));
+    ASSERT_NE(faults, nullptr);
+    Q_EMIT faults->aboutToShow(); // the menu lists what the scenario has
+    QAction *down = nullptr;
+    for (QAction *server : faults->actions()) {
+        if (server->menu() && server->text() == QStringLiteral("mail.example.net")) {
+            for (QAction *a : server->menu()->actions())
+                if (a->text().startsWith(QStringLiteral("Take it &down")))
+                    down = a;
+        }
+    }
+    ASSERT_NE(down, nullptr);
+    down->trigger();
+
+    EXPECT_EQ(controller.cursor(), 5u);
+    ASSERT_EQ(controller.scenario().world.faults.size(), 1u);
+    EXPECT_EQ(controller.scenario().world.faults[0].kind, world::FaultSpec::Kind::ServerDown);
+    for (std::size_t i = 0; i < 5; ++i)
+        EXPECT_EQ(controller.trace().at(i).data, before[i]) << "event " << i;
+    controller.stepForward();
+    EXPECT_EQ(controller.trace().at(5).kind, trace::EventKind::Fault);
+    EXPECT_EQ(controller.trace().at(5).detail, "server-down");
+    // Bob's server refuses from now on: Alice's server has to keep the message.
+    bool deferred = false;
+    for (int i = 0; i < 60 && !deferred; ++i) {
+        controller.stepForward();
+        deferred = controller.trace().at(controller.cursor() - 1).kind == trace::EventKind::QueueDefer;
+    }
+    EXPECT_TRUE(deferred);
+}
