@@ -29,3 +29,7 @@ shot "read-pop3" --event 52
 shot "read-imap-folders" scenarios/imap-flags-and-folders.yaml --end --panel queues --size 1600x900
 shot "read-imap-idle" scenarios/imap-idle.yaml --event 60
 shot "push-pull-web" scenarios/mime-attachment.yaml --access web --end --panel push-pull --size 1600x900
+# When things go wrong: a server that is down, then one answering 421 (topology badges,
+# the queue entry with its next attempt and last error).
+shot "fault-server-down" scenarios/server-down-then-421.yaml --event 28
+shot "fault-server-busy" scenarios/server-down-then-421.yaml --event 55

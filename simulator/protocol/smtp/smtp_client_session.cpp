@@ -253,7 +253,8 @@ struct SmtpClientSession::Impl
             if (reply.code == 220)
                 sendCommand("EHLO " + s.m_config.heloName, ClientState::AwaitEhlo);
             else
-                refused("the session", reply); // "connection refused" would sound like TCP's RST
+                // Not "connection refused": that is TCP's RST, before any SMTP.
+                refused("the session", reply, "the server turned the session away: ");
             return;
         case ClientState::AwaitEhlo:
             if (ok) {
@@ -414,12 +415,11 @@ struct SmtpClientSession::Impl
 
     // A reply that ends the transaction for everyone still undecided: a refusal (4xx, 5xx)
     // or a reply that does not fit the step at all.
-    void refused(const char *step, const Reply &reply)
+    void refused(const char *step, const Reply &reply, const char *refusal = nullptr)
     {
         const bool negative = reply.isTransient() || reply.isPermanent();
-        recordError((negative ? QByteArray(step) + " refused: "
-                              : "unexpected reply to " + QByteArray(step) + ": ") +
-                    describe(reply));
+        const QByteArray how = refusal ? QByteArray(refusal) : QByteArray(step) + " refused: ";
+        recordError((negative ? how : "unexpected reply to " + QByteArray(step) + ": ") + describe(reply));
         decidePending(reply.isPermanent() ? Status::PermanentFailure : Status::TransientFailure,
                       reply);
         if (reply.code == kServiceClosing)
