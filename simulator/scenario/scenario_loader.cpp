@@ -695,6 +695,10 @@ private:
     // A decimal number such as 2 or 1.5, within [min, max].
     std::optional<double> number(const Fields &m, const char *key, double min, double max,
                                  const QString &expected);
+    template <typename T, typename Convert>
+    std::optional<T> checkedNumber(const Fields &m, const char *key, T min, T max,
+                                   const QString &expected, const QRegularExpression &pattern,
+                                   Convert convert);
     std::optional<qint64> size(const Fields &m, const char *key);
     std::optional<SimTime> timelineTime(const Field &f);
     std::optional<bool> boolean(const Fields &m, const char *key);
@@ -1193,8 +1197,12 @@ QString Loader::mailAddress(const Fields &m, const char *key, SourceLocation *wh
     return s.value_or(QString());
 }
 
-std::optional<qint64> Loader::integer(const Fields &m, const char *key, qint64 min, qint64 max,
-                                      const QString &expected)
+// A number written as `pattern` allows, converted with `convert`, within [min, max]; an error
+// at the value otherwise. One reader for whole and decimal numbers.
+template <typename T, typename Convert>
+std::optional<T> Loader::checkedNumber(const Fields &m, const char *key, T min, T max,
+                                       const QString &expected, const QRegularExpression &pattern,
+                                       Convert convert)
 {
     const Field *f = m.get(key);
     if (!f)
@@ -1202,9 +1210,8 @@ std::optional<qint64> Loader::integer(const Fields &m, const char *key, qint64 m
     const std::optional<QString> s = scalar(*f, expected);
     if (!s)
         return std::nullopt;
-    static const QRegularExpression re(QStringLiteral(R"(^[-+]?[0-9]{1,18}$)"));
-    bool ok = re.match(*s).hasMatch();
-    const qint64 value = ok ? s->toLongLong(&ok) : 0;
+    bool ok = pattern.match(*s).hasMatch();
+    const T value = ok ? convert(*s, &ok) : T();
     if (!ok || value < min || value > max) {
         wrongValue(*f, expected);
         return std::nullopt;
@@ -1212,23 +1219,20 @@ std::optional<qint64> Loader::integer(const Fields &m, const char *key, qint64 m
     return value;
 }
 
+std::optional<qint64> Loader::integer(const Fields &m, const char *key, qint64 min, qint64 max,
+                                      const QString &expected)
+{
+    static const QRegularExpression re(QStringLiteral(R"(^[-+]?[0-9]{1,18}$)"));
+    return checkedNumber<qint64>(m, key, min, max, expected, re,
+                                 [](const QString &t, bool *ok) { return t.toLongLong(ok); });
+}
+
 std::optional<double> Loader::number(const Fields &m, const char *key, double min, double max,
                                      const QString &expected)
 {
-    const Field *f = m.get(key);
-    if (!f)
-        return std::nullopt;
-    const std::optional<QString> s = scalar(*f, expected);
-    if (!s)
-        return std::nullopt;
     static const QRegularExpression re(QStringLiteral(R"(^[0-9]{1,6}(\.[0-9]{1,6})?$)"));
-    bool ok = re.match(*s).hasMatch();
-    const double value = ok ? s->toDouble(&ok) : 0;
-    if (!ok || value < min || value > max) {
-        wrongValue(*f, expected);
-        return std::nullopt;
-    }
-    return value;
+    return checkedNumber<double>(m, key, min, max, expected, re,
+                                 [](const QString &t, bool *ok) { return t.toDouble(ok); });
 }
 
 std::optional<SimTime> Loader::duration(const Fields &m, const char *key, bool allowZero)
