@@ -62,7 +62,9 @@ PushPullPanel::PushPullPanel(const SimulationController &controller, QWidget *pa
     auto *comparison = new QWidget(tabs);
     auto *comparisonLayout = new QVBoxLayout(comparison);
     comparisonLayout->setContentsMargins(0, 0, 0, 0);
-    comparisonLayout->addWidget(m_status);
+    // The status goes in the same scrolling page as the table: at a large zoom in a small
+    // panel, a label of its own would be cut off instead of scrolling.
+    m_status->hide();
     comparisonLayout->addWidget(m_table, 1);
     tabs->addTab(comparison, tr("Comparison"));
     tabs->addTab(sides, tr("The two dialogues"));
@@ -115,10 +117,11 @@ void PushPullPanel::refresh()
 QString PushPullPanel::comparisonHtml() const
 {
     const trace::PushPullComparison &c = m_comparison;
+    const QString status = QStringLiteral("<p>%1</p>").arg(statusText().toHtmlEscaped());
     if (c.rows.empty())
-        return {};
+        return status;
     // Words in every cell, so that the table reads without colour and wraps at any zoom.
-    QString html = QStringLiteral("<table width=\"100%\" border=\"1\" cellspacing=\"0\" cellpadding=\"4\">"
+    QString html = status + QStringLiteral("<table width=\"100%\" border=\"1\" cellspacing=\"0\" cellpadding=\"4\">"
                                   "<tr><th></th><th align=\"left\">%1</th><th align=\"left\">%2</th></tr>")
                        .arg(tr("Push: SMTP"), tr("Pull: %1").arg(c.pull.protocol.toHtmlEscaped()));
     for (const trace::ComparisonRow &r : c.rows)

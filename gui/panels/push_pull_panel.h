@@ -29,7 +29,8 @@ public:
     [[nodiscard]] QString pushText() const;
     [[nodiscard]] QString pullText() const;
     [[nodiscard]] QString statusText() const;
-    // The comparison as the panel shows it: an HTML table, one row per question.
+    // The comparison as the panel shows it: the status line, then an HTML table with one row
+    // per question (no table before both dialogues are in the trace).
     [[nodiscard]] QString comparisonHtml() const;
 
 public Q_SLOTS:

@@ -16,7 +16,8 @@ TEST(PushPullPanel, FollowsTheCursor)
     gui::PushPullPanel panel(controller);
     EXPECT_TRUE(panel.pushText().isEmpty());
     EXPECT_TRUE(panel.statusText().contains(QStringLiteral("stage 5")));
-    EXPECT_TRUE(panel.comparisonHtml().isEmpty());
+    EXPECT_FALSE(panel.comparisonHtml().contains(QStringLiteral("<table")));
+    EXPECT_TRUE(panel.comparisonHtml().contains(QStringLiteral("stage 5")));
 
     while (controller.currentStage() < 6 && controller.nextStage()) {
     }
