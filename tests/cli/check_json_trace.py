@@ -14,7 +14,7 @@ KINDS = {
     "dns-answer", "smtp-command", "smtp-reply", "smtp-data", "queue-add", "queue-remove",
     "queue-defer", "mailbox-add", "mailbox-read", "bounce", "note", "pop3-command", "pop3-reply",
     "imap-command", "imap-reply", "http-request", "http-response", "mailbox-remove",
-    "mailbox-flags", "folder-change",
+    "mailbox-flags", "folder-change", "fault",
 }
 FIELDS = {
     "seq": int, "time_us": int, "arrival_us": (int, type(None)), "stage": int, "kind": str,
