@@ -120,7 +120,10 @@ void MailServer::traceStoreChange(const QString &owner, const store::Change &cha
         flags.data = change.flags.join(' ');
         m_context.trace.append(std::move(flags));
     }
-    // Sessions that watch the store (IMAP IDLE) hear of it after this event, never inside it.
+    // Sessions that watch the store (IMAP IDLE) hear of it after this event, never inside it;
+    // with no session open, a delivery costs no extra kernel event.
+    if (m_storeSignals->empty())
+        return;
     const std::weak_ptr<StoreSignals> watchers = m_storeSignals;
     m_context.simulation.schedule(0, [watchers] {
         if (const auto w = watchers.lock())

@@ -65,6 +65,7 @@ public:
         return m_next++;
     }
     void remove(int id) { m_listeners.erase(id); }
+    [[nodiscard]] bool empty() const { return m_listeners.empty(); }
     void notify()
     {
         const auto listeners = m_listeners; // a listener may remove itself

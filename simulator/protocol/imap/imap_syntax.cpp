@@ -207,12 +207,14 @@ std::optional<QByteArray> CommandReader::string()
     return literal();
 }
 
-std::optional<QByteArray> CommandReader::astring()
+// A string, or else a run of the characters `allowed` accepts (astring and list-mailbox
+// differ only in that set).
+std::optional<QByteArray> CommandReader::stringOrRun(bool (*allowed)(char))
 {
     if (peek() == '"' || peek() == '{')
         return string();
     qsizetype end = m_pos;
-    while (end < m_text.size() && isAstringChar(m_text[end]))
+    while (end < m_text.size() && allowed(m_text[end]))
         ++end;
     if (end == m_pos)
         return std::nullopt;
@@ -220,6 +222,8 @@ std::optional<QByteArray> CommandReader::astring()
     m_pos = end;
     return a;
 }
+
+std::optional<QByteArray> CommandReader::astring() { return stringOrRun(isAstringChar); }
 
 std::optional<QByteArray> CommandReader::nstring()
 {
@@ -231,19 +235,7 @@ std::optional<QByteArray> CommandReader::nstring()
     return s;
 }
 
-std::optional<QByteArray> CommandReader::listMailbox()
-{
-    if (peek() == '"' || peek() == '{')
-        return string();
-    qsizetype end = m_pos;
-    while (end < m_text.size() && isListChar(m_text[end]))
-        ++end;
-    if (end == m_pos)
-        return std::nullopt;
-    QByteArray a = m_text.sliced(m_pos, end - m_pos).toByteArray();
-    m_pos = end;
-    return a;
-}
+std::optional<QByteArray> CommandReader::listMailbox() { return stringOrRun(isListChar); }
 
 std::optional<quint32> CommandReader::number()
 {

@@ -74,6 +74,7 @@ public:
     std::optional<QDateTime> dateTime();       // "dd-Mon-yyyy hh:mm:ss +zzzz"
 
 private:
+    std::optional<QByteArray> stringOrRun(bool (*allowed)(char));
     QByteArrayView m_text;
     qsizetype m_pos = 0;
 };

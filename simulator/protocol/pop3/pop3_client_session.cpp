@@ -363,26 +363,22 @@ EngineOutput Pop3ClientSession::receive(QByteArrayView bytes)
     return out;
 }
 
-EngineOutput Pop3ClientSession::receiveEof()
+EngineOutput Pop3ClientSession::endEarly(const QByteArray &why)
 {
     EngineOutput out;
     if (m_state == State::Done)
         return out;
     Impl impl{*this, out};
-    impl.fail("the server closed the connection before the session ended");
+    impl.fail(why);
     impl.finish();
     return out;
 }
 
-EngineOutput Pop3ClientSession::timeout()
+EngineOutput Pop3ClientSession::receiveEof()
 {
-    EngineOutput out;
-    if (m_state == State::Done)
-        return out;
-    Impl impl{*this, out};
-    impl.fail("no response from the server in time");
-    impl.finish();
-    return out;
+    return endEarly("the server closed the connection before the session ended");
 }
+
+EngineOutput Pop3ClientSession::timeout() { return endEarly("no response from the server in time"); }
 
 } // namespace mailsim::pop3

@@ -75,6 +75,8 @@ public:
 private:
     struct Impl;
     friend struct Impl;
+    // Ends the session before its script is through, saying why (end of stream, timeout).
+    protocol::EngineOutput endEarly(const QByteArray &why);
 
     ClientConfig m_config;
     ClientResult m_result;
