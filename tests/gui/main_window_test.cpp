@@ -380,7 +380,27 @@ TEST(WindowScreenshot, RefusesNonsenseOptionsWithAMessage)
     EXPECT_TRUE(screenshot({QStringLiteral("--event"), QStringLiteral("100000")}, &exitCode).isNull());
     EXPECT_EQ(exitCode, 2);
     EXPECT_TRUE(screenshot({QStringLiteral(MAILSIM_TEST_DATA_DIR "/scenarios/broken/duplicate-users.yaml")}, &exitCode).isNull());
-    EXPECT_EQ(exitCode, 1);
+    EXPECT_EQ(exitCode, 1);    EXPECT_TRUE(screenshot({QStringLiteral("--access"), QStringLiteral("pigeon")}, &exitCode).isNull());
+    EXPECT_EQ(exitCode, 2);
+    EXPECT_TRUE(screenshot({QStringLiteral("--end"), QStringLiteral("--panel"), QStringLiteral("attic")}, &exitCode).isNull());
+    EXPECT_EQ(exitCode, 2);
+}
+
+// --access, --end and --panel choose what the picture shows: the Push and pull tab at the
+// end of a web mail run differs from the default picture at the same point.
+TEST(WindowScreenshot, AccessEndAndPanelChooseWhatIsShown)
+{
+    int exitCode = -1;
+    const QImage end = screenshot({QStringLiteral("--end")}, &exitCode);
+    ASSERT_FALSE(end.isNull());
+    EXPECT_EQ(exitCode, 0);
+    const QImage web = screenshot({QStringLiteral("--end"), QStringLiteral("--access"), QStringLiteral("web"),
+                                   QStringLiteral("--panel"), QStringLiteral("push-pull")},
+                                  &exitCode);
+    ASSERT_FALSE(web.isNull());
+    EXPECT_EQ(exitCode, 0);
+    EXPECT_EQ(web.size(), end.size());
+    EXPECT_NE(web, end);
 }
 
 namespace {

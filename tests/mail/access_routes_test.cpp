@@ -349,3 +349,36 @@ TEST(AccessRoutes, ImapIdleHearsOfNewMailTheMomentItIsStored)
     EXPECT_GT(eventsOf(w, EventKind::MailboxRead)[0]->time, pushed->time);
     EXPECT_LT(eventsOf(w, EventKind::MailboxRead)[0]->time, core::seconds(60)) << "not at the IDLE time limit";
 }
+
+// Web mail here sends plain text. A web user's message with more (an attachment) is not cut
+// down to fit: the user agent submits it with SMTP itself, and says so in the trace.
+TEST(AccessRoutes, AWebUsersRicherMessageGoesBySmtpAndTheTraceSaysWhy)
+{
+    world::WorldSpec spec = withBobReadingBy(mail::AccessRoute::WebMail);
+    spec.sends.clear();
+    spec.reads.clear();
+    world::SendSpec send;
+    send.from = QStringLiteral("bob@example.net");
+    send.to = QStringList{QStringLiteral("alice@example.org")};
+    send.subject = QStringLiteral("The photo");
+    send.body = QStringLiteral("Attached.\n");
+    send.attachments.push_back({QStringLiteral("photo.bin"), QStringLiteral("application/octet-stream"),
+                                QByteArray("\x00\x01\xfe\xff", 4), {}});
+    spec.sends.push_back(send);
+    world::World w(spec);
+    w.runToEnd();
+    EXPECT_TRUE(eventsOf(w, EventKind::HttpRequest).empty()) << "no browser involved";
+    const auto notes = eventsOf(w, EventKind::Note);
+    EXPECT_TRUE(std::any_of(notes.begin(), notes.end(), [](const trace::TraceEvent *n) {
+        return n->data.contains("web mail here sends plain text only");
+    }));
+    int submissionPort = 0;
+    for (const trace::TraceEvent *syn : eventsOf(w, EventKind::TcpSyn)) {
+        if (w.trace().actorName(syn->from) == QLatin1String("bob-pc.example.net"))
+            submissionPort = syn->code;
+    }
+    EXPECT_EQ(submissionPort, 587);
+    const mail::Mailbox *alice = w.mailboxOf(QStringLiteral("alice@example.org"));
+    ASSERT_EQ(alice->size(), 1u);
+    EXPECT_TRUE(alice->messages()[0].content.contains("photo.bin")) << "the attachment arrived whole";
+}
