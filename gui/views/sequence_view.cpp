@@ -232,6 +232,8 @@ QString roleWords(trace::ActorRole role)
         return SequenceView::tr("router");
     case trace::ActorRole::WebServer:
         return SequenceView::tr("web mail server");
+    case trace::ActorRole::RealClient:
+        return SequenceView::tr("real mail programs");
     }
     return {};
 }

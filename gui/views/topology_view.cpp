@@ -153,6 +153,21 @@ void drawGlyph(QPainter &p, ActorRole role, const QRectF &r, const QColor &ink, 
         p.drawPath(cloud.simplified());
         break;
     }
+    case ActorRole::RealClient: { // a laptop: this very computer, outside the simulation
+        const QRectF screen(x + 0.16 * w, y + 0.14 * h, 0.68 * w, 0.5 * h);
+        p.drawRoundedRect(screen, 0.04 * w, 0.04 * w);
+        QPainterPath base;
+        base.moveTo(screen.left() - 0.08 * w, y + 0.8 * h);
+        base.lineTo(screen.right() + 0.08 * w, y + 0.8 * h);
+        base.lineTo(screen.right(), screen.bottom() + 0.04 * h);
+        base.lineTo(screen.left(), screen.bottom() + 0.04 * h);
+        base.closeSubpath();
+        p.drawPath(base);
+        for (double f : {0.3, 0.45, 0.6}) // lines of a terminal on the screen
+            p.drawLine(QPointF(screen.left() + 0.12 * screen.width(), screen.top() + f * screen.height()),
+                       QPointF(screen.left() + (0.45 + f / 2) * screen.width(), screen.top() + f * screen.height()));
+        break;
+    }
     case ActorRole::WebServer: { // a browser window: a title bar, a page of lines
         const QRectF window(x + 0.06 * w, y + 0.12 * h, 0.88 * w, 0.76 * h);
         p.drawRoundedRect(window, 0.05 * w, 0.05 * w);

@@ -5,13 +5,13 @@
 #include "message/mime.h"
 #include "message/mime_report.h"
 #include "scenario/access_override.h"
-#include "scenario/built_in.h"
 #include "scenario/expectation_check.h"
 #include "scenario/scenario_loader.h"
 #include "trace/explainer.h"
 #include "trace/json_formatter.h"
 #include "trace/text_formatter.h"
 #include "world/world.h"
+#include "cli/cli_support.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -20,58 +20,11 @@
 
 #include <cstdio>
 #include <optional>
-#include <unistd.h>
 
 using namespace mailsim;
+using namespace mailsim::cli;
 
 namespace {
-
-QTextStream &out()
-{
-    static QTextStream stream(stdout);
-    return stream;
-}
-
-QTextStream &err()
-{
-    static QTextStream stream(stderr);
-    return stream;
-}
-
-int usageError(const QString &message)
-{
-    err() << "mailsim-cli: " << message << "\nTry 'mailsim-cli --help'.\n";
-    err().flush();
-    return 2;
-}
-
-QString stateSummary(const world::World &world)
-{
-    QString s = QStringLiteral("\nState at the end:\n");
-    for (const auto &server : world.servers()) {
-        s += QStringLiteral("  %1  queue: %2").arg(server->settings().hostname)
-                 .arg(server->queue().empty() ? QStringLiteral("empty")
-                                              : QStringLiteral("%1 waiting").arg(server->queue().size()));
-        QStringList boxes;
-        for (const auto &[local, box] : server->mailboxes())
-            boxes << QStringLiteral("%1 (%2)").arg(box.owner()).arg(box.size());
-        s += QStringLiteral("  mailboxes: %1\n").arg(boxes.join(QStringLiteral(", ")));
-    }
-    return s;
-}
-
-// Loads FILE, or the built-in scenario when there is none. Prints the errors and returns
-// nothing when the file is bad.
-std::optional<scenario::Scenario> loadOrReport(const QString &file)
-{
-    if (file.isEmpty())
-        return scenario::builtInScenario();
-    const scenario::LoadResult result = scenario::loadScenarioFile(file);
-    for (const scenario::ScenarioError &e : result.errors)
-        err() << e.toString() << '\n';
-    err().flush();
-    return result.scenario;
-}
 
 int run(const QStringList &args)
 {
@@ -118,11 +71,9 @@ int run(const QStringList &args)
             return usageError(QStringLiteral("--until-stage wants a number from 1 to 6, not '%1'")
                                   .arg(parser.value(untilStage)));
     }
-    const QString colorWhen = parser.value(color);
-    if (colorWhen != QLatin1String("auto") && colorWhen != QLatin1String("always") && colorWhen != QLatin1String("never"))
-        return usageError(QStringLiteral("--color wants auto, always or never, not '%1'").arg(colorWhen));
-    const bool useColor = colorWhen == QLatin1String("always")
-                          || (colorWhen == QLatin1String("auto") && isatty(STDOUT_FILENO) && qEnvironmentVariableIsEmpty("NO_COLOR"));
+    const std::optional<bool> useColor = colourWanted(parser.value(color));
+    if (!useColor)
+        return usageError(QStringLiteral("--color wants auto, always or never, not '%1'").arg(parser.value(color)));
 
     std::optional<mail::AccessRoute> route;
     if (parser.isSet(access)) {
@@ -147,7 +98,7 @@ int run(const QStringList &args)
 
     const bool json = fmt == QLatin1String("json");
     trace::TextFormatOptions options;
-    options.color = useColor;
+    options.color = *useColor;
     options.explanations = !parser.isSet(brief);
     options.stageNotes = loaded->lessonNotes;
     trace::TextFormatter text(world.trace(), options);
@@ -288,6 +239,8 @@ int main(int argc, char *argv[])
         return newScenario();
     if (command == QLatin1String("mime"))
         return mime(args);
+    if (command == QLatin1String("serve"))
+        return serve(args);
     if (command == QLatin1String("--version")) {
         out() << "mailsim-cli " << MAILSIM_VERSION << '\n';
         return 0;
@@ -301,8 +254,10 @@ int main(int argc, char *argv[])
                  "                  writes to Bob), print every step, check its expectations\n"
                  "  check FILE...   check scenario files and print every error\n"
                  "  new             print a commented template to start a scenario from\n"
-                 "  mime FILE       print the MIME structure of a message file (.eml)\n\n"
-                 "'mailsim-cli run --help' lists the options of run.\n";
+                 "  mime FILE       print the MIME structure of a message file (.eml)\n"
+                 "  serve [FILE]    let real mail programs (curl, Thunderbird, Python) talk SMTP,\n"
+                 "                  POP3, IMAP and web mail to a simulated server on 127.0.0.1\n\n"
+                 "'mailsim-cli run --help' and 'mailsim-cli serve --help' list their options.\n";
         return command.isEmpty() ? 2 : 0;
     }
     return usageError(QStringLiteral("unknown command '%1'").arg(command));

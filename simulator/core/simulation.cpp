@@ -35,6 +35,13 @@ void Simulation::runUntil(SimTime limit)
         step();
 }
 
+void Simulation::advanceTo(SimTime limit)
+{
+    runUntil(limit);
+    if (limit > m_now)
+        m_now = limit;
+}
+
 bool Simulation::runUntil(const std::function<bool()> &stop)
 {
     while (step()) {

@@ -34,6 +34,10 @@ public:
     bool step();
     // Runs events while their time is <= limit; the clock ends at the last event run.
     void runUntil(SimTime limit);
+    // Runs events while their time is <= limit, then sets the clock to limit (if it is later):
+    // what a real-time driver does when the wall clock has reached `limit`, so that what it
+    // schedules next (bytes from a real socket) starts from the present, not from the last event.
+    void advanceTo(SimTime limit);
     // Runs events until stop() returns true (checked after each event) or none are left.
     // Returns true when it stopped because of the predicate.
     bool runUntil(const std::function<bool()> &stop);

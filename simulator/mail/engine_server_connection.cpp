@@ -32,6 +32,7 @@ void EngineServerConnection::send(const protocol::EngineOutput &output)
 
 void EngineServerConnection::onConnected()
 {
+    traceRealClientInput(*this, m_log, *m_engine, m_protocol);
     send(m_engine->open());
 }
 
@@ -45,6 +46,11 @@ void EngineServerConnection::onPeerClosed()
     protocol::EngineOutput output = m_engine->receiveEof();
     output.close = true; // the client is gone: close our side too
     send(output);
+}
+
+void EngineServerConnection::onIdleTimeout()
+{
+    send(m_engine->timeout());
 }
 
 } // namespace mailsim::mail

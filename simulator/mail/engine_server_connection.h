@@ -23,6 +23,7 @@ public:
     void onConnected() override;
     void onData(const QByteArray &bytes) override;
     void onPeerClosed() override;
+    void onIdleTimeout() override;
 
     [[nodiscard]] protocol::ServerEngine &engine() { return *m_engine; }
     // Output the engine produced outside a call from this driver (a deferred HTTP response).

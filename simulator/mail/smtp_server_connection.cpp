@@ -18,6 +18,7 @@ void SmtpServerConnection::handle(const protocol::EngineOutput &output)
 
 void SmtpServerConnection::onConnected()
 {
+    traceRealClientInput(*this, m_log, m_session, WireProtocol::Smtp);
     // A busy server (a fault a scenario scripts) greets with 421 and closes (RFC 5321 3.8).
     handle(m_server.isBusy() ? m_session.shutdown() : m_session.open());
 }
@@ -32,6 +33,11 @@ void SmtpServerConnection::onPeerClosed()
     protocol::EngineOutput output = m_session.receiveEof();
     output.close = true; // the client is gone: close our side too
     handle(output);
+}
+
+void SmtpServerConnection::onIdleTimeout()
+{
+    handle(m_session.timeout()); // 421, RFC 5321 4.5.3.2
 }
 
 smtp::Reply SmtpServerConnection::checkSender(const smtp::ClientInfo &client,

@@ -18,6 +18,7 @@ public:
     void onConnected() override;
     void onData(const QByteArray &bytes) override;
     void onPeerClosed() override;
+    void onIdleTimeout() override;
 
     smtp::Reply checkSender(const smtp::ClientInfo &client, const smtp::Envelope &envelope,
                             const smtp::Path &reversePath) override;

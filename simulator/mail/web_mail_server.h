@@ -22,6 +22,7 @@ public:
     void start(); // listens on the port
     [[nodiscard]] net::HostId host() const { return m_host; }
     [[nodiscard]] quint16 port() const { return m_port; }
+    [[nodiscard]] const MailServer &mailServer() const { return m_mailServer; }
 
     // MailSubmitter: SMTP to the mail server's submission port, answered when it is over.
     void submit(const QByteArray &fromAddress, const std::vector<QByteArray> &recipients,

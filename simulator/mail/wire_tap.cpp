@@ -42,4 +42,25 @@ void transmit(net::StreamHandler &handler, trace::TraceLog &log,
         c.close(from);
 }
 
+void traceRealClientInput(net::StreamHandler &serverSide, trace::TraceLog &log,
+                          protocol::InputNotifier &engine, WireProtocol protocol)
+{
+    using Side = net::StreamConnection::Side;
+    net::StreamConnection *c = serverSide.connection();
+    if (!c || log.actor(c->actor(Side::Client)).role != trace::ActorRole::RealClient)
+        return;
+    engine.setInputObserver([&log, c, protocol](const protocol::Transmission &unit) {
+        trace::TraceEvent e;
+        e.kind = traceKind(protocol, unit.kind);
+        e.time = c->now();
+        e.arrival = c->now(); // it has just arrived: that is how the engine has it
+        e.stage = static_cast<quint8>(c->stage());
+        e.from = c->actor(Side::Client);
+        e.to = c->actor(Side::Server);
+        e.connection = c->id();
+        e.data = unit.bytes;
+        log.append(std::move(e));
+    });
+}
+
 } // namespace mailsim::mail

@@ -20,6 +20,13 @@ inline void transmitSmtp(net::StreamHandler &handler, trace::TraceLog &log,
 {
     transmit(handler, log, output, WireProtocol::Smtp);
 }
+// A real client's bytes come from a socket, not from an engine whose output is traced: when
+// the client side of the server side's connection is a real client (trace::ActorRole::
+// RealClient), each unit the server's engine recognises is traced as sent by that client, at
+// the moment it is recognised (see protocol::InputNotifier). Otherwise nothing changes: a
+// simulated client traced its units when it sent them.
+void traceRealClientInput(net::StreamHandler &serverSide, trace::TraceLog &log,
+                          protocol::InputNotifier &engine, WireProtocol protocol);
 // The trace event kind of one unit of a protocol's output.
 trace::EventKind traceKind(WireProtocol protocol, protocol::Transmission::Kind kind);
 

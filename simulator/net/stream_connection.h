@@ -33,6 +33,9 @@ public:
     virtual void onData(const QByteArray &bytes) = 0;         // bytes from the peer
     virtual void onPeerClosed() = 0;                          // the peer's FIN arrived
     virtual void onConnectFailed(const QByteArray &reason) { Q_UNUSED(reason); } // client only
+    // Whoever watches the connection's idle time (the real-client bridge) decided it has been
+    // quiet too long: a server side says goodbye the protocol's way and closes.
+    virtual void onIdleTimeout() {}
 
 private:
     friend class StreamConnection;
@@ -69,6 +72,8 @@ public:
 
     // Trace identities of the two ends.
     [[nodiscard]] trace::ActorId actor(Side side) const;
+    // The handler of one side; null once the connection has let it go.
+    [[nodiscard]] StreamHandler *handler(Side side) const { return m_handler[index(side)].get(); }
 
 private:
     friend class VirtualNetwork;

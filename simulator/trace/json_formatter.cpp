@@ -40,6 +40,8 @@ QByteArray toJsonLine(const TraceLog &log, std::size_t index)
     o.insert(QStringLiteral("from"), orNull(e.from >= 0, log.actorName(e.from)));
     o.insert(QStringLiteral("to"), orNull(e.to >= 0, log.actorName(e.to)));
     o.insert(QStringLiteral("connection"), orNull(e.connection >= 0, e.connection));
+    if (log.involvesRealClient(e)) // only then, so that a scenario's trace is as it always was
+        o.insert(QStringLiteral("real_client"), true);
     o.insert(QStringLiteral("code"), orNull(e.code != 0, e.code));
     putBytes(o, "data", e.data);
     putBytes(o, "detail", e.detail);

@@ -129,7 +129,10 @@ QString TextFormatter::format(std::size_t index)
     const QString arrow = e.to >= 0 && e.to != e.from ? QStringLiteral(" → ") : QStringLiteral("   ");
     const QString who = actorColumn(e.from) + arrow
                         + (e.to >= 0 && e.to != e.from ? actorColumn(e.to) : QString(m_nameWidth, QLatin1Char(' ')));
-    const QString head = QStringLiteral("[%1] %2  ").arg(formatTime(e.time), who);
+    // A real mail program's doing is marked, since no scenario scripted it.
+    const QString head = QStringLiteral("[%1] %2%3 ")
+                             .arg(formatTime(e.time), who,
+                                  m_log.involvesRealClient(e) ? QStringLiteral("⚑") : QStringLiteral(" "));
 
     QStringList body; // the lines after the head, already painted
     QString line;

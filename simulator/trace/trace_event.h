@@ -58,7 +58,10 @@ enum class EventKind : quint8 {
 inline constexpr int kEventKindCount = int(EventKind::Fault) + 1;
 const char *toString(EventKind kind); // stable lower-case names, used in JSON
 
-enum class ActorRole : quint8 { UserAgent, MailServer, DnsServer, Router, WebServer };
+// RealClient: the mail programs on the computer running MailSim (Thunderbird, curl, Python),
+// connected through the real-client bridge (simulator/bridge); what they send is real input,
+// not the simulation's, and every view marks it so.
+enum class ActorRole : quint8 { UserAgent, MailServer, DnsServer, Router, WebServer, RealClient };
 const char *toString(ActorRole role);
 
 struct Actor

@@ -76,6 +76,7 @@ const char *toString(ActorRole role)
     case ActorRole::DnsServer: return "dns-server";
     case ActorRole::Router: return "router";
     case ActorRole::WebServer: return "web-server";
+    case ActorRole::RealClient: return "real-client";
     }
     return "unknown";
 }

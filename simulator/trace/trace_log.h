@@ -32,6 +32,17 @@ public:
     // Called after every append, in the order listeners were added.
     void addListener(Listener listener) { m_listeners.push_back(std::move(listener)); }
 
+    // Whether one end of the event is a real mail program (ActorRole::RealClient): every view
+    // marks such events, since they are not the scenario's.
+    [[nodiscard]] bool involvesRealClient(const TraceEvent &event) const
+    {
+        auto real = [this](ActorId id) {
+            return id >= 0 && static_cast<std::size_t>(id) < m_actors.size()
+                   && m_actors[static_cast<std::size_t>(id)].role == ActorRole::RealClient;
+        };
+        return real(event.from) || real(event.to);
+    }
+
 private:
     std::vector<Actor> m_actors;
     std::vector<TraceEvent> m_events;

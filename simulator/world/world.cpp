@@ -22,6 +22,7 @@ struct World::State
     std::vector<std::unique_ptr<mail::MailServer>> servers;
     std::vector<std::unique_ptr<mail::UserAgent>> agents; // one per user, same order as spec
     std::vector<std::unique_ptr<mail::WebMailServer>> webServers;
+    std::optional<net::HostId> realClients;
     QStringList problems;
     // The spec's timeline (sends and reads), in time order. Only the next action waits in the
     // kernel's queue; each one schedules its successor, so a scenario with a hundred thousand
@@ -121,11 +122,7 @@ void World::build()
             s.agents.push_back(nullptr);
             continue;
         }
-        // A user whose scenario gives no password still reads mail: their password is then their
-        // local part ("bob"), as docs/scenario-format.md says. Stage 6 should not fail only
-        // because a file about MIME did not care about logins.
-        const QByteArray password = user.password.isEmpty() ? localPartOf(user.address).toUtf8()
-                                                            : user.password.toUtf8();
+        const QByteArray password = loginPassword(user).toUtf8();
         server->addUser(localPartOf(user.address), password);
         const QString label = !user.label.isEmpty() ? user.label
                               : QStringLiteral("%1's user agent")
@@ -171,6 +168,26 @@ void World::build()
             continue;
         }
         network.addLink(*a, *b, link.latency);
+    }
+
+    if (!m_spec.realClients.server.isEmpty()) {
+        const std::optional<net::HostId> server = network.findHost(m_spec.realClients.server);
+        mail::MailServer *mailServer = nullptr;
+        for (auto &candidate : s.servers) {
+            if (server && candidate->host() == *server)
+                mailServer = candidate.get();
+        }
+        if (!mailServer) {
+            problems << QStringLiteral("real clients: no mail server called %1").arg(m_spec.realClients.server);
+        } else {
+            // Not trusted: a real client relays only once it has logged in (SMTP AUTH).
+            s.realClients = addHost(QString::fromLatin1(kRealClientsHost), QStringLiteral("127.0.0.1"),
+                                    trace::ActorRole::RealClient,
+                                    QStringLiteral("Real mail programs on this computer"));
+            network.addLink(*s.realClients, *server, 0);
+            if (const auto web = webHosts.find(mailServer); web != webHosts.end() && web->second.first != *server)
+                network.addLink(*s.realClients, web->second.first, 0);
+        }
     }
 
     // Every host is in DNS under its name; MX records are only those the spec gives.
@@ -387,6 +404,34 @@ void World::addTraceListener(trace::TraceLog::Listener listener)
 const std::vector<std::unique_ptr<mail::MailServer>> &World::servers() const
 {
     return m_state->servers;
+}
+
+mail::MailServer *World::serverOnHost(const QString &hostname)
+{
+    for (auto &server : m_state->servers) {
+        if (server->settings().hostname.compare(hostname, Qt::CaseInsensitive) == 0)
+            return server.get();
+    }
+    return nullptr;
+}
+
+const mail::WebMailServer *World::webServerOf(const mail::MailServer &server) const
+{
+    for (const auto &web : m_state->webServers) {
+        if (&web->mailServer() == &server)
+            return web.get();
+    }
+    return nullptr;
+}
+
+net::VirtualNetwork &World::network()
+{
+    return *m_state->network;
+}
+
+std::optional<net::HostId> World::realClientsHost() const
+{
+    return m_state->realClients;
 }
 
 const mail::MailServer *World::serverForDomain(const QString &domain) const

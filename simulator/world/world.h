@@ -11,6 +11,7 @@
 #include "mail/delivery_ledger.h"
 #include "mail/mail_server.h"
 #include "mail/user_agent.h"
+#include "mail/web_mail_server.h"
 #include "net/dns.h"
 #include "net/virtual_network.h"
 #include "trace/trace_log.h"
@@ -20,6 +21,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace mailsim::world {
@@ -55,6 +57,14 @@ public:
     void addTraceListener(trace::TraceLog::Listener listener);
 
     [[nodiscard]] const std::vector<std::unique_ptr<mail::MailServer>> &servers() const;
+    // The mail server on host `hostname`, or null. Not const: the real-client bridge connects
+    // to it.
+    [[nodiscard]] mail::MailServer *serverOnHost(const QString &hostname);
+    // The web mail server of a mail server, or null when it has none.
+    [[nodiscard]] const mail::WebMailServer *webServerOf(const mail::MailServer &server) const;
+    [[nodiscard]] net::VirtualNetwork &network();
+    // The host of the real clients (WorldSpec::realClients), or nothing.
+    [[nodiscard]] std::optional<net::HostId> realClientsHost() const;
     [[nodiscard]] const mail::MailServer *serverForDomain(const QString &domain) const;
     [[nodiscard]] const mail::Mailbox *mailboxOf(const QString &address) const;
     [[nodiscard]] const mail::DeliveryLedger &ledger() const;

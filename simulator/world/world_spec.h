@@ -67,6 +67,14 @@ struct UserSpec
     QString typedPassword;
 };
 
+// The password a user logs in with: the one the scenario gives, or else their local part
+// ("bob"), as docs/scenario-format.md says. Stage 6 should not fail only because a file about
+// MIME did not care about logins.
+inline QString loginPassword(const UserSpec &user)
+{
+    return user.password.isEmpty() ? user.address.left(user.address.lastIndexOf('@')) : user.password;
+}
+
 struct LinkSpec
 {
     QString a;
@@ -160,6 +168,18 @@ struct FaultSpec
     bool operator==(const FaultSpec &) const = default;
 };
 
+// Real mail programs on the computer that runs MailSim, let in through the real-client bridge
+// (simulator/bridge): the world gets a host for them, "real-clients" at 127.0.0.1, linked to
+// one mail server's host (and to its web mail host) with no latency. It is not part of
+// scenario files: `mailsim-cli serve` and the window's Real clients panel set it.
+struct RealClientsSpec
+{
+    QString server; // the host name of the mail server they reach; empty: no real clients
+
+    bool operator==(const RealClientsSpec &) const = default;
+};
+inline constexpr const char *kRealClientsHost = "real-clients";
+
 struct WorldSpec
 {
     QString title;
@@ -176,6 +196,7 @@ struct WorldSpec
     std::vector<SendSpec> sends;
     std::vector<ReadSpec> reads;
     std::vector<FaultSpec> faults;
+    RealClientsSpec realClients;
 };
 
 } // namespace mailsim::world

@@ -7,6 +7,7 @@
 
 #include <QByteArray>
 
+#include <functional>
 #include <vector>
 
 namespace mailsim::protocol {
@@ -58,6 +59,31 @@ struct EngineOutput
             received.push_back(std::move(t));
         close = close || other.close;
     }
+};
+
+// A server engine tells its observer of each protocol unit it recognises in its input (a
+// command, a message's data, a request) the moment it does, before anything the unit causes:
+// a stored message, a flag changed, a mailbox emptied. The real-client bridge traces a real
+// client's commands this way, so that in the trace they come before their effects, just as a
+// simulated client's do, which it traces itself when it sends them.
+class InputNotifier
+{
+public:
+    using Observer = std::function<void(const Transmission &unit)>;
+    virtual ~InputNotifier() = default;
+    virtual void setInputObserver(Observer observer) { m_observer = std::move(observer); }
+
+protected:
+    // Every server engine reports what it recognised through here, into out.received too.
+    void recognised(EngineOutput &out, Transmission unit) const
+    {
+        if (m_observer)
+            m_observer(unit);
+        out.received.push_back(std::move(unit));
+    }
+
+private:
+    Observer m_observer;
 };
 
 } // namespace mailsim::protocol

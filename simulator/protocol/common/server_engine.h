@@ -12,7 +12,7 @@
 
 namespace mailsim::protocol {
 
-class ServerEngine
+class ServerEngine : public InputNotifier
 {
 public:
     virtual ~ServerEngine() = default;

@@ -294,7 +294,7 @@ bool HttpServerSession::acceptHead(EngineOutput &out)
 
 void HttpServerSession::finishRequest(EngineOutput &out)
 {
-    out.received.push_back({Transmission::Kind::Command, m_currentWire, 0});
+    recognised(out, {Transmission::Kind::Command, m_currentWire, 0});
     Pending p;
     p.request = std::move(m_current);
     p.keepAlive = m_currentKeepAlive;
@@ -314,7 +314,7 @@ void HttpServerSession::finishRequest(EngineOutput &out)
 void HttpServerSession::queueError(EngineOutput &out, int status, QByteArray text)
 {
     if (m_head.started() && !m_head.startLine().isEmpty())
-        out.received.push_back({Transmission::Kind::Command, m_head.startLine() + "\r\n", 0});
+        recognised(out, {Transmission::Kind::Command, m_head.startLine() + "\r\n", 0});
     Pending p;
     p.errorStatus = status;
     p.errorText = std::move(text);

@@ -419,7 +419,7 @@ struct ImapServerSession::Impl
         const bool tooBig = size > room || static_cast<quint64>(s.m_command.size()) + size
                                                > room + static_cast<quint64>(s.m_config.maxLine);
         if (nonSync || tooBig) {
-            out.received.push_back(Transmission{Transmission::Kind::Command, s.m_command, 0});
+            s.recognised(out, Transmission{Transmission::Kind::Command, s.m_command, 0});
             s.m_command.clear();
             const QByteArray text = nonSync ? QByteArray("Non-synchronizing literals are not supported (no LITERAL+)")
                                             : "Literal of " + QByteArray::number(size) + " octets is over the limit of "
@@ -439,7 +439,7 @@ struct ImapServerSession::Impl
 
     void execute(const QByteArray &command)
     {
-        out.received.push_back(Transmission{Transmission::Kind::Command, command, 0});
+        s.recognised(out, Transmission{Transmission::Kind::Command, command, 0});
         QByteArrayView text(command);
         text.chop(text.endsWith("\r\n") ? 2 : 1);
         CommandReader r(text);
@@ -884,7 +884,7 @@ struct ImapServerSession::Impl
 
     void idleLine(const QByteArray &text)
     {
-        out.received.push_back(Transmission{Transmission::Kind::Command, text + "\r\n", 0});
+        s.recognised(out, Transmission{Transmission::Kind::Command, text + "\r\n", 0});
         endIdle();
         if (text.compare("DONE", Qt::CaseInsensitive) == 0) {
             sync(true);

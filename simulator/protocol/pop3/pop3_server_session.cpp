@@ -195,8 +195,7 @@ struct Pop3ServerSession::Impl
 
     void command(const QByteArray &line, bool bareLf)
     {
-        out.received.push_back(
-            Transmission{Transmission::Kind::Command, line + (bareLf ? "\n" : "\r\n"), 0});
+        s.recognised(out, Transmission{Transmission::Kind::Command, line + (bareLf ? "\n" : "\r\n"), 0});
         const QByteArrayView whole(line);
         const qsizetype space = whole.indexOf(' ');
         const QByteArrayView keyword = space < 0 ? whole : whole.first(space);

@@ -319,8 +319,8 @@ struct SmtpServerSession::Impl
             return;
         }
         const QByteArray &line = input.line;
-        out.received.push_back(Transmission{Transmission::Kind::Command,
-                                            line + (input.bareLf ? "\n" : "\r\n"), 0});
+        s.recognised(out, Transmission{Transmission::Kind::Command,
+                                       line + (input.bareLf ? "\n" : "\r\n"), 0});
         if (hasControlBytes(line)) {
             send(ReplyId::ControlCharacters);
             return;
@@ -389,8 +389,7 @@ struct SmtpServerSession::Impl
 
     void endOfData()
     {
-        out.received.push_back(
-            Transmission{Transmission::Kind::Data, s.m_dataWire + ".\r\n", 0});
+        s.recognised(out, Transmission{Transmission::Kind::Data, s.m_dataWire + ".\r\n", 0});
         Reply reply;
         if (s.m_contentTooBig)
             reply = catalogReply(ReplyId::MessageTooBig, s.m_config.hostname);

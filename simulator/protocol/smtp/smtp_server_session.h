@@ -83,7 +83,7 @@ public:
                                 const QByteArray &content) = 0;
 };
 
-class SmtpServerSession
+class SmtpServerSession : public protocol::InputNotifier
 {
 public:
     SmtpServerSession(ServerConfig config, ServerPolicy &policy, ClientInfo client = {});

@@ -35,6 +35,8 @@ public:
     [[nodiscard]] protocol::EngineOutput timeout() override { return m_session.timeout(); }
 
     [[nodiscard]] const http::HttpServerSession &http() const { return m_session; }
+    // The HTTP session is the one that reads requests.
+    void setInputObserver(Observer observer) override { m_session.setInputObserver(std::move(observer)); }
 
 private:
     void answerLater(http::Response response);
