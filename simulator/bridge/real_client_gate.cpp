@@ -26,6 +26,38 @@ std::optional<Service> serviceFromString(QStringView name)
     return std::nullopt;
 }
 
+QString defaultRealClientServer(const world::WorldSpec &spec)
+{
+    for (const world::UserSpec &user : spec.users) {
+        const QString domain = user.address.mid(user.address.lastIndexOf('@') + 1);
+        for (const world::ServerSpec &server : spec.servers) {
+            if (server.settings.domain.compare(domain, Qt::CaseInsensitive) == 0)
+                return server.settings.hostname;
+        }
+    }
+    return spec.servers.empty() ? QString() : spec.servers.front().settings.hostname;
+}
+
+std::optional<world::WorldSpec> withRealClients(world::WorldSpec spec, const QString &server,
+                                                bool withWebMail, QString *error)
+{
+    QStringList names;
+    for (world::ServerSpec &s : spec.servers) {
+        names << s.settings.hostname;
+        if (s.settings.hostname.compare(server, Qt::CaseInsensitive) != 0)
+            continue;
+        if (withWebMail)
+            s.web.enabled = true;
+        spec.realClients.server = s.settings.hostname;
+        return spec;
+    }
+    if (error) {
+        *error = QStringLiteral("there is no mail server '%1' in the scenario (there is: %2)")
+                     .arg(server, names.join(QStringLiteral(", ")));
+    }
+    return std::nullopt;
+}
+
 namespace {
 
 // What a server too busy for one more client says, in each protocol, before it closes:

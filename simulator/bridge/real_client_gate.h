@@ -38,6 +38,15 @@ inline constexpr std::array<Service, 4> kServices{Service::Smtp, Service::Pop3, 
 const char *toString(Service service); // "smtp", "pop3", "imap", "http"
 std::optional<Service> serviceFromString(QStringView name);
 
+// The mail server real clients reach unless told otherwise: the first user's, who in the
+// usual scenario is the sender. Empty when the spec has no mail server.
+QString defaultRealClientServer(const world::WorldSpec &spec);
+// The spec with a way in for real clients at the mail server on host `server`
+// (WorldSpec::realClients), and web mail for that server when `withWebMail` (a server without
+// it gets it on its own host). Nothing, and *error says why, when there is no such server.
+std::optional<world::WorldSpec> withRealClients(world::WorldSpec spec, const QString &server,
+                                                bool withWebMail, QString *error);
+
 struct GateLimits
 {
     // Real clients connected at once, all services together. Postfix's default process limit

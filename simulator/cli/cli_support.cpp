@@ -28,6 +28,22 @@ int usageError(const QString &message)
     return 2;
 }
 
+std::optional<int> parseCommandLine(QCommandLineParser &parser, const QStringList &args, QString *file)
+{
+    if (!parser.parse(args))
+        return usageError(parser.errorText());
+    if (parser.isSet(QStringLiteral("help"))) {
+        out() << parser.helpText();
+        out().flush();
+        return 0;
+    }
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() > 2)
+        return usageError(QStringLiteral("%1 takes at most one scenario file").arg(positional.value(0)));
+    *file = positional.value(1);
+    return std::nullopt;
+}
+
 QString stateSummary(const world::World &world)
 {
     QString s = QStringLiteral("\nState at the end:\n");

@@ -5,6 +5,7 @@
 #include "scenario/scenario.h"
 #include "world/world.h"
 
+#include <QCommandLineParser>
 #include <QString>
 #include <QTextStream>
 
@@ -16,6 +17,10 @@ QTextStream &out();
 QTextStream &err();
 // Prints "mailsim-cli: MESSAGE" and a hint to standard error; returns the exit status 2.
 int usageError(const QString &message);
+// Parses ARGS for a command ("run", "serve") that takes options and at most one scenario
+// file, which goes to *file (empty when none). Returns the exit status when the command is
+// already over: 0 after printing --help, 2 after a usage error; nothing to go on.
+std::optional<int> parseCommandLine(QCommandLineParser &parser, const QStringList &args, QString *file);
 // Every server's queue and mailboxes, as printed after a run.
 QString stateSummary(const world::World &world);
 // Loads FILE, or the built-in scenario when FILE is empty. Prints the errors and returns

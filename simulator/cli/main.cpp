@@ -50,15 +50,9 @@ int run(const QStringList &args)
     parser.addOptions({format, untilStage, brief, color, access});
     parser.addPositionalArgument(QStringLiteral("run"), QStringLiteral("The command."));
     parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A scenario file (optional)."), QStringLiteral("[FILE]"));
-    if (!parser.parse(args))
-        return usageError(parser.errorText());
-    if (parser.isSet(QStringLiteral("help"))) {
-        out() << parser.helpText();
-        return 0;
-    }
-    const QStringList positional = parser.positionalArguments();
-    if (positional.size() > 2)
-        return usageError(QStringLiteral("run takes at most one scenario file"));
+    QString file;
+    if (const std::optional<int> done = parseCommandLine(parser, args, &file))
+        return *done;
 
     const QString fmt = parser.value(format);
     if (fmt != QLatin1String("text") && fmt != QLatin1String("json"))
@@ -82,7 +76,7 @@ int run(const QStringList &args)
             return usageError(QStringLiteral("--access wants pop3-keep, pop3-delete, imap or web, not '%1'")
                                   .arg(parser.value(access)));
     }
-    std::optional<scenario::Scenario> loaded = loadOrReport(positional.value(1));
+    std::optional<scenario::Scenario> loaded = loadOrReport(file);
     if (!loaded)
         return 1;
     if (route)

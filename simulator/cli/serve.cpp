@@ -53,20 +53,6 @@ QString serviceTitle(bridge::Service s)
     return {};
 }
 
-// The mail server real clients reach when --server is not given: the first user's, who in
-// the usual scenario is the sender.
-QString defaultServer(const world::WorldSpec &spec)
-{
-    for (const world::UserSpec &user : spec.users) {
-        const QString domain = user.address.mid(user.address.lastIndexOf('@') + 1);
-        for (const world::ServerSpec &server : spec.servers) {
-            if (server.settings.domain.compare(domain, Qt::CaseInsensitive) == 0)
-                return server.settings.hostname;
-        }
-    }
-    return spec.servers.empty() ? QString() : spec.servers.front().settings.hostname;
-}
-
 } // namespace
 
 int serve(const QStringList &args)
@@ -123,15 +109,9 @@ int serve(const QStringList &args)
     parser.addOptions({only, server, listen, maxConnections, idle, maxSeconds, format, brief, color});
     parser.addPositionalArgument(QStringLiteral("serve"), QStringLiteral("The command."));
     parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("A scenario file (optional)."), QStringLiteral("[FILE]"));
-    if (!parser.parse(args))
-        return usageError(parser.errorText());
-    if (parser.isSet(QStringLiteral("help"))) {
-        out() << parser.helpText();
-        return 0;
-    }
-    const QStringList positional = parser.positionalArguments();
-    if (positional.size() > 2)
-        return usageError(QStringLiteral("serve takes at most one scenario file"));
+    QString file;
+    if (const std::optional<int> done = parseCommandLine(parser, args, &file))
+        return *done;
 
     // Which services, on which ports.
     bridge::BridgeOptions options;
@@ -194,27 +174,16 @@ int serve(const QStringList &args)
         return usageError(QStringLiteral("--color wants auto, always or never, not '%1'").arg(parser.value(color)));
 
     // The world, with a way in for real clients at the chosen server.
-    std::optional<scenario::Scenario> loaded = loadOrReport(positional.value(1));
+    std::optional<scenario::Scenario> loaded = loadOrReport(file);
     if (!loaded)
         return 1;
-    world::WorldSpec spec = loaded->world;
-    const QString serverName = parser.isSet(server) ? parser.value(server) : defaultServer(spec);
-    world::ServerSpec *chosen = nullptr;
-    for (world::ServerSpec &s : spec.servers) {
-        if (s.settings.hostname.compare(serverName, Qt::CaseInsensitive) == 0)
-            chosen = &s;
-    }
-    if (!chosen) {
-        QStringList names;
-        for (const world::ServerSpec &s : spec.servers)
-            names << s.settings.hostname;
-        return usageError(QStringLiteral("there is no mail server '%1' in the scenario (there is: %2)")
-                              .arg(serverName, names.join(QStringLiteral(", "))));
-    }
-    if (options.ports.count(bridge::Service::Http))
-        chosen->web.enabled = true; // a server without web mail gets it, on its own host
-    spec.realClients.server = chosen->settings.hostname;
-    world::World world(spec);
+    QString problem;
+    const std::optional<world::WorldSpec> spec = bridge::withRealClients(
+        loaded->world, parser.isSet(server) ? parser.value(server) : bridge::defaultRealClientServer(loaded->world),
+        options.ports.count(bridge::Service::Http) > 0, &problem);
+    if (!spec)
+        return usageError(problem);
+    world::World world(*spec);
     if (!world.problems().isEmpty()) {
         err() << "mailsim-cli: the scenario is inconsistent:\n";
         for (const QString &p : world.problems())

@@ -316,6 +316,27 @@ TEST_F(GateTest, ClosingTheGateEndsItsSessionsAndTheServersSeeThemGo)
     EXPECT_EQ(world->openConnections(), baseline);
 }
 
+TEST(RealClientsSpec, TheDefaultServerIsTheFirstUsersAndWebMailComesWhenAsked)
+{
+    const world::WorldSpec spec = scenario::builtInScenario().world;
+    EXPECT_EQ(bridge::defaultRealClientServer(spec), QStringLiteral("mail.example.org"));
+    EXPECT_TRUE(bridge::defaultRealClientServer(world::WorldSpec{}).isEmpty());
+
+    QString error;
+    const std::optional<world::WorldSpec> bob = bridge::withRealClients(spec, QStringLiteral("MAIL.example.NET"), true, &error);
+    ASSERT_TRUE(bob);
+    EXPECT_EQ(bob->realClients.server, QStringLiteral("mail.example.net"));
+    EXPECT_TRUE(bob->servers[1].web.enabled);
+    EXPECT_FALSE(bob->servers[0].web.enabled);
+    const std::optional<world::WorldSpec> plain = bridge::withRealClients(spec, QStringLiteral("mail.example.org"), false, &error);
+    ASSERT_TRUE(plain);
+    EXPECT_FALSE(plain->servers[0].web.enabled);
+
+    EXPECT_FALSE(bridge::withRealClients(spec, QStringLiteral("mail.nowhere.example"), false, &error));
+    EXPECT_EQ(error, QStringLiteral("there is no mail server 'mail.nowhere.example' in the scenario "
+                                    "(there is: mail.example.org, mail.example.net)"));
+}
+
 TEST(RealTimeRunner, RunsAnEventWhenItsTimeHasComeOnTheWallClock)
 {
     int argc = 0;
