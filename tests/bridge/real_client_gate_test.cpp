@@ -4,11 +4,14 @@
 // against `mailsim-cli serve` (tests/bridge/*.py).
 #include "bridge/real_client_gate.h"
 #include "bridge/real_time_runner.h"
+#include "core/rng.h"
 #include "scenario/built_in.h"
 #include "world/world.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
+
+#include <set>
 
 #include <gtest/gtest.h>
 
@@ -314,6 +317,57 @@ TEST_F(GateTest, ClosingTheGateEndsItsSessionsAndTheServersSeeThemGo)
     gate.reset();
     wait();
     EXPECT_EQ(world->openConnections(), baseline);
+}
+
+// Whatever real clients send, every session ends (by the protocol's goodbye, an error limit
+// or the idle timeout), every connection is closed, and mail accepted is still where it was.
+TEST_F(GateTest, GarbageOnEveryServiceEndsEverySessionAndLosesNothing)
+{
+    bridge::GateLimits limits;
+    limits.setIdleTimeout(core::seconds(30));
+    world::WorldSpec spec = specWithRealClients();
+    spec.servers.front().web.enabled = true;
+    makeWorld(spec, limits);
+    core::Rng rng(20261129);
+    const QByteArray words[] = {"EHLO x\r\n", "MAIL FROM:<a@b>\r\n", "RCPT TO:<alice@example.org>\r\n",
+                                "DATA\r\n", ".\r\n", "USER alice\r\n", "PASS x\r\n", "RETR 1\r\n",
+                                "a1 LOGIN alice x\r\n", "a2 SELECT INBOX\r\n", "{5}\r\n", "GET / HTTP/1.1\r\n",
+                                "Content-Length: 99999999\r\n", "\r\n", "\r", "\n", QByteArray(1, '\0')};
+    std::vector<FakeSocket> sockets(40);
+    std::vector<int> sessions;
+    std::set<std::size_t> leftByClient; // their sockets are gone: nobody to tell
+    for (std::size_t i = 0; i < sockets.size(); ++i) {
+        const Service service = bridge::kServices[i % bridge::kServices.size()];
+        sessions.push_back(gate->open(service, QStringLiteral("127.0.0.1:%1").arg(i), sockets[i].peer()));
+        ASSERT_GT(sessions.back(), 0);
+    }
+    for (int round = 0; round < 200; ++round) {
+        const std::size_t i = rng.below(sessions.size());
+        QByteArray bytes;
+        if (rng.below(3) == 0) {
+            for (quint64 n = rng.below(300); n > 0; --n)
+                bytes += char(rng.below(256));
+        } else {
+            bytes = words[rng.below(std::size(words))];
+        }
+        gate->receive(sessions[i], bytes);
+        if (rng.below(50) == 0) {
+            gate->clientClosed(sessions[i]);
+            leftByClient.insert(i);
+        }
+        wait(core::milliseconds(rng.below(200)));
+    }
+    gate->receive(sessions[0], QByteArray(4 * 1024 * 1024, 'x')); // one very long line
+    wait(core::minutes(1)); // past every idle timeout
+    EXPECT_EQ(gate->openSessions(), 0);
+    EXPECT_EQ(world->openConnections(), baseline);
+    for (std::size_t i = 0; i < sockets.size(); ++i) {
+        if (!leftByClient.count(i)) {
+            EXPECT_TRUE(sockets[i].closed) << i << ": " << sockets[i].received.left(300).toStdString();
+        }
+    }
+    EXPECT_FALSE(leftByClient.empty());
+    EXPECT_TRUE(world->conservationViolations().isEmpty()) << world->conservationViolations().join('\n').toStdString();
 }
 
 TEST(RealClientsSpec, TheDefaultServerIsTheFirstUsersAndWebMailComesWhenAsked)
