@@ -723,7 +723,7 @@ bool MainWindow::listenForRealClients(const std::map<bridge::Service, quint16> &
     if (m_realClients->startListening())
         return true;
     if (error)
-        *error = m_realClients->statusText();
+        *error = m_realClients->errorText();
     return false;
 }
 
@@ -970,6 +970,8 @@ void MainWindow::updateView()
         m_inspected.reset();
     }
     m_stageBar->setStage(m_controller->currentStage());
+    const std::size_t shown = m_controller->cursor();
+    m_stageBar->setRealClient(shown > 0 && m_controller->trace().involvesRealClient(m_controller->trace().at(shown - 1)));
     showCurrentEvent();
     updatePosition();
     // The table marks the event being shown, or the last one before it that passes the filter.
