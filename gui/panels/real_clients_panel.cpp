@@ -266,7 +266,10 @@ QString RealClientsPanel::accountsText() const
 
 QString RealClientsPanel::statusText() const
 {
-    return m_status->text().isEmpty() ? QString() : QTextDocumentFragment::fromHtml(m_status->text()).toPlainText();
+    QString text = QTextDocumentFragment::fromHtml(m_status->text()).toPlainText();
+    if (m_controller.isListening()) // and where each real port leads
+        text += QLatin1Char('\n') + QTextDocumentFragment::fromHtml(m_routes->text()).toPlainText();
+    return text;
 }
 
 void RealClientsPanel::refresh()

@@ -52,9 +52,12 @@ public:
     bool startListening();
     void stopListening();
 
-    // The status line as plain text: "Not listening…", "✓ Listening on 127.0.0.1…",
-    // "✗ Could not listen: …".
+    // The status line as plain text: "Not listening…", "✓ Listening on 127.0.0.1…" followed
+    // by a line per service ("SMTP submission 127.0.0.1:2525 → mail.example.org port 587"),
+    // or "✗ Could not listen: …".
     [[nodiscard]] QString statusText() const;
+    // Why the last Start listening failed ("" after a success): the bridge's words.
+    [[nodiscard]] QString errorText() const { return m_error; }
     // The users of the chosen server and their passwords, one "address  password" a line.
     [[nodiscard]] QString accountsText() const;
     // The commands shown (only while listening: they need the real ports).
