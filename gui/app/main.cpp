@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <map>
+#include <memory>
 #include <optional>
 
 namespace {
@@ -118,6 +119,11 @@ int main(int argc, char *argv[])
 
     std::optional<std::map<mailsim::bridge::Service, quint16>> realClientPorts;
     if (parser.isSet(listen)) {
+        // Listening starts the scenario again in real time: there is no event N to go to yet.
+        for (const QCommandLineOption *timed : {&stage, &event, &end})
+            if (parser.isSet(*timed))
+                return fail(QStringLiteral("--%1 does not go with --listen-real-clients: the scenario plays in real time")
+                                .arg(timed->names().front()));
         realClientPorts = parseRealClientPorts(parser.value(listen));
         if (!realClientPorts)
             return fail(QStringLiteral("--listen-real-clients wants default, any, or a list such as smtp=2525,imap=0"));
@@ -187,16 +193,36 @@ int main(int argc, char *argv[])
     // Shown first, so that docks and layouts have their real sizes; the panel asked for is
     // brought forward once more (reaching the end raises the expectations), and the window
     // is painted after the tab switch has been laid out.
-    QTimer::singleShot(200, &app, [&] {
-        if (!panelName.isEmpty())
-            window.showPanel(panelName);
-    });
-    QTimer::singleShot(400, &app, [&] {
+    const auto grab = [&] {
         const QImage image = window.grab().toImage();
         const bool saved = image.save(parser.value(screenshot), "PNG");
         if (!saved)
             std::fprintf(stderr, "mailsim: could not write %s\n", qPrintable(parser.value(screenshot)));
         app.exit(saved ? 0 : 1);
+    };
+    if (realClientPorts) {
+        // Listening, the scenario plays in real time: the picture waits until it has played
+        // and been shown (at most ten seconds: a scenario may wait minutes for a retry).
+        auto *poll = new QTimer(&app);
+        auto waited = std::make_shared<int>(0);
+        constexpr int kPollMs = 100;
+        QObject::connect(poll, &QTimer::timeout, &app, [&, poll, waited] {
+            *waited += kPollMs;
+            const bool played = controller.worldIdle() && controller.cursor() == controller.trace().size();
+            if (!played && *waited < 10000)
+                return;
+            poll->stop();
+            if (!panelName.isEmpty())
+                window.showPanel(panelName);
+            QTimer::singleShot(200, &app, grab);
+        });
+        poll->start(kPollMs);
+        return app.exec();
+    }
+    QTimer::singleShot(200, &app, [&] {
+        if (!panelName.isEmpty())
+            window.showPanel(panelName);
     });
+    QTimer::singleShot(400, &app, grab);
     return app.exec();
 }

@@ -281,6 +281,10 @@ TEST_F(RealClientsWindow, StopClosesTheRealConnectionsAndKeepsTheTrace)
     ASSERT_TRUE(client.connectTo(port));
     EXPECT_TRUE(client.reply().startsWith("220"));
 
+    // The topology draws the open connection on the real clients' link, as any other.
+    auto *topology = window.findChild<gui::TopologyView *>();
+    EXPECT_TRUE(QTest::qWaitFor([&] { return topology->portLabels().contains(QStringLiteral(":587")); }, kWaitMs));
+
     auto *button = window.findChild<QPushButton *>(QStringLiteral("realClientsStart"));
     ASSERT_NE(button, nullptr);
     EXPECT_TRUE(button->text().contains(QStringLiteral("Stop")));
@@ -460,6 +464,11 @@ TEST(RealClientsWindowScreenshot, ListensAtStartUpAndRefusesNonsense)
     EXPECT_EQ(runWindow({QStringLiteral("--listen-real-clients"), QStringLiteral("smtp=99999")}, &errors), -2);
     EXPECT_TRUE(errors.contains(QStringLiteral("--listen-real-clients wants"))) << errors.toStdString();
     EXPECT_EQ(runWindow({QStringLiteral("--listen-real-clients"), QStringLiteral("carrier-pigeon")}), -2);
+    EXPECT_EQ(runWindow({QStringLiteral("--listen-real-clients"), QStringLiteral("any"), QStringLiteral("--event"),
+                         QStringLiteral("3")},
+                        &errors),
+              -2);
+    EXPECT_TRUE(errors.contains(QStringLiteral("plays in real time"))) << errors.toStdString();
     // A taken port: the program says why and does not start.
     QTcpServer squatter;
     ASSERT_TRUE(squatter.listen(QHostAddress::LocalHost, 0));
