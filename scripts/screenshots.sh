@@ -33,3 +33,6 @@ shot "push-pull-web" scenarios/mime-attachment.yaml --access web --end --panel p
 # the queue entry with its next attempt and last error).
 shot "fault-server-down" scenarios/server-down-then-421.yaml --event 28
 shot "fault-server-busy" scenarios/server-down-then-421.yaml --event 55
+# The Real clients panel listening, once the built-in scenario has played in real time (any
+# free ports, so that the script runs wherever 2525 or 8080 are taken).
+shot "real-clients" --listen-real-clients any --panel real-clients

@@ -8,6 +8,7 @@
 #include "scenario/access_override.h"
 #include "panels/expectations_panel.h"
 #include "panels/push_pull_panel.h"
+#include "panels/real_clients_panel.h"
 #include "panels/message_inspector.h"
 #include "panels/stage_bar.h"
 #include "scenario/built_in.h"
@@ -101,6 +102,13 @@ MainWindow::MainWindow(QWidget *parent, bool persistent)
     buildViewMenu();
 
     connect(m_controller, &SimulationController::cursorChanged, this, [this] { updateView(); });
+    // While listening, events the cursor did not follow still count in the status bar.
+    connect(m_controller, &SimulationController::liveTraceGrew, this, [this] { updatePosition(); });
+    connect(m_controller, &SimulationController::listeningChanged, this, [this](bool listening) {
+        if (listening)
+            statusBar()->showMessage(tr("⚑ Listening for real clients: their events show as they happen."), 6000);
+        updateView();
+    });
     connect(m_controller, &SimulationController::worldReplaced, this, [this] {
         m_inspector->clear();
         m_inspected.reset();
@@ -166,6 +174,12 @@ void MainWindow::buildPanels()
     m_pushPull = new PushPullPanel(*m_controller, this);
     m_pushPull->setObjectName(QStringLiteral("pushPull"));
     m_pushPullDock = addPanel(tr("Push and pull"), QStringLiteral("pushPullDock"), m_pushPull);
+    m_realClients = new RealClientsPanel(*m_controller, this);
+    m_realClients->setObjectName(QStringLiteral("realClients"));
+    m_realClientsDock = addPanel(tr("Real clients"), QStringLiteral("realClientsDock"), m_realClients);
+    connect(m_realClients, &RealClientsPanel::copied, this, [this](const QString &title) {
+        statusBar()->showMessage(tr("Copied to the clipboard: %1").arg(title), 4000);
+    });
 
     // The event being shown: when, what, why, and its exact bytes.
     m_eventText = new QTextBrowser(this);
@@ -223,8 +237,9 @@ void MainWindow::resetLayout()
     // mailboxes below it; on the right, full height, the protocol diagram (with the event
     // list) above the explanation of the event shown. Wide screens get the event list beside
     // the diagram, narrower ones (a 1280x720 projector) as a tab behind it.
-    const QList<QDockWidget *> docks{m_stagesDock, m_sequenceDock, m_eventsDock, m_explanationDock,
-                                     m_expectationsDock, m_serversDock, m_messageDock, m_pushPullDock};
+    const QList<QDockWidget *> docks{m_stagesDock,       m_sequenceDock, m_eventsDock,  m_explanationDock,
+                                     m_expectationsDock, m_serversDock,  m_messageDock, m_pushPullDock,
+                                     m_realClientsDock};
     for (QDockWidget *dock : docks) {
         dock->setFloating(false);
         removeDockWidget(dock);
@@ -244,6 +259,9 @@ void MainWindow::resetLayout()
         tabifyDockWidget(m_sequenceDock, m_eventsDock);
     // Push and pull compares two dialogues: it goes where the dialogue is drawn.
     tabifyDockWidget(m_sequenceDock, m_pushPullDock);
+    // Real clients needs room for its commands: the tallest place, one tab away from the
+    // diagram that shows what they do.
+    tabifyDockWidget(m_sequenceDock, m_realClientsDock);
     addDockWidget(Qt::BottomDockWidgetArea, m_serversDock);
     tabifyDockWidget(m_serversDock, m_messageDock);
     for (QDockWidget *dock : docks)
@@ -444,7 +462,11 @@ void MainWindow::buildControls()
         control->addAction(a);
         return a;
     };
-    add(tr("|◀ Reset"), QKeySequence(Qt::Key_Home), [this] { setPlaying(false); m_controller->reset(); });
+    add(tr("|◀ Reset"), QKeySequence(Qt::Key_Home), [this] {
+        stopListeningFor(tr("Reset"));
+        setPlaying(false);
+        m_controller->reset();
+    });
     add(tr("◀◀ Previous stage"), QKeySequence(Qt::SHIFT | Qt::Key_Left), [this] { m_controller->previousStage(); });
     add(tr("◀ Back"), QKeySequence(Qt::Key_Left), [this] { m_controller->stepBack(); });
     m_playAction = add(tr("▶ Play"), QKeySequence(Qt::Key_Space), [this] { setPlaying(!m_playTimer->isActive()); });
@@ -630,6 +652,7 @@ void MainWindow::fillFaultsMenu(QMenu *menu)
 
 void MainWindow::injectFault(world::FaultSpec fault)
 {
+    stopListeningFor(tr("A fault"));
     // The world is replayed from its spec (Back is a cursor move), so a fault "now" is a
     // fault in the spec, just after the event shown: everything before stays as it was.
     const std::size_t cursor = m_controller->cursor();
@@ -648,7 +671,7 @@ bool MainWindow::showPanel(const QString &name)
 {
     const std::pair<const char *, QDockWidget *> panels[] = {
         {"push-pull", m_pushPullDock}, {"message", m_messageDock}, {"expectations", m_expectationsDock},
-        {"events", m_eventsDock},      {"queues", m_serversDock},
+        {"events", m_eventsDock},      {"queues", m_serversDock},  {"real-clients", m_realClientsDock},
     };
     for (const auto &[key, dock] : panels) {
         if (name == QLatin1String(key)) {
@@ -670,6 +693,7 @@ bool MainWindow::showPanel(const QString &name)
 
 void MainWindow::setAccessRoute(std::optional<mail::AccessRoute> route)
 {
+    stopListeningFor(tr("Read mail with"));
     m_route = route;
     for (QAction *a : m_routeGroup->actions())
         a->setChecked(a->data().toInt() == (route ? int(*route) : -1));
@@ -678,8 +702,34 @@ void MainWindow::setAccessRoute(std::optional<mail::AccessRoute> route)
     updateView();
 }
 
+void MainWindow::stopListeningFor(const QString &action)
+{
+    if (!m_controller->isListening())
+        return;
+    m_controller->stopListening();
+    statusBar()->showMessage(tr("Stopped listening for real clients: %1 rebuilds the world by replaying the "
+                                "scenario, and a replay cannot bring back real clients. Start listening again "
+                                "in the Real clients panel.")
+                                 .arg(action),
+                             10000);
+}
+
+bool MainWindow::listenForRealClients(const std::map<bridge::Service, quint16> &ports, QString *error)
+{
+    for (bridge::Service s : bridge::kServices) {
+        const auto it = ports.find(s);
+        m_realClients->setService(s, it != ports.end(), it != ports.end() ? it->second : bridge::defaultPort(s));
+    }
+    if (m_realClients->startListening())
+        return true;
+    if (error)
+        *error = m_realClients->errorText();
+    return false;
+}
+
 void MainWindow::loadScenario(const scenario::Scenario &scenario, const QString &source, const QByteArray &bytes)
 {
+    stopListeningFor(tr("Opening a scenario"));
     setPlaying(false);
     m_source = source;
     m_sourceBytes = bytes;
@@ -825,9 +875,12 @@ void MainWindow::showEventExplanation(std::size_t index, bool selectedOnly)
                    "Step goes on from there.</i></p>")
                     .arg(index + 1)
                     .arg(m_controller->cursor());
-    html += QStringLiteral("<p><b>%1 &nbsp; %2</b></p><p>%3</p>")
-                .arg(trace::TextFormatter::formatTime(e.time), trace::summarize(log, index).toHtmlEscaped(),
-                     trace::explainInFull(log, index).toHtmlEscaped());
+    html += QStringLiteral("<p><b>%1 &nbsp; %2</b></p>")
+                .arg(trace::TextFormatter::formatTime(e.time), trace::summarize(log, index).toHtmlEscaped());
+    // Before the explanation, which speaks of the protocol: who sent it is not the scenario.
+    if (const QString note = TraceModel::realClientNote(log, index); !note.isEmpty())
+        html += QStringLiteral("<p><b>%1</b></p>").arg(note.toHtmlEscaped());
+    html += QStringLiteral("<p>%1</p>").arg(trace::explainInFull(log, index).toHtmlEscaped());
     if (!e.data.isEmpty()) {
         QStringList lines = QString::fromUtf8(e.data).split(QStringLiteral("\r\n"));
         if (lines.size() > 1 && lines.back().isEmpty())
@@ -917,10 +970,10 @@ void MainWindow::updateView()
         m_inspected.reset();
     }
     m_stageBar->setStage(m_controller->currentStage());
+    const std::size_t shown = m_controller->cursor();
+    m_stageBar->setRealClient(shown > 0 && m_controller->trace().involvesRealClient(m_controller->trace().at(shown - 1)));
     showCurrentEvent();
-    // The trace is simulated as far as it is shown, so its length is known only at the end.
-    m_position->setText(m_controller->atEnd() ? tr("Event %1 of %1 — end of the scenario").arg(m_controller->cursor())
-                                              : tr("Event %1").arg(m_controller->cursor()));
+    updatePosition();
     // The table marks the event being shown, or the last one before it that passes the filter.
     const std::size_t cursor = m_controller->cursor();
     const QModelIndex current = cursor > 0 ? m_filterModel->mapFromSource(m_traceModel->index(int(cursor) - 1, 0)) : QModelIndex();
@@ -937,6 +990,21 @@ void MainWindow::updateView()
     const QModelIndexList changed = m_serverModel->changedIndexes();
     if (!changed.isEmpty())
         m_serverTree->scrollTo(changed.back());
+}
+
+void MainWindow::updatePosition()
+{
+    const std::size_t cursor = m_controller->cursor();
+    if (m_controller->isFollowing())
+        m_position->setText(tr("⚑ Live — event %1, new events show as they happen").arg(cursor));
+    else if (m_controller->isListening())
+        m_position->setText(tr("⚑ Listening — event %1 of %2 so far (End follows the live events)")
+                                .arg(cursor)
+                                .arg(m_controller->trace().size()));
+    else if (m_controller->atEnd()) // the trace is simulated as far as it is shown: its length is known at the end
+        m_position->setText(tr("Event %1 of %1 — end of the scenario").arg(cursor));
+    else
+        m_position->setText(tr("Event %1").arg(cursor));
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

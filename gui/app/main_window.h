@@ -5,11 +5,13 @@
 // It holds no simulation state: the controller owns the world, the panels render the trace.
 #pragma once
 
+#include "bridge/real_client_gate.h"
 #include "scenario/scenario.h"
 #include "style/theme.h"
 
 #include <QMainWindow>
 
+#include <map>
 #include <optional>
 
 class QAction;
@@ -37,6 +39,7 @@ namespace mailsim::gui {
 
 class ExpectationsPanel;
 class PushPullPanel;
+class RealClientsPanel;
 class MessageInspector;
 class SequenceView;
 class SimulationController;
@@ -78,8 +81,12 @@ public:
     void setAccessRoute(std::optional<mail::AccessRoute> route);
     [[nodiscard]] std::optional<mail::AccessRoute> accessRoute() const { return m_route; }
     // Brings a panel to the front by a short name: push-pull, message, expectations, events,
-    // queues. False for an unknown name.
+    // queues, real-clients. False for an unknown name.
     bool showPanel(const QString &name);
+    // The Real clients panel's Start listening, with these services and ports (0: any free
+    // port) on the panel's server (by default the first user's). False, with *error set,
+    // when it could not listen; the panel says why as well.
+    bool listenForRealClients(const std::map<bridge::Service, quint16> &ports, QString *error = nullptr);
     // Simulation > Faults: the fault happens just after the event shown, and stays part of the
     // scenario (Save As writes it). The cursor stays where it is.
     void injectFault(world::FaultSpec fault);
@@ -122,6 +129,10 @@ private:
     void addRecentFile(const QString &path);
     void rebuildRecentMenu();
     void applyFonts();
+    // Before `action` rebuilds the world by replaying the scenario: a replay cannot replay
+    // real clients, so listening stops first, and the status bar says so.
+    void stopListeningFor(const QString &action);
+    void updatePosition();
     [[nodiscard]] QDockWidget *addPanel(const QString &title, const QString &name, QWidget *widget);
 
     SimulationController *m_controller = nullptr;
@@ -135,6 +146,7 @@ private:
     MessageInspector *m_inspector = nullptr;
     ExpectationsPanel *m_expectations = nullptr;
     PushPullPanel *m_pushPull = nullptr;
+    RealClientsPanel *m_realClients = nullptr;
     QLabel *m_position = nullptr;
     QTextBrowser *m_eventText = nullptr;
     QTableView *m_eventTable = nullptr;
@@ -154,6 +166,7 @@ private:
     QDockWidget *m_messageDock = nullptr;
     QDockWidget *m_expectationsDock = nullptr;
     QDockWidget *m_pushPullDock = nullptr;
+    QDockWidget *m_realClientsDock = nullptr;
     QDockWidget *m_explanationDock = nullptr;
     QDockWidget *m_serversDock = nullptr;
 

@@ -1,18 +1,36 @@
 #include "control/simulation_controller.h"
 
+#include <QTimer>
+
 #include <algorithm>
 
 namespace mailsim::gui {
 
+namespace {
+// How long new events wait before the views hear of them while listening: a real client's
+// dialogue arrives in many small reads, each running a few kernel events; the views are
+// told once per burst rather than once per read. Below what a person notices.
+constexpr int kLiveUpdateMs = 30;
+} // namespace
+
 SimulationController::SimulationController(QObject *parent)
-    : QObject(parent), m_world(std::make_unique<world::World>(world::WorldSpec{}))
+    : QObject(parent), m_world(std::make_unique<world::World>(world::WorldSpec{})), m_liveTimer(new QTimer(this))
 {
+    m_liveTimer->setSingleShot(true);
+    m_liveTimer->setInterval(kLiveUpdateMs);
+    connect(m_liveTimer, &QTimer::timeout, this, &SimulationController::followLive);
 }
 
-SimulationController::~SimulationController() = default;
+SimulationController::~SimulationController()
+{
+    // The bridge goes before its world, and quietly: the views may be half destroyed.
+    const QSignalBlocker quiet(this);
+    stopBridge();
+}
 
 void SimulationController::load(const scenario::Scenario &scenario)
 {
+    stopListening();
     m_scenario = scenario;
     m_world = std::make_unique<world::World>(m_scenario.world);
     m_cursor = 0;
@@ -21,7 +39,12 @@ void SimulationController::load(const scenario::Scenario &scenario)
 
 void SimulationController::reset()
 {
-    m_world->reset();
+    stopListening();
+    // A world that had real clients goes back to being the scenario's own.
+    if (!m_world->spec().realClients.server.isEmpty())
+        m_world = std::make_unique<world::World>(m_scenario.world);
+    else
+        m_world->reset();
     m_cursor = 0;
     Q_EMIT worldReplaced();
 }
@@ -33,11 +56,13 @@ int SimulationController::currentStage() const
 
 bool SimulationController::atEnd() const
 {
-    return m_cursor >= m_world->trace().size() && m_world->simulation().idle();
+    return !isListening() && m_cursor >= m_world->trace().size() && m_world->simulation().idle();
 }
 
 void SimulationController::simulateUntil(std::size_t count)
 {
+    if (isListening())
+        return; // the bridge's runner drives the world in real time
     while (m_world->trace().size() < count && m_world->step()) {
     }
 }
@@ -49,6 +74,8 @@ void SimulationController::moveTo(std::size_t cursor)
     // shown, not only after a further step that finds the kernel's last (untraced) work.
     simulateUntil(cursor + 1);
     cursor = std::min(cursor, m_world->trace().size());
+    // Whether the cursor is at the end is judged against the trace as it is now.
+    m_liveSeen = m_world->trace().size();
     if (cursor == m_cursor && atEnd() == wasAtEnd)
         return;
     const std::size_t previous = m_cursor;
@@ -115,13 +142,142 @@ bool SimulationController::previousStage()
 
 void SimulationController::runToEnd()
 {
-    m_world->runToEnd();
+    // While listening the end is now: running the kernel to its end would play the real
+    // clients' future (idle timeouts, retries) at once instead of in real time.
+    if (!isListening())
+        m_world->runToEnd();
     moveTo(m_world->trace().size());
 }
 
 void SimulationController::seek(std::size_t cursor)
 {
     moveTo(cursor);
+}
+
+bool SimulationController::isFollowing() const
+{
+    return isListening() && m_cursor >= m_liveSeen;
+}
+
+QString SimulationController::defaultRealClientServer(const world::WorldSpec &spec)
+{
+    for (const world::UserSpec &user : spec.users) {
+        const QString domain = user.address.mid(user.address.lastIndexOf('@') + 1);
+        for (const world::ServerSpec &server : spec.servers) {
+            if (server.settings.domain.compare(domain, Qt::CaseInsensitive) == 0)
+                return server.settings.hostname;
+        }
+    }
+    return spec.servers.empty() ? QString() : spec.servers.front().settings.hostname;
+}
+
+bool SimulationController::startListening(const QString &server, const bridge::BridgeOptions &options,
+                                          QString *error)
+{
+    auto fail = [error](const QString &why) {
+        if (error)
+            *error = why;
+        return false;
+    };
+    stopListening();
+    // The world real clients reach: the scenario's, with their way in at the chosen server.
+    world::WorldSpec spec = m_scenario.world;
+    world::ServerSpec *chosen = nullptr;
+    for (world::ServerSpec &s : spec.servers) {
+        if (s.settings.hostname.compare(server, Qt::CaseInsensitive) == 0)
+            chosen = &s;
+    }
+    if (!chosen)
+        return fail(tr("there is no mail server %1 in the scenario").arg(server));
+    const bool web = options.ports.count(bridge::Service::Http) > 0;
+    if (web)
+        chosen->web.enabled = true; // a server without web mail gets it, on its own host
+    spec.realClients.server = chosen->settings.hostname;
+
+    // The world in use will do when it has that very way in: listening again after a stop
+    // goes on with the same world, and the real clients' earlier events stay in the trace.
+    const world::WorldSpec &current = m_world->spec();
+    bool reuse = current.realClients.server.compare(spec.realClients.server, Qt::CaseInsensitive) == 0;
+    if (reuse && web) {
+        reuse = std::any_of(current.servers.begin(), current.servers.end(), [&](const world::ServerSpec &s) {
+            return s.settings.hostname == chosen->settings.hostname && s.web.enabled;
+        });
+    }
+    std::unique_ptr<world::World> fresh;
+    if (!reuse) {
+        fresh = std::make_unique<world::World>(spec);
+        if (!fresh->problems().isEmpty())
+            return fail(fresh->problems().join(QLatin1Char('\n')));
+    }
+    // Started before anything is replaced: when a port is taken, the window keeps its world.
+    auto bridge = std::make_unique<bridge::RealClientBridge>(fresh ? *fresh : *m_world);
+    if (!bridge->start(options))
+        return fail(bridge->errorString());
+
+    if (fresh) {
+        m_world = std::move(fresh);
+        m_cursor = 0;
+    }
+    m_bridge = std::move(bridge);
+    m_liveSeen = m_world->trace().size(); // a new world: empty, so the cursor follows from 0
+    connect(m_bridge.get(), &bridge::RealClientBridge::advanced, this, [this] {
+        if (!m_liveTimer->isActive())
+            m_liveTimer->start();
+    });
+    connect(m_bridge.get(), &bridge::RealClientBridge::connectionsChanged, this, [this](int open) {
+        Q_EMIT realClientsChanged(open);
+        if (!m_liveTimer->isActive())
+            m_liveTimer->start(); // a refusal or a note may have been traced without a kernel event
+    });
+    if (reuse)
+        Q_EMIT cursorChanged(m_cursor); // atEnd() is false from now on
+    else
+        Q_EMIT worldReplaced();
+    Q_EMIT listeningChanged(true);
+    return true;
+}
+
+void SimulationController::followLive()
+{
+    const std::size_t size = m_world->trace().size();
+    if (!isListening() || size == m_liveSeen)
+        return;
+    const bool follow = m_cursor >= m_liveSeen;
+    m_liveSeen = size;
+    if (follow && m_cursor != size) {
+        const std::size_t previous = m_cursor;
+        m_cursor = size;
+        Q_EMIT cursorChanged(previous);
+    }
+    Q_EMIT liveTraceGrew();
+}
+
+void SimulationController::stopBridge()
+{
+    if (!m_bridge)
+        return;
+    m_liveTimer->stop();
+    m_bridge->disconnect(this);
+    // Closing the real connections runs the kernel once more (the servers see the clients
+    // go), so the trace may grow here.
+    m_bridge->stop();
+    m_bridge.reset();
+}
+
+void SimulationController::stopListening()
+{
+    if (!m_bridge)
+        return;
+    const bool follow = m_cursor >= m_liveSeen;
+    stopBridge();
+    const std::size_t previous = m_cursor;
+    if (follow)
+        m_cursor = m_world->trace().size();
+    // The controller drives again, from wherever the world is: one event ahead of the cursor.
+    simulateUntil(m_cursor + 1);
+    m_liveSeen = m_world->trace().size();
+    Q_EMIT listeningChanged(false);
+    Q_EMIT cursorChanged(previous); // the cursor may have followed, and atEnd() may be true now
 }
 
 } // namespace mailsim::gui

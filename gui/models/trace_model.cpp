@@ -40,6 +40,7 @@ QVariant TraceModel::data(const QModelIndex &index, int role) const
         return {};
     const trace::TraceEvent &e = log.at(row);
     const int cls = trace::replyOutcome(e);
+    const bool real = log.involvesRealClient(e);
 
     switch (role) {
     case Qt::DisplayRole:
@@ -49,18 +50,29 @@ QVariant TraceModel::data(const QModelIndex &index, int role) const
         case FromColumn: return log.actorName(e.from);
         case ToColumn: return log.actorName(e.to);
         case KindColumn: return kindLabel(e.kind);
-        case TextColumn: return trace::summarize(log, row);
+        case TextColumn:
+            // The flag and words first, where the eye starts: no scenario scripted this.
+            if (real)
+                return tr("%1 real client · %2").arg(realClientMark(), trace::summarize(log, row));
+            return trace::summarize(log, row);
         default: return {};
         }
     case Qt::ToolTipRole: {
-        const QString why = trace::explain(log, row);
+        QString why = trace::explain(log, row);
         if (cls && e.kind == trace::EventKind::SmtpReply)
-            return QStringLiteral("%1 (%2)").arg(why, replyClassLabel(cls));
+            why = QStringLiteral("%1 (%2)").arg(why, replyClassLabel(cls));
+        if (real)
+            why = realClientNote(log, row) + QLatin1Char('\n') + why;
         return why;
     }
     case Qt::ForegroundRole:
         if (cls)
             return QBrush(replyClassColor(cls));
+        return {};
+    case Qt::BackgroundRole:
+        // A tint for the whole row; the flag and the words are in the Text column.
+        if (real)
+            return QBrush(style::realClientBackground(QGuiApplication::palette()));
         return {};
     case Qt::DecorationRole:
         // A swatch beside the kind; the words are in ReplyClassRole and the tooltip.
@@ -80,6 +92,7 @@ QVariant TraceModel::data(const QModelIndex &index, int role) const
     case StageRole: return int(e.stage);
     case FromActorRole: return int(e.from);
     case ToActorRole: return int(e.to);
+    case RealClientRole: return real;
     default: return {};
     }
 }
@@ -109,6 +122,7 @@ QHash<int, QByteArray> TraceModel::roleNames() const
     names.insert(StageRole, "stage");
     names.insert(FromActorRole, "fromActor");
     names.insert(ToActorRole, "toActor");
+    names.insert(RealClientRole, "realClient");
     return names;
 }
 
@@ -178,6 +192,23 @@ QString TraceModel::outcomeLabel(int outcome)
 QColor TraceModel::replyClassColor(int replyClass)
 {
     return style::replyClassColor(replyClass, QGuiApplication::palette());
+}
+
+QString TraceModel::realClientNote(const trace::TraceLog &log, std::size_t index)
+{
+    if (index >= log.size())
+        return {};
+    const trace::TraceEvent &e = log.at(index);
+    if (!log.involvesRealClient(e))
+        return {};
+    auto real = [&log](trace::ActorId id) { return id >= 0 && log.actor(id).role == trace::ActorRole::RealClient; };
+    if (real(e.from) && e.to >= 0 && e.to != e.from)
+        return tr("%1 Sent by a real mail program on this computer, not by the scenario.").arg(realClientMark());
+    if (real(e.to))
+        return tr("%1 Sent to a real mail program on this computer, in answer to what it sent; "
+                  "the scenario did not script it.")
+            .arg(realClientMark());
+    return tr("%1 About a real mail program on this computer, not the scenario.").arg(realClientMark());
 }
 
 void TraceModel::onWorldReplaced()

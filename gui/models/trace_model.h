@@ -9,6 +9,7 @@
 #pragma once
 
 #include "trace/trace_event.h"
+#include "trace/trace_log.h"
 
 #include <QAbstractTableModel>
 #include <QColor>
@@ -32,6 +33,8 @@ public:
         StageRole,       // int: 1..6
         FromActorRole,   // int: trace::ActorId of the sender, -1 for none
         ToActorRole,     // int: trace::ActorId of the receiver, -1 for none
+        RealClientRole,  // bool: a real mail program on this computer sent or got it
+                         // (TraceLog::involvesRealClient), not the scenario
     };
 
     // `controller` must outlive the model.
@@ -56,6 +59,11 @@ public:
     // The colour of a reply class (invalid QColor for class 0), for the application's
     // current palette (style/theme.h).
     static QColor replyClassColor(int replyClass);
+    // The mark of an event that involves a real mail program: the flag every view shows.
+    static QString realClientMark() { return QStringLiteral("⚑"); }
+    // For the explanations: "⚑ Sent by a real mail program on this computer, not by the
+    // scenario." (or sent to one, or about one); "" for the scenario's own events.
+    static QString realClientNote(const trace::TraceLog &log, std::size_t index);
 
 private:
     void onWorldReplaced();

@@ -1,6 +1,7 @@
 #include "panels/message_inspector.h"
 
 #include "message/codecs.h"
+#include "models/trace_model.h"
 #include "mail/header_fields.h"
 #include "message/mime.h"
 #include "style/theme.h"
@@ -783,6 +784,10 @@ bool MessageInspector::showTraceEvent(const trace::TraceLog &log, std::size_t ev
     default:
         return false;
     }
+    // A real mail program's message (the Real clients panel) carries the flag and says so.
+    if (log.involvesRealClient(e))
+        title = tr("%1 %2 (a real mail program on this computer, not the scenario)")
+                    .arg(TraceModel::realClientMark(), title);
     showMessage(e.data, QStringLiteral("%1   %2").arg(when, title), kind);
 
     // The envelope, from the trace: what the SMTP commands said, or what the server knew.

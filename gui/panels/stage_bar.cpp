@@ -98,6 +98,14 @@ void StageBar::setStage(int stage)
     refresh();
 }
 
+void StageBar::setRealClient(bool realClient)
+{
+    if (realClient == m_realClient)
+        return;
+    m_realClient = realClient;
+    refresh();
+}
+
 QString StageBar::explanationText() const
 {
     if (m_stage < 1 || m_stage > trace::kStageCount)
@@ -106,7 +114,10 @@ QString StageBar::explanationText() const
     const trace::StageInfo &info = trace::stageInfo(m_stage);
     const auto note = m_notes.find(m_stage);
     const QString text = note != m_notes.end() ? note->second : QString::fromUtf8(info.explanation);
-    return QStringLiteral("%1 — %2").arg(QString::fromUtf8(info.title), text.simplified());
+    const QString explanation = QStringLiteral("%1 — %2").arg(QString::fromUtf8(info.title), text.simplified());
+    if (m_realClient)
+        return tr("⚑ A real mail program on this computer, not the scenario · %1").arg(explanation);
+    return explanation;
 }
 
 void StageBar::refresh()

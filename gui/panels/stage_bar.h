@@ -21,6 +21,10 @@ public:
 
     void setLessonNotes(const std::map<int, QString> &notes);
     void setStage(int stage); // 0 before the first event
+    // Whether the event shown is a real mail program's (the Real clients panel): the
+    // explanation then starts with the flag and says so, since the stage's words speak of
+    // the scenario's user agents.
+    void setRealClient(bool realClient);
     [[nodiscard]] int stage() const { return m_stage; }
     [[nodiscard]] QString explanationText() const;
 
@@ -37,6 +41,7 @@ private:
     QLabel *m_explanation = nullptr;
     std::map<int, QString> m_notes;
     int m_stage = -1;
+    bool m_realClient = false;
 };
 
 } // namespace mailsim::gui

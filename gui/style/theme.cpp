@@ -103,4 +103,16 @@ QColor activeColor(const QPalette &palette)
     return isDark(palette) ? QColor(0x4a, 0x8f, 0xe0) : QColor(0x1f, 0x5f, 0xa8);
 }
 
+// Purple: none of the reply classes (green, blue, orange, red) nor the active blue, so that a
+// real client's arrow never passes for a reply's class.
+QColor realClientColor(const QPalette &palette)
+{
+    return isDark(palette) ? QColor(0xc9, 0x9b, 0xf5) : QColor(0x7a, 0x2e, 0xa6);
+}
+
+QColor realClientBackground(const QPalette &palette)
+{
+    return isDark(palette) ? QColor(0x3a, 0x2a, 0x4a) : QColor(0xf1, 0xe6, 0xf8);
+}
+
 } // namespace mailsim::gui::style

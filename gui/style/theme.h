@@ -32,5 +32,10 @@ void applyTheme(Theme theme);
 [[nodiscard]] QColor changedBackground(const QPalette &palette);
 // The active actor or the current stage.
 [[nodiscard]] QColor activeColor(const QPalette &palette);
+// What real mail programs on this computer sent or received (the real-client bridge): ink for
+// lines and frames, and a tint for rows. Always beside the flag "⚑" and words, since what
+// it marks (not the scenario's doing) must read on a black-and-white projector too.
+[[nodiscard]] QColor realClientColor(const QPalette &palette);
+[[nodiscard]] QColor realClientBackground(const QPalette &palette);
 
 } // namespace mailsim::gui::style

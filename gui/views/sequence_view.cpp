@@ -238,6 +238,21 @@ QString roleWords(trace::ActorRole role)
     return {};
 }
 
+bool isRealClient(const trace::TraceLog &log, trace::ActorId actor)
+{
+    return actor >= 0 && static_cast<std::size_t>(actor) < log.actors().size() &&
+           log.actor(actor).role == trace::ActorRole::RealClient;
+}
+
+// A lane's title: the actor's label, or its host name; the real mail programs' with the flag
+// every view marks them with, since they are not the scenario's.
+QString laneTitle(const trace::Actor &a)
+{
+    const QString title = a.label.isEmpty() ? a.name : a.label;
+    return a.role == trace::ActorRole::RealClient ? TraceModel::realClientMark() + QLatin1Char(' ') + title
+                                                  : title;
+}
+
 } // namespace
 
 SequenceView::SequenceView(const SimulationController &controller, QWidget *parent)
@@ -349,7 +364,11 @@ bool SequenceView::updateLanes()
     };
     auto homeServerLane = [&](trace::ActorId agent) {
         const trace::TraceEvent &first = log.at(m_firstSeen[agent]);
-        const trace::ActorId peer = first.from == agent ? first.to : first.from;
+        trace::ActorId peer = first.from == agent ? first.to : first.from;
+        // The real mail programs first appear in a note of their own: their server is the one
+        // the world opened to them.
+        if (isRole(agent, trace::ActorRole::RealClient))
+            peer = log.findActor(m_controller.worldSpec().realClients.server);
         if (peer != agent && isRole(peer, trace::ActorRole::MailServer) && laneIndex(peer) >= 0)
             return laneIndex(peer);
         const QString domain = domainOf(log.actor(agent).name);
@@ -364,19 +383,23 @@ bool SequenceView::updateLanes()
     m_lanes.clear();
     for (std::size_t k = 0; k < shown; ++k) {
         const trace::ActorId actor = m_appearanceOrder[k];
-        const int server = isRole(actor, trace::ActorRole::UserAgent) ? homeServerLane(actor) : -1;
+        // The real mail programs act as user agents do: beside the server they talk to.
+        const bool agent = isRole(actor, trace::ActorRole::UserAgent) || isRole(actor, trace::ActorRole::RealClient);
+        const int server = agent ? homeServerLane(actor) : -1;
         if (server < 0) {
             m_lanes.push_back(actor);
             continue;
         }
         const int n = int(m_lanes.size());
         int left = 0; // the server's user agents directly left of it, and right of it
-        while (server - left - 1 >= 0 &&
-               isRole(m_lanes[server - left - 1], trace::ActorRole::UserAgent))
+        auto agentLane = [&](int lane) {
+            return isRole(m_lanes[lane], trace::ActorRole::UserAgent) ||
+                   isRole(m_lanes[lane], trace::ActorRole::RealClient);
+        };
+        while (server - left - 1 >= 0 && agentLane(server - left - 1))
             ++left;
         int right = 0;
-        while (server + right + 1 < n &&
-               isRole(m_lanes[server + right + 1], trace::ActorRole::UserAgent))
+        while (server + right + 1 < n && agentLane(server + right + 1))
             ++right;
         const bool toTheLeft = left > 0 || (right == 0 && 2 * server < n - 1);
         const int at = toTheLeft ? server : server + right + 1;
@@ -429,7 +452,7 @@ void SequenceView::updateLayout()
     const QFontMetrics titleMetrics(titleFont());
     const QFontMetrics hostMetrics(hostFont());
     Metrics &m = m_metrics;
-    auto titleOf = [&](const trace::Actor &a) { return a.label.isEmpty() ? a.name : a.label; };
+    auto titleOf = [](const trace::Actor &a) { return laneTitle(a); };
 
     // A lane is as wide as its header on the fewest lines, at least: the actor's label on
     // two lines, its host name broken before the domain.
@@ -643,6 +666,15 @@ QString SequenceView::labelFor(std::size_t eventIndex) const
     if (eventIndex >= m_rows)
         return {};
     const trace::TraceLog &log = m_controller.trace();
+    const QString label = plainLabel(eventIndex);
+    // A real mail program's doing carries the flag: no scenario scripted it.
+    return log.involvesRealClient(log.at(eventIndex)) ? TraceModel::realClientMark() + QLatin1Char(' ') + label
+                                                      : label;
+}
+
+QString SequenceView::plainLabel(std::size_t eventIndex) const
+{
+    const trace::TraceLog &log = m_controller.trace();
     const trace::TraceEvent &e = log.at(eventIndex);
     switch (e.kind) {
     case EventKind::SmtpCommand:
@@ -802,7 +834,9 @@ QString SequenceView::explanationFor(std::size_t eventIndex) const
     if (eventIndex >= m_rows)
         return {};
     const QString why = trace::explainInFull(m_controller.trace(), eventIndex);
-    return why.isEmpty() ? trace::summarize(m_controller.trace(), eventIndex) : why;
+    const QString text = why.isEmpty() ? trace::summarize(m_controller.trace(), eventIndex) : why;
+    const QString note = TraceModel::realClientNote(m_controller.trace(), eventIndex);
+    return note.isEmpty() ? text : note + QLatin1Char(' ') + text;
 }
 
 QString SequenceView::toolTipAt(QPoint viewportPos) const
@@ -813,9 +847,15 @@ QString SequenceView::toolTipAt(QPoint viewportPos) const
         if (lane < 0)
             return {};
         const trace::Actor &a = log.actor(m_lanes[lane]);
-        return QStringLiteral("<p><b>%1</b></p><p>%2 · %3 · %4</p>")
-            .arg(a.label.toHtmlEscaped(), a.name.toHtmlEscaped(), a.address.toHtmlEscaped(),
-                 roleWords(a.role));
+        QString tip = QStringLiteral("<p><b>%1</b></p><p>%2 · %3 · %4</p>")
+                          .arg(laneTitle(a).toHtmlEscaped(), a.name.toHtmlEscaped(), a.address.toHtmlEscaped(),
+                               roleWords(a.role));
+        if (a.role == trace::ActorRole::RealClient)
+            tip += QStringLiteral("<p>%1</p>")
+                       .arg(tr("Mail programs on this computer (curl, Thunderbird, Python) connected "
+                               "through the Real clients panel. What they send is real input, not the "
+                               "scenario's."));
+        return tip;
     }
     const std::optional<std::size_t> row = eventAt(viewportPos);
     if (!row)
@@ -871,8 +911,19 @@ void SequenceView::paintEvent(QPaintEvent *event)
         QColor lifeline = style::quietColor(pal);
         lifeline.setAlpha(110);
         p.setPen(QPen(lifeline, m.lineWidth));
+        const trace::TraceLog &log = m_controller.trace();
         for (int lane = 0; lane < laneCount(); ++lane) {
             const int x = laneCenterX(lane);
+            if (isRealClient(log, m_lanes[lane])) {
+                // Outside the simulation: dashed, in the real clients' colour (the header
+                // says it in words, with the flag).
+                QColor real = style::realClientColor(pal);
+                real.setAlpha(160);
+                p.setPen(QPen(real, m.lineWidth * 2, Qt::DashLine));
+                p.drawLine(x, top, x, top + body);
+                p.setPen(QPen(lifeline, m.lineWidth));
+                continue;
+            }
             p.drawLine(x, top, x, top + body);
         }
 
@@ -903,6 +954,11 @@ void SequenceView::paintRow(QPainter &p, std::size_t index, int top) const
             colour = textColour = cls;
     } else if (opensMessage(e.kind)) {
         textColour = pal.color(QPalette::Link); // it can be clicked: it looks like a link
+        if (!quiet && isRealClient(m_controller.trace(), e.from))
+            colour = style::realClientColor(pal);
+    } else if (!quiet && isRealClient(m_controller.trace(), e.from)) {
+        // What a real mail program sent: its colour, with the flag in the label.
+        colour = textColour = style::realClientColor(pal);
     }
     const LabelLayout label = layoutLabel(index);
     p.setRenderHint(QPainter::Antialiasing, false); // crisp one-pixel lines in the exact colour
@@ -993,6 +1049,13 @@ void SequenceView::paintHeader(QPainter &p) const
         const int room = lw - 2 * m.pad;
         if (x + lw / 2 < 0 || x - lw / 2 > width)
             continue; // scrolled away
+        if (isRealClient(m_controller.trace(), actor)) {
+            // A dashed frame: this lane is not a host of the scenario (the title has the flag).
+            p.setPen(QPen(style::realClientColor(pal), std::max(1, m.lineWidth * 2), Qt::DashLine));
+            p.setBrush(Qt::NoBrush);
+            p.drawRoundedRect(QRect(x - lw / 2 + m.pad / 2, m.pad / 2, lw - m.pad, m.headerHeight - m.pad),
+                              m.pad, m.pad);
+        }
         p.setFont(title);
         p.setPen(pal.color(QPalette::WindowText));
         int y = titleBottom - int(h.title.size()) * titleMetrics.lineSpacing();

@@ -8,7 +8,9 @@
 // a paint touches only the rows in sight; a step costs the same at event 40 as at event
 // 100,000. The SMTP dialogue stands out; DNS and TCP are drawn quieter, in the quiet colour
 // with thin dashed lines and a smaller italic font. A reply's class is shown by colour and
-// always also by a symbol and words ("✓ 2xx", "✗ 5xx").
+// always also by a symbol and words ("✓ 2xx", "✗ 5xx"). The real mail programs' lane (the
+// Real clients panel) has the flag "⚑" in its title, a dashed frame and a dashed lifeline, and
+// every row it takes part in starts with the flag.
 //
 // A row's label is centred on its arrow but is not confined to the span between the arrow's
 // two lanes: it may use the whole width of the viewport (less a margin), drawn on a box of
@@ -76,7 +78,8 @@ public:
     [[nodiscard]] std::optional<std::size_t> eventAt(QPoint viewportPos) const;
 
     // The whole label of a row, as drawn before eliding: e.g. the exact command line,
-    // "✓ 2xx · 250 OK", "message (383 bytes) … .", "SYN :25", "DNS MX? example.net".
+    // "✓ 2xx · 250 OK", "message (383 bytes) … .", "SYN :25", "DNS MX? example.net"; with
+    // "⚑ " in front when a real mail program sent or got it.
     [[nodiscard]] QString labelFor(std::size_t eventIndex) const;
     // The label as drawn at the view's present width: labelFor, elided only when the
     // viewport is too narrow for it. Empty for rows not shown.
@@ -176,6 +179,8 @@ private:
     [[nodiscard]] int laneAtX(int viewportX) const;
     [[nodiscard]] Shape shapeOf(const trace::TraceEvent &event) const;
     [[nodiscard]] QFont labelFont(std::size_t eventIndex) const;
+    // labelFor without the real-client flag.
+    [[nodiscard]] QString plainLabel(std::size_t eventIndex) const;
     [[nodiscard]] LabelLayout layoutLabel(std::size_t eventIndex) const;
     // The colour under a row's label: the base, or the band of the current row.
     [[nodiscard]] QColor rowBackground(std::size_t eventIndex) const;

@@ -323,14 +323,29 @@ void TopologyView::rebuildForWorld()
     m_links.clear();
     m_adjacent.assign(actors, {});
     m_routes.clear();
-    for (const world::LinkSpec &link : m_controller.scenario().world.links) {
-        const ActorId a = log.findActor(link.a);
-        const ActorId b = log.findActor(link.b);
+    const auto addLink = [&](ActorId a, ActorId b, qint64 latency) {
         if (a < 0 || b < 0 || a == b)
-            continue; // the world reports such links as problems; nothing to draw
+            return; // the world reports such links as problems; nothing to draw
         m_links.emplace_back(a, b);
-        m_adjacent[std::size_t(a)].emplace_back(b, link.latency);
-        m_adjacent[std::size_t(b)].emplace_back(a, link.latency);
+        m_adjacent[std::size_t(a)].emplace_back(b, latency);
+        m_adjacent[std::size_t(b)].emplace_back(a, latency);
+    };
+    // The world's spec, not the scenario's: with real clients it has their host too.
+    const world::WorldSpec &spec = m_controller.worldSpec();
+    for (const world::LinkSpec &link : spec.links)
+        addLink(log.findActor(link.a), log.findActor(link.b), link.latency);
+    // The real clients' links are the world's own (World::build), not the spec's: to the
+    // server they reach, and to its web mail host when that is another host.
+    if (!spec.realClients.server.isEmpty()) {
+        const ActorId real = log.findActor(QString::fromLatin1(world::kRealClientsHost));
+        for (const world::ServerSpec &server : spec.servers) {
+            if (server.settings.hostname.compare(spec.realClients.server, Qt::CaseInsensitive) != 0)
+                continue;
+            addLink(real, log.findActor(server.settings.hostname), 0);
+            if (server.web.enabled && !server.web.host.isEmpty() &&
+                server.web.host.compare(server.settings.hostname, Qt::CaseInsensitive) != 0)
+                addLink(real, log.findActor(server.web.host), 0);
+        }
     }
 
     m_connections.clear();
@@ -374,7 +389,7 @@ void TopologyView::planLayout()
 {
     m_plan = Plan{};
     const trace::TraceLog &log = m_controller.trace();
-    const world::WorldSpec &spec = m_controller.scenario().world;
+    const world::WorldSpec &spec = m_controller.worldSpec();
     const std::size_t actors = log.actors().size();
     std::vector<bool> placed(actors, false);
 
@@ -407,6 +422,18 @@ void TopologyView::planLayout()
         placed[std::size_t(ua)] = true;
         Group &group = domains[std::size_t(d)].second;
         (linked(ua, group.server) ? group.outer : group.inner).push_back(ua);
+    }
+    // The real mail programs on this computer sit where a user agent of their server would:
+    // outside it, after the scenario's own.
+    if (const ActorId real = log.findActor(QString::fromLatin1(world::kRealClientsHost));
+        real >= 0 && !placed[std::size_t(real)] && log.actor(real).role == ActorRole::RealClient) {
+        const ActorId server = log.findActor(spec.realClients.server);
+        for (auto &[domain, group] : domains) {
+            if (group.server == server && server >= 0) {
+                group.outer.push_back(real);
+                placed[std::size_t(real)] = true;
+            }
+        }
     }
 
     QString sendingDomain;
@@ -1329,6 +1356,10 @@ QString TopologyView::toolTipFor(ActorId actor) const
             QLatin1Char('\n') + tr("%n message(s) in the outgoing queue", nullptr, counts.queue) +
             QLatin1Char('\n') + tr("%n message(s) in its users' mailboxes", nullptr, counts.stored);
     }
+    if (a.role == ActorRole::RealClient)
+        text += QLatin1Char('\n') +
+                tr("⚑ Mail programs on this computer (curl, Thunderbird, Python) connected through "
+                   "the Real clients panel: what they send is real input, not the scenario's.");
     return text;
 }
 
@@ -1440,11 +1471,17 @@ void TopologyView::paintNode(QPainter &p, ActorId actor) const
     // frame tells them apart without the colour.
     QPen frame(mix(text, base, 0.45), line);
     QColor fill = base;
+    const bool real = a.role == ActorRole::RealClient;
     if (active) {
         frame = QPen(activeColor, line * 4);
         fill = mix(base, activeColor, 0.16);
     } else if (peer) {
         frame = QPen(activeColor, line * 2.5, Qt::DashLine);
+    } else if (real) {
+        // Not a host of the scenario: a dotted frame in the real clients' colour, and the
+        // badge below says it in words.
+        frame = QPen(style::realClientColor(pal), line * 2.5, Qt::DotLine);
+        fill = style::realClientBackground(pal);
     }
     frame.setJoinStyle(Qt::RoundJoin);
     p.setPen(frame);
@@ -1480,6 +1517,8 @@ void TopologyView::paintNode(QPainter &p, ActorId actor) const
                hostMetrics.elidedText(a.name, Qt::ElideMiddle, width));
     y += hostMetrics.lineSpacing();
     p.setFont(font());
+    if (real)
+        paintRealClientBadge(p, r);
     if (countLines == 0)
         return;
 
@@ -1513,6 +1552,35 @@ void TopologyView::paintNode(QPainter &p, ActorId actor) const
     part(tr("mailboxes %1").arg(counts.stored), counts.storedChanged, style::addedBackground(pal));
     p.setFont(font());
     paintServerState(p, actor, r);
+}
+
+// The real mail programs' box: a badge on its top edge with the flag and words, as the
+// other views mark their events.
+void TopologyView::paintRealClientBadge(QPainter &p, const QRectF &r) const
+{
+    const QPalette &pal = palette();
+    const QColor colour = style::realClientColor(pal);
+    const QString word = realClientBadgeText();
+    QFont f = m_style.counts;
+    f.setBold(true);
+    const QFontMetricsF fm(f);
+    const double u = m_style.unit;
+    // On the top edge towards the right, like a fault's badge, but never past the box's left.
+    const double width = fm.horizontalAdvance(word) + u / 2;
+    const QRectF badge(std::max(r.left() + u / 4, r.right() - width - u / 2), r.top() - fm.height() / 2, width,
+                       fm.height());
+    p.setPen(QPen(colour, std::max(1.0, u / 10)));
+    p.setBrush(pal.color(QPalette::Base));
+    p.drawRoundedRect(badge, u / 4, u / 4);
+    p.setFont(f);
+    p.setPen(colour);
+    p.drawText(badge, Qt::AlignCenter, word);
+    p.setFont(font());
+}
+
+QString TopologyView::realClientBadgeText()
+{
+    return tr("⚑ real");
 }
 
 // A scripted fault on a server: a badge on the box's top edge, in words.

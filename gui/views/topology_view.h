@@ -9,6 +9,10 @@
 // changes comes from the trace, or from the ServerStateModel, which is itself made from the
 // trace. The World is ahead of the cursor after a step back and is never asked.
 //
+// The real mail programs on this computer (the Real clients panel) are a host of the world,
+// not of the scenario: their box sits beside the server they reach, with a dotted frame in
+// their colour and a "⚑ real" badge, linked to that server.
+//
 // Sizes follow the widget's font (the window zooms by changing it). Rather than shrink the
 // text to fit, the view picks the arrangement of the boxes that fits the widget (see
 // ensureLayout in the .cpp); the colours come from style/theme, so a theme switch only
@@ -85,6 +89,8 @@ public:
     // The port labels drawn on the paths of open connections, e.g. {":25"}; ":25 ×3" when
     // three connections to port 25 share the same path.
     [[nodiscard]] QStringList portLabels() const;
+    // The words on the real mail programs' box (the Real clients panel), with the flag.
+    [[nodiscard]] static QString realClientBadgeText();
 
     [[nodiscard]] bool isAnimating() const;
     // Centre of the envelope in widget coordinates: at the sender when the animation
@@ -225,6 +231,7 @@ private:
     std::set<std::pair<trace::ActorId, trace::ActorId>> m_slowLinks;
     void refreshFaults();
     void paintServerState(QPainter &p, trace::ActorId actor, const QRectF &r) const;
+    void paintRealClientBadge(QPainter &p, const QRectF &r) const;
 
     // Per font and size.
     mutable bool m_layoutDirty = true;
