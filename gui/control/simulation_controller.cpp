@@ -159,18 +159,6 @@ bool SimulationController::isFollowing() const
     return isListening() && m_cursor >= m_liveSeen;
 }
 
-QString SimulationController::defaultRealClientServer(const world::WorldSpec &spec)
-{
-    for (const world::UserSpec &user : spec.users) {
-        const QString domain = user.address.mid(user.address.lastIndexOf('@') + 1);
-        for (const world::ServerSpec &server : spec.servers) {
-            if (server.settings.domain.compare(domain, Qt::CaseInsensitive) == 0)
-                return server.settings.hostname;
-        }
-    }
-    return spec.servers.empty() ? QString() : spec.servers.front().settings.hostname;
-}
-
 bool SimulationController::startListening(const QString &server, const bridge::BridgeOptions &options,
                                           QString *error)
 {
@@ -181,18 +169,12 @@ bool SimulationController::startListening(const QString &server, const bridge::B
     };
     stopListening();
     // The world real clients reach: the scenario's, with their way in at the chosen server.
-    world::WorldSpec spec = m_scenario.world;
-    world::ServerSpec *chosen = nullptr;
-    for (world::ServerSpec &s : spec.servers) {
-        if (s.settings.hostname.compare(server, Qt::CaseInsensitive) == 0)
-            chosen = &s;
-    }
-    if (!chosen)
-        return fail(tr("there is no mail server %1 in the scenario").arg(server));
     const bool web = options.ports.count(bridge::Service::Http) > 0;
-    if (web)
-        chosen->web.enabled = true; // a server without web mail gets it, on its own host
-    spec.realClients.server = chosen->settings.hostname;
+    QString problem;
+    const std::optional<world::WorldSpec> made = bridge::withRealClients(m_scenario.world, server, web, &problem);
+    if (!made)
+        return fail(problem);
+    const world::WorldSpec &spec = *made;
 
     // The world in use will do when it has that very way in: listening again after a stop
     // goes on with the same world, and the real clients' earlier events stay in the trace.
@@ -200,7 +182,7 @@ bool SimulationController::startListening(const QString &server, const bridge::B
     bool reuse = current.realClients.server.compare(spec.realClients.server, Qt::CaseInsensitive) == 0;
     if (reuse && web) {
         reuse = std::any_of(current.servers.begin(), current.servers.end(), [&](const world::ServerSpec &s) {
-            return s.settings.hostname == chosen->settings.hostname && s.web.enabled;
+            return s.settings.hostname == spec.realClients.server && s.web.enabled;
         });
     }
     std::unique_ptr<world::World> fresh;

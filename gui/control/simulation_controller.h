@@ -78,9 +78,6 @@ public:
     // Whether the world has nothing scheduled: while listening, the scenario has played out
     // and no real client is connected. For the screenshot to wait for; views show the trace.
     [[nodiscard]] bool worldIdle() const { return m_world->simulation().idle(); }
-    // The mail server real clients reach when none is chosen: the first user's, who in the
-    // usual scenario is the sender (as `mailsim-cli serve` chooses).
-    [[nodiscard]] static QString defaultRealClientServer(const world::WorldSpec &spec);
 
 public Q_SLOTS:
     bool stepForward();        // one event; false at the end

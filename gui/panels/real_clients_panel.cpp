@@ -233,7 +233,7 @@ void RealClientsPanel::refillServers()
     const QSignalBlocker blocker(m_server);
     m_server->clear();
     m_server->addItems(names);
-    setServer(SimulationController::defaultRealClientServer(m_controller.scenario().world));
+    setServer(bridge::defaultRealClientServer(m_controller.scenario().world));
 }
 
 std::vector<bridge::Account> RealClientsPanel::accounts() const
