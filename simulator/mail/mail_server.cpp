@@ -42,6 +42,15 @@ StoredMessage storedMessage(const QByteArray &content, const QByteArray &message
     return m;
 }
 
+// The "with" of a Received: field (RFC 5321 4.4, the names registered by RFC 3848): ESMTPA
+// says the client logged in, so that the path of a message shows who submitted it.
+QByteArray protocolName(const smtp::Envelope &envelope)
+{
+    if (!envelope.esmtp)
+        return "SMTP";
+    return envelope.authenticatedUser.isEmpty() ? "ESMTP" : "ESMTPA";
+}
+
 } // namespace
 
 MailServer::MailServer(MailContext &context, MailServerSettings settings, net::HostId host)
@@ -142,7 +151,7 @@ void MailServer::start()
     auto acceptor = [this](net::StreamConnection &c) -> std::unique_ptr<net::StreamHandler> {
         const net::Host &peer = m_context.network.host(c.host(net::StreamConnection::Side::Client));
         smtp::ClientInfo client{peer.name.toUtf8(), peer.address.toUtf8()};
-        return std::make_unique<SmtpServerConnection>(*this, m_context.trace, client);
+        return std::make_unique<SmtpServerConnection>(*this, m_context.trace, client, smtpConfig(c.port()));
     };
     m_context.network.listen(m_host, m_settings.smtpPort, acceptor);
     if (m_settings.submissionPort != m_settings.smtpPort)
@@ -189,24 +198,40 @@ const Mailbox *MailServer::mailbox(const QString &localPart) const
     return m_store.find(localPart.toUtf8());
 }
 
-smtp::ServerConfig MailServer::smtpConfig() const
+smtp::ServerConfig MailServer::smtpConfig(quint16 port) const
 {
     smtp::ServerConfig config;
     config.hostname = m_settings.hostname.toUtf8();
     config.maxMessageSize = m_settings.maxMessageSize;
     config.maxRecipients = m_settings.maxRecipients;
     config.announce8BitMime = m_settings.eightBitMime;
+    // Users log in where they submit (RFC 6409 section 4.3), not where servers relay to
+    // each other. Offered to everyone, although there is no TLS in this world: the name and
+    // password then cross the network as base64, which anyone watching can decode. Real
+    // servers offer AUTH only after STARTTLS for that reason.
+    config.offerAuth = port == m_settings.submissionPort;
     return config;
 }
 
-bool MailServer::mayRelay(const smtp::ClientInfo &client) const
+bool MailServer::mayRelay(const smtp::ClientInfo &client, const smtp::Envelope &envelope) const
 {
     switch (m_settings.relay) {
     case RelayPolicy::Open: return true;
     case RelayPolicy::None: return false;
-    case RelayPolicy::LocalClients: return m_trustedClients.contains(QString::fromUtf8(client.address));
+    case RelayPolicy::LocalClients:
+        // Its users' machines, and its users logged in with AUTH from anywhere else.
+        return m_trustedClients.contains(QString::fromUtf8(client.address)) ||
+               (!envelope.authenticatedUser.isEmpty() && m_store.find(envelope.authenticatedUser));
     }
     return false;
+}
+
+bool MailServer::authenticate(const smtp::ClientInfo &, QByteArrayView user, QByteArrayView password)
+{
+    // The one check of POP3, IMAP and web mail too: local part or full address, any case.
+    // A user whose scenario gives no password has their local part as password, because
+    // the world adds them that way (world.cpp), so AUTH takes what POP3 takes.
+    return m_store.authenticate(user, password) != nullptr;
 }
 
 smtp::Reply MailServer::checkSender(const smtp::ClientInfo &, const smtp::Path &)
@@ -227,7 +252,8 @@ void MailServer::setDown(bool down)
         m_context.network.stopListening(m_host, port);
 }
 
-smtp::Reply MailServer::checkRecipient(const smtp::ClientInfo &client, const smtp::Path &path)
+smtp::Reply MailServer::checkRecipient(const smtp::ClientInfo &client,
+                                       const smtp::Envelope &envelope, const smtp::Path &path)
 {
     if (isLocalDomain(path.domain)) {
         // Recipients that always answer the same way, so that a teacher can show each reply
@@ -245,7 +271,7 @@ smtp::Reply MailServer::checkRecipient(const smtp::ClientInfo &client, const smt
             return {250, "OK"};
         return {550, path.bracketed() + ": no such user here"};
     }
-    if (mayRelay(client))
+    if (mayRelay(client, envelope))
         return {250, "OK"};
     return {550, path.bracketed() + ": relay access denied"};
 }
@@ -273,14 +299,14 @@ smtp::Reply MailServer::acceptMessage(const smtp::ClientInfo &client,
     // The trace header of RFC 5321 section 4.4, newest first, so the path shows in the message.
     QByteArray stamped = "Received: from " + envelope.helo + " (" + client.hostname + " ["
                          + client.address + "])\r\n\tby " + hostname + " (MailSim) with "
-                         + (envelope.esmtp ? "ESMTP" : "SMTP") + " id " + queueId + "\r\n\t";
+                         + protocolName(envelope) + " id " + queueId + "\r\n\t";
     if (recipients.size() == 1)
         stamped += "for " + recipients.front().bracketed() + "; ";
     stamped += date + "\r\n";
     // A submission server completes what a user agent left out (RFC 6409 section 8).
     const std::optional<QByteArray> givenId = findHeaderField(content, "Message-ID");
     QByteArray messageId = givenId.value_or('<' + queueId + '@' + hostname + '>');
-    if (mayRelay(client)) {
+    if (mayRelay(client, envelope)) {
         if (!findHeaderField(content, "Date"))
             stamped += "Date: " + date + "\r\n";
         if (!givenId)

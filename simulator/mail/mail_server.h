@@ -116,16 +116,22 @@ public:
     // session in IDLE reports new mail at once.
     [[nodiscard]] std::weak_ptr<StoreSignals> storeSignals() const { return m_storeSignals; }
     [[nodiscard]] const OutgoingQueue &queue() const { return m_queue; }
-    [[nodiscard]] smtp::ServerConfig smtpConfig() const;
+    // The SMTP engine's configuration for a session on `port`: AUTH on the submission port.
+    [[nodiscard]] smtp::ServerConfig smtpConfig(quint16 port) const;
 
     // Mail policy, asked by the SMTP server side of each connection.
     smtp::Reply checkSender(const smtp::ClientInfo &client, const smtp::Path &reversePath);
-    smtp::Reply checkRecipient(const smtp::ClientInfo &client, const smtp::Path &forwardPath);
+    // Local users (any client), relay (trusted machines, or a session logged in as a user of
+    // this server, as the relay setting allows), 550 otherwise.
+    smtp::Reply checkRecipient(const smtp::ClientInfo &client, const smtp::Envelope &envelope,
+                               const smtp::Path &forwardPath);
+    // SMTP AUTH: the same user names and passwords as POP3, IMAP and web mail.
+    bool authenticate(const smtp::ClientInfo &client, QByteArrayView user, QByteArrayView password);
     smtp::Reply acceptMessage(const smtp::ClientInfo &client, const smtp::Envelope &envelope,
                               const QByteArray &content, net::StreamConnection &connection);
 
 private:
-    bool mayRelay(const smtp::ClientInfo &client) const;
+    bool mayRelay(const smtp::ClientInfo &client, const smtp::Envelope &envelope) const;
     void deliverLocally(const smtp::Path &recipient, StoredMessage message, int stage);
     void enqueue(QueueEntry entry, int stage);
     void scheduleAttempt(const QByteArray &id, core::SimTime delay);

@@ -6,8 +6,8 @@
 namespace mailsim::mail {
 
 SmtpServerConnection::SmtpServerConnection(MailServer &server, trace::TraceLog &log,
-                                           smtp::ClientInfo client)
-    : m_server(server), m_log(log), m_session(server.smtpConfig(), *this, std::move(client))
+                                           smtp::ClientInfo client, smtp::ServerConfig config)
+    : m_server(server), m_log(log), m_session(std::move(config), *this, std::move(client))
 {
 }
 
@@ -47,9 +47,16 @@ smtp::Reply SmtpServerConnection::checkSender(const smtp::ClientInfo &client,
 }
 
 smtp::Reply SmtpServerConnection::checkRecipient(const smtp::ClientInfo &client,
-                                                 const smtp::Envelope &, const smtp::Path &path)
+                                                 const smtp::Envelope &envelope,
+                                                 const smtp::Path &path)
 {
-    return m_server.checkRecipient(client, path);
+    return m_server.checkRecipient(client, envelope, path);
+}
+
+bool SmtpServerConnection::authenticate(const smtp::ClientInfo &client, QByteArrayView user,
+                                        QByteArrayView password)
+{
+    return m_server.authenticate(client, user, password);
 }
 
 smtp::Reply SmtpServerConnection::acceptMessage(const smtp::ClientInfo &client,

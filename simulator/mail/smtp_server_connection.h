@@ -13,7 +13,9 @@ class MailServer;
 class SmtpServerConnection : public net::StreamHandler, public smtp::ServerPolicy
 {
 public:
-    SmtpServerConnection(MailServer &server, trace::TraceLog &log, smtp::ClientInfo client);
+    // config: the server's configuration for the port the client connected to.
+    SmtpServerConnection(MailServer &server, trace::TraceLog &log, smtp::ClientInfo client,
+                         smtp::ServerConfig config);
 
     void onConnected() override;
     void onData(const QByteArray &bytes) override;
@@ -26,6 +28,8 @@ public:
                                const smtp::Path &forwardPath) override;
     smtp::Reply acceptMessage(const smtp::ClientInfo &client, const smtp::Envelope &envelope,
                               const QByteArray &content) override;
+    bool authenticate(const smtp::ClientInfo &client, QByteArrayView user,
+                      QByteArrayView password) override;
 
 private:
     void handle(const protocol::EngineOutput &output);

@@ -152,11 +152,13 @@ TEST(MailDelivery, RelayIsDeniedToClientsThatAreNotLocalUsers)
     smtp::ClientInfo stranger{"bob-pc.example.net", "203.0.113.10"};
     smtp::ClientInfo local{"alice-pc.example.org", "192.0.2.10"};
     auto *server = const_cast<mail::MailServer *>(alpha);
-    EXPECT_EQ(server->checkRecipient(stranger, *smtp::Path::fromAddress("alice@example.org")).code, 250);
-    const smtp::Reply denied = server->checkRecipient(stranger, *smtp::Path::fromAddress("carol@example.net"));
+    const smtp::Envelope anonymous;
+    EXPECT_EQ(server->checkRecipient(stranger, anonymous, *smtp::Path::fromAddress("alice@example.org")).code, 250);
+    const smtp::Reply denied =
+        server->checkRecipient(stranger, anonymous, *smtp::Path::fromAddress("carol@example.net"));
     EXPECT_EQ(denied.code, 550);
     EXPECT_TRUE(denied.text.contains("relay access denied"));
-    EXPECT_EQ(server->checkRecipient(local, *smtp::Path::fromAddress("carol@example.net")).code, 250);
+    EXPECT_EQ(server->checkRecipient(local, anonymous, *smtp::Path::fromAddress("carol@example.net")).code, 250);
 }
 
 namespace {

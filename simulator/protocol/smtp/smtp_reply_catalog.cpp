@@ -1,7 +1,9 @@
 // The texts follow the wording of RFC 5321 section 4.2 where it has one, so that a student
 // who later reads a real server's log recognises them. Rows marked "policy" are never sent
 // by the engine on its own: they are the usual answers of a mail server's ServerPolicy
-// (unknown user, relay denied), listed so that the explainer knows them too.
+// (unknown user, relay denied), listed so that the explainer knows them too. The AUTH rows
+// carry the enhanced status codes RFC 4954 gives them (2.7.0, 5.7.8...), as real servers send
+// them, although this server announces no ENHANCEDSTATUSCODES for its other replies.
 #include "protocol/smtp/smtp_reply_catalog.h"
 
 #include <algorithm>
@@ -23,6 +25,10 @@ constexpr std::array kCatalog = {
     ReplyInfo{ReplyId::Closing, 221, "{hostname} Service closing transmission channel",
               "The answer to QUIT: the server says goodbye and closes the connection. "
               "Nothing that was accepted before is lost."},
+    ReplyInfo{ReplyId::AuthSucceeded, 235, "2.7.0 Authentication successful",
+              "The user name and password were right: for the rest of this session the "
+              "server knows who the client is, and may relay its mail to other domains. "
+              "Anyone who watched the exchange knows the password too, unless TLS hid it."},
     ReplyInfo{ReplyId::Ok, 250, "OK",
               "The request is done: the client may send its next command."},
     ReplyInfo{ReplyId::HelloEsmtp, 250, "{hostname} Hello",
@@ -35,6 +41,17 @@ constexpr std::array kCatalog = {
               "Cannot VRFY user, but will accept message and attempt delivery",
               "The server will not say whether a mailbox exists, so that spammers cannot "
               "use it to collect addresses; the client should simply try RCPT TO."},
+    ReplyInfo{ReplyId::AuthReadyForPlain, 334, "",
+              "The server waits for the PLAIN credentials: one line of base64 holding the "
+              "user name and the password, separated by NUL bytes. Decoding it takes no "
+              "key, so anyone who can see the line can read the password."},
+    ReplyInfo{ReplyId::AuthAskUsername, 334, "VXNlcm5hbWU6",
+              "The LOGIN mechanism asks for the user name. Even the question is base64: "
+              "VXNlcm5hbWU6 is \"Username:\". The client answers with the name in base64."},
+    ReplyInfo{ReplyId::AuthAskPassword, 334, "UGFzc3dvcmQ6",
+              "The LOGIN mechanism asks for the password (UGFzc3dvcmQ6 is base64 for "
+              "\"Password:\"). The answer is the password in base64, which anyone watching "
+              "can decode: base64 only makes bytes safe to send, it hides nothing."},
     ReplyInfo{ReplyId::StartMailInput, 354, "End data with <CR><LF>.<CR><LF>",
               "Go ahead: the client now sends the message itself, headers and body, and "
               "ends it with a line that holds only a dot."},
@@ -43,6 +60,11 @@ constexpr std::array kCatalog = {
               "The server is closing the connection (it is shutting down, or the client "
               "was silent too long). Nothing unfinished was accepted; the client should "
               "keep the message and try again later."},
+    ReplyInfo{ReplyId::TooManyErrors, 421,
+              "4.7.0 {hostname} Too many errors, closing transmission channel",
+              "The client made too many mistakes in one session (unknown commands, bad "
+              "syntax, wrong passwords), so the server hangs up, as real servers do to stop "
+              "broken programs and password guessers. It may connect again."},
     ReplyInfo{ReplyId::MailboxBusy, 450, "Requested mail action not taken: mailbox unavailable",
               "Policy reply: the mailbox cannot be used right now (busy, or a check could "
               "not be made). The client should try again later."},
@@ -63,6 +85,9 @@ constexpr std::array kCatalog = {
     ReplyInfo{ReplyId::ControlCharacters, 500, "Syntax error, control characters in command",
               "The command contained a control character, such as a NUL or a lone CR, "
               "which never belongs in a command line. The server ignored the command."},
+    ReplyInfo{ReplyId::AuthLineTooLong, 500, "5.5.6 Authentication Exchange line is too long",
+              "A line of the AUTH exchange was longer than the 12288 octets SMTP allows for "
+              "it. The login attempt is over; the client may start again with AUTH."},
     ReplyInfo{ReplyId::SyntaxError, 501, "Syntax error in parameters or arguments",
               "The command was recognised, but what follows it is not allowed: for "
               "example an argument to a command that takes none."},
@@ -78,6 +103,15 @@ constexpr std::array kCatalog = {
     ReplyInfo{ReplyId::BadParameter, 501, "Bad parameter syntax",
               "A parameter after the address is malformed, for example SIZE= with "
               "something other than digits, or the same parameter twice."},
+    ReplyInfo{ReplyId::AuthSyntax, 501, "5.5.4 Syntax: AUTH mechanism [initial-response]",
+              "AUTH must name a mechanism, such as PLAIN or LOGIN, optionally followed by "
+              "the first answer in base64, and nothing more."},
+    ReplyInfo{ReplyId::AuthBadBase64, 501, "5.5.2 Cannot decode response",
+              "Every answer in an AUTH exchange must be base64, and this one is not. The "
+              "login attempt is over; the client may start again with AUTH."},
+    ReplyInfo{ReplyId::AuthCancelled, 501, "5.7.0 Authentication cancelled",
+              "The client answered \"*\", which abandons the login attempt (RFC 4954). The "
+              "session goes on, without a login."},
     ReplyInfo{ReplyId::NotImplemented, 502, "Command not implemented",
               "A real SMTP command, but one this server does not offer (for example EXPN, "
               "which would reveal mailing-list members). The session goes on."},
@@ -93,6 +127,23 @@ constexpr std::array kCatalog = {
     ReplyInfo{ReplyId::NeedRcpt, 503, "Bad sequence of commands: need RCPT command",
               "DATA came before any RCPT TO: the server does not know whom the message is "
               "for."},
+    ReplyInfo{ReplyId::AuthInTransaction, 503,
+              "5.5.1 Bad sequence of commands: AUTH not permitted during a mail transaction",
+              "The client must log in before MAIL FROM, not in the middle of a transaction. "
+              "RSET ends the transaction if it wants to log in now."},
+    ReplyInfo{ReplyId::AlreadyAuthenticated, 503, "5.5.1 Bad sequence of commands: already authenticated",
+              "The client has logged in already in this session, and one login per session "
+              "is all SMTP allows. To be someone else it must connect again."},
+    ReplyInfo{ReplyId::UnknownAuthMechanism, 504, "5.5.4 Unrecognized authentication type",
+              "The client asked for a login mechanism this server does not offer. The "
+              "EHLO reply's AUTH line lists the ones it does, here PLAIN and LOGIN."},
+    ReplyInfo{ReplyId::AuthRequired, 530, "5.7.0 Authentication required",
+              "Policy reply: the server does this only for clients that have logged in with "
+              "AUTH. The client should log in first, then try again."},
+    ReplyInfo{ReplyId::AuthFailed, 535, "5.7.8 Authentication credentials invalid",
+              "The user name or the password is wrong; the server does not say which, so "
+              "that a guesser cannot learn which names exist. The client is not logged in "
+              "and may try again, but each failure counts towards the server's error limit."},
     ReplyInfo{ReplyId::MailboxUnavailable, 550, "Requested action not taken: mailbox unavailable",
               "Policy reply: this address is refused for good, for example there is no "
               "such user, or the server will not relay to another domain. The sender gets "
@@ -146,6 +197,37 @@ const ReplyInfo *findReply(int code)
     const auto it = std::find_if(kCatalog.begin(), kCatalog.end(),
                                  [code](const ReplyInfo &row) { return row.code == code; });
     return it == kCatalog.end() ? nullptr : &*it;
+}
+
+const ReplyInfo *findReply(int code, QByteArrayView firstLine)
+{
+    const ReplyInfo *general = nullptr;
+    for (const ReplyInfo &row : kCatalog) {
+        if (row.code != code)
+            continue;
+        if (!general)
+            general = &row;
+        QByteArrayView pattern(row.text);
+        if (const qsizetype nl = pattern.indexOf('\n'); nl >= 0)
+            pattern = pattern.first(nl);
+        constexpr QByteArrayView kHost = "{hostname}";
+        const qsizetype at = pattern.indexOf(kHost);
+        if (at < 0) {
+            if (firstLine == pattern)
+                return &row;
+            continue;
+        }
+        const QByteArrayView before = pattern.first(at);
+        const QByteArrayView after = pattern.sliced(at + kHost.size());
+        if (firstLine.size() <= before.size() + after.size() || !firstLine.startsWith(before)
+            || !firstLine.endsWith(after))
+            continue;
+        const QByteArrayView host =
+            firstLine.sliced(before.size(), firstLine.size() - before.size() - after.size());
+        if (!host.contains(' '))
+            return &row;
+    }
+    return general;
 }
 
 Reply catalogReply(ReplyId id, QByteArrayView hostname)

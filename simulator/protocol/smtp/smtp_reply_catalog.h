@@ -22,29 +22,43 @@ enum class ReplyId {
     Help,                  // 214
     Greeting,              // 220
     Closing,               // 221
+    AuthSucceeded,         // 235 (RFC 4954)
     Ok,                    // 250
     HelloEsmtp,            // 250, first line of the EHLO reply
     HelloPlain,            // 250, the HELO reply
     CannotVerify,          // 252
+    AuthReadyForPlain,     // 334, the empty challenge of PLAIN
+    AuthAskUsername,       // 334, LOGIN's "Username:"
+    AuthAskPassword,       // 334, LOGIN's "Password:"
     StartMailInput,        // 354
     ServiceNotAvailable,   // 421
+    TooManyErrors,         // 421
     MailboxBusy,           // 450, policy
     LocalError,            // 451
     TooManyRecipients,     // 452
     CommandUnrecognized,   // 500
     LineTooLong,           // 500
     ControlCharacters,     // 500
+    AuthLineTooLong,       // 500
     SyntaxError,           // 501
     HelloNeedsDomain,      // 501
     MailFromSyntax,        // 501
     RcptToSyntax,          // 501
     BadAddress,            // 501
     BadParameter,          // 501
+    AuthSyntax,            // 501
+    AuthBadBase64,         // 501
+    AuthCancelled,         // 501
     NotImplemented,        // 502
     SendHelloFirst,        // 503
     NestedMail,            // 503
     NeedMail,              // 503
     NeedRcpt,              // 503
+    AuthInTransaction,     // 503
+    AlreadyAuthenticated,  // 503
+    UnknownAuthMechanism,  // 504
+    AuthRequired,          // 530, policy
+    AuthFailed,            // 535
     MailboxUnavailable,    // 550, policy
     MessageTooBig,         // 552
     MailboxNameNotAllowed, // 553, policy
@@ -70,6 +84,10 @@ const ReplyInfo &replyInfo(ReplyId id);
 // The first row with this code, which is the general meaning of the code; nullptr for a
 // code the table does not know (the caller can fall back to replyClassMeaning()).
 const ReplyInfo *findReply(int code);
+// The row a reply came from, for codes that several rows share (500, 501, 334, 421...): the
+// row with this code whose text equals the reply's first line, "{hostname}" standing for any
+// one word; else the first row with the code, as findReply(code) gives.
+const ReplyInfo *findReply(int code, QByteArrayView firstLine);
 // The reply for a row, with "{hostname}" replaced.
 Reply catalogReply(ReplyId id, QByteArrayView hostname = {});
 // What the first digit of a code tells the client (RFC 5321 section 4.2.1).

@@ -33,15 +33,45 @@
 //    maxMessageSize, are not in it: they were never kept.
 //  - Bytes that arrive before open() make the session greet first, as if open() had been
 //    called; an incomplete last line at end of input is ignored.
+//
+// AUTH (RFC 4954), when the configuration offers it:
+//  - 334 puts the session in state Auth, where the next line is an answer, not a command.
+//    Answers are traced as commands (they are what the client sent), and are read with
+//    the same line ends as commands. "*" cancels (501); anything but base64 is 501 too.
+//  - AUTH command lines and answers may be maxAuthLine (12288) octets; the line assembler
+//    takes lines that long whenever AUTH is offered, and a command other than AUTH longer
+//    than maxCommandLine still gets "500 Line too long", so only AUTH gains the room.
+//  - AUTH is allowed after HELO as after EHLO (Postfix does the same); before either it is
+//    503, in a mail transaction 503, and after a successful AUTH 503 (section 4).
+//  - PLAIN's authorization identity must be empty or equal the user name: this server lets
+//    nobody act for someone else. A PLAIN message not of the form authzid NUL user NUL
+//    password, an empty user name or password, and a refusal by the policy all get the
+//    same 535, so that the reply tells a guesser nothing.
+//  - The user name is kept as the client gave it, in Envelope::authenticatedUser, through
+//    RSET, new transactions and a new EHLO, until the connection ends.
+//  - MAIL FROM's AUTH= parameter (section 5) is checked as xtext and then ignored: which
+//    user submitted a message is the server's own knowledge, not the client's claim.
+//
+// Too many errors: every reply 500 to 504, 535 and 555 counts, whatever sent it (these say
+// the client got the protocol wrong, or guessed a password). Refusals of policy (4xx, 550
+// to 554) do not: a relay with many stale recipients has done nothing wrong, and cutting it
+// off in the middle of a transaction would only delay good mail. When the count reaches
+// maxErrors, the reply that reached it is followed by "421 4.7.0 <host> Too many errors"
+// and the connection is closed, like the POP3 engine's final -ERR. Postfix counts more
+// (rejected recipients too) and waits for the next command before its 421.
 #include "protocol/smtp/smtp_server_session.h"
 
+#include "message/codecs.h"
 #include "protocol/smtp/smtp_reply_catalog.h"
 
+#include <QList>
 #include <QtGlobal>
 
+#include <algorithm>
 #include <iterator>
 #include <limits>
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace mailsim::smtp {
@@ -56,6 +86,7 @@ const char *toString(ServerState state)
     case ServerState::Connected: return "Connected";
     case ServerState::AwaitHello: return "AwaitHello";
     case ServerState::Ready: return "Ready";
+    case ServerState::Auth: return "Auth";
     case ServerState::Mail: return "Mail";
     case ServerState::Rcpt: return "Rcpt";
     case ServerState::Data: return "Data";
@@ -82,7 +113,8 @@ constexpr StateSet kCommandStates = only(ServerState::AwaitHello) | only(ServerS
     switch (from) {
     case S::Connected: return to == S::AwaitHello;
     case S::AwaitHello: return to == S::AwaitHello || to == S::Ready;
-    case S::Ready: return to == S::Ready || to == S::Mail;
+    case S::Ready: return to == S::Ready || to == S::Mail || to == S::Auth;
+    case S::Auth: return to == S::Auth || to == S::Ready;
     case S::Mail: return to == S::Ready || to == S::Rcpt;
     case S::Rcpt: return to == S::Ready || to == S::Rcpt || to == S::Data;
     case S::Data: return to == S::Ready;
@@ -195,6 +227,41 @@ std::optional<qint64> parseSize(QByteArrayView digits)
 
 bool isSuccess(const Reply &reply) { return reply.replyClass() == ReplyClass::PositiveCompletion; }
 
+// Replies that say the client got the protocol wrong (or a password); see maxErrors above.
+bool countsAsError(int code) { return (code >= 500 && code <= 504) || code == 535 || code == 555; }
+
+bool isUpperHexDigit(char c) { return isDigit(c) || (c >= 'A' && c <= 'F'); }
+
+// xtext (RFC 3461 section 4): printable ASCII but "+" and "=", and "+" with two upper-case
+// hex digits for any other byte. isValue() has already refused "=", space and control bytes.
+bool isXtext(QByteArrayView value)
+{
+    for (qsizetype i = 0; i < value.size(); ++i) {
+        if (value[i] != '+')
+            continue;
+        if (i + 2 >= value.size() || !isUpperHexDigit(value[i + 1]) || !isUpperHexDigit(value[i + 2]))
+            return false;
+        i += 2;
+    }
+    return true;
+}
+
+// An answer in an AUTH exchange: base64 (RFC 4648 section 4) with its padding and nothing
+// else, not even white space inside; empty optional when it is not.
+std::optional<QByteArray> decodeAuthAnswer(QByteArrayView text)
+{
+    for (char c : text) {
+        if (!isLetDig(c) && c != '+' && c != '/' && c != '=')
+            return std::nullopt;
+    }
+    return message::base64DecodeStrict(text);
+}
+
+bool isAuthCommand(QByteArrayView line)
+{
+    return startsWithNoCase(line, "AUTH") && (line.size() == 4 || line[4] == ' ');
+}
+
 } // namespace
 
 // Everything one call into the session does, with the output it is filling in.
@@ -217,6 +284,8 @@ struct SmtpServerSession::Impl
     void send(const Reply &reply)
     {
         out.sent.push_back(Transmission{Transmission::Kind::Reply, reply.toWire(), reply.code});
+        if (countsAsError(reply.code))
+            ++s.m_errors; // acted on once the line is done, in processInput()
     }
     void send(ReplyId id) { send(catalogReply(id, s.m_config.hostname)); }
 
@@ -246,8 +315,13 @@ struct SmtpServerSession::Impl
             // No transaction (any more): keep who the client said it was, forget the rest,
             // and read commands again.
             forgetTransaction();
+            forgetAuthExchange();
             s.m_lines.setTerminator(LineAssembler::Terminator::CrLfOrLf);
-            s.m_lines.setMaxLineLength(s.m_config.maxCommandLine);
+            s.m_lines.setMaxLineLength(commandLineLimit(s.m_config));
+            break;
+        case ServerState::Auth:
+            // An answer is read like a command line, with AUTH's larger limit.
+            s.m_lines.setMaxLineLength(std::max(s.m_config.maxAuthLine, s.m_config.maxCommandLine));
             break;
         case ServerState::Mail:
             s.m_rcptAttempts = 0;
@@ -261,6 +335,7 @@ struct SmtpServerSession::Impl
             break;
         case ServerState::Closed:
             forgetTransaction();
+            forgetAuthExchange();
             s.m_lines.clear();
             break;
         }
@@ -271,9 +346,25 @@ struct SmtpServerSession::Impl
         Envelope fresh;
         fresh.helo = s.m_envelope.helo;
         fresh.esmtp = s.m_envelope.esmtp;
+        fresh.authenticatedUser = s.m_envelope.authenticatedUser;
         s.m_envelope = std::move(fresh);
         s.m_rcptAttempts = 0;
         clearMessage();
+    }
+
+    // What a half-done AUTH exchange held: a user name need not outlive it.
+    void forgetAuthExchange()
+    {
+        s.m_authStep = AuthStep::PlainCredentials;
+        s.m_authUser.clear();
+    }
+
+    // The line assembler's limit between commands: room for an AUTH line when AUTH is
+    // offered (commandLine() then holds other commands to maxCommandLine itself).
+    static qsizetype commandLineLimit(const ServerConfig &config)
+    {
+        return config.offerAuth ? std::max(config.maxCommandLine, config.maxAuthLine)
+                                : config.maxCommandLine;
     }
 
     void clearMessage()
@@ -290,9 +381,9 @@ struct SmtpServerSession::Impl
         send(ReplyId::Greeting);
     }
 
-    void closeWith421()
+    void closeWith421(ReplyId why = ReplyId::ServiceNotAvailable)
     {
-        send(ReplyId::ServiceNotAvailable);
+        send(why);
         enter(ServerState::Closed);
         out.close = true;
     }
@@ -307,8 +398,13 @@ struct SmtpServerSession::Impl
                 return;
             if (s.m_state == ServerState::Data)
                 dataLine(line);
+            else if (s.m_state == ServerState::Auth)
+                authAnswer(line);
             else
                 commandLine(line);
+            if (s.m_config.maxErrors > 0 && s.m_errors >= s.m_config.maxErrors &&
+                s.m_state != ServerState::Closed)
+                closeWith421(ReplyId::TooManyErrors);
         }
     }
 
@@ -319,6 +415,13 @@ struct SmtpServerSession::Impl
             return;
         }
         const QByteArray &line = input.line;
+        // With AUTH offered the assembler let AUTH's longer lines through; other commands
+        // keep their limit, and an over-long one is gone as if the assembler had dropped it.
+        const qsizetype lineLength = line.size() + (input.bareLf ? 1 : 2);
+        if (lineLength > s.m_config.maxCommandLine && !isAuthCommand(line)) {
+            send(ReplyId::LineTooLong);
+            return;
+        }
         s.recognised(out, Transmission{Transmission::Kind::Command,
                                        line + (input.bareLf ? "\n" : "\r\n"), 0});
         if (hasControlBytes(line)) {
@@ -427,6 +530,8 @@ struct SmtpServerSession::Impl
             reply.text += "\n8BITMIME";
         if (s.m_config.announcePipelining)
             reply.text += "\nPIPELINING";
+        if (s.m_config.offerAuth)
+            reply.text += "\nAUTH PLAIN LOGIN"; // the mechanisms, RFC 4954 section 3
         reply.text += "\nHELP";
         send(reply);
     }
@@ -461,6 +566,7 @@ struct SmtpServerSession::Impl
         candidate.reversePath = *path;
         bool sawSize = false;
         bool sawBody = false;
+        bool sawAuth = false;
         for (const Parameter &p : *parameters) {
             if (!s.m_envelope.esmtp) {
                 send(ReplyId::ParametersNotRecognized); // HELO announced no extensions
@@ -486,6 +592,14 @@ struct SmtpServerSession::Impl
                     send(ReplyId::ParametersNotRecognized);
                     return;
                 }
+            } else if (equalsNoCase(p.keyword, "AUTH") && s.m_config.offerAuth) {
+                // Who first submitted the message, as a relay passes it on (RFC 4954
+                // section 5); "<>" when unknown. Only its syntax matters here: see above.
+                if (sawAuth || p.value.isEmpty() || !isXtext(p.value)) {
+                    send(ReplyId::BadParameter);
+                    return;
+                }
+                sawAuth = true;
             } else {
                 send(ReplyId::ParametersNotRecognized);
                 return;
@@ -598,6 +712,135 @@ struct SmtpServerSession::Impl
     }
 
     void notImplemented(QByteArrayView) { send(ReplyId::NotImplemented); }
+
+    // ---- AUTH (RFC 4954) ---------------------------------------------------------------
+
+    // AUTH mechanism [initial-response]. In the table for every command state, because
+    // whether it exists at all depends on the configuration: the order checks are here.
+    void auth(QByteArrayView argument)
+    {
+        if (!s.m_config.offerAuth) {
+            notImplemented(argument);
+            return;
+        }
+        switch (s.m_state) {
+        case ServerState::AwaitHello:
+            send(ReplyId::SendHelloFirst);
+            return;
+        case ServerState::Mail:
+        case ServerState::Rcpt:
+            send(ReplyId::AuthInTransaction);
+            return;
+        default:
+            break;
+        }
+        if (!s.m_envelope.authenticatedUser.isEmpty()) {
+            send(ReplyId::AlreadyAuthenticated);
+            return;
+        }
+        const qsizetype space = argument.indexOf(' ');
+        const QByteArrayView mechanism = space < 0 ? argument : argument.first(space);
+        const QByteArrayView initial = space < 0 ? QByteArrayView() : argument.sliced(space + 1);
+        if (mechanism.isEmpty() || initial.contains(' ')) {
+            send(ReplyId::AuthSyntax);
+            return;
+        }
+        const bool plain = equalsNoCase(mechanism, "PLAIN");
+        if (!plain && !equalsNoCase(mechanism, "LOGIN")) {
+            send(ReplyId::UnknownAuthMechanism);
+            return;
+        }
+        if (initial.isEmpty()) {
+            // No initial response: ask for it.
+            s.m_authStep = plain ? AuthStep::PlainCredentials : AuthStep::LoginUser;
+            enter(ServerState::Auth);
+            send(plain ? ReplyId::AuthReadyForPlain : ReplyId::AuthAskUsername);
+            return;
+        }
+        // "=" is an initial response of no bytes (section 4), which base64 cannot write.
+        const std::optional<QByteArray> decoded =
+            initial == "=" ? std::optional<QByteArray>(QByteArray()) : decodeAuthAnswer(initial);
+        if (!decoded) {
+            send(ReplyId::AuthBadBase64);
+            return;
+        }
+        if (plain) {
+            finishPlain(*decoded);
+            return;
+        }
+        s.m_authUser = *decoded;
+        s.m_authStep = AuthStep::LoginPassword;
+        enter(ServerState::Auth);
+        send(ReplyId::AuthAskPassword);
+    }
+
+    // A line in state Auth: the client's answer to a 334.
+    void authAnswer(const LineAssembler::Result &input)
+    {
+        if (input.status == LineAssembler::Status::TooLong) {
+            enter(ServerState::Ready); // the exchange is over; the line is gone, not traced
+            send(ReplyId::AuthLineTooLong);
+            return;
+        }
+        const QByteArray &line = input.line;
+        s.recognised(out, Transmission{Transmission::Kind::Command,
+                                       line + (input.bareLf ? "\n" : "\r\n"), 0});
+        if (line == "*") {
+            enter(ServerState::Ready);
+            send(ReplyId::AuthCancelled);
+            return;
+        }
+        const std::optional<QByteArray> decoded = decodeAuthAnswer(line);
+        if (!decoded) {
+            enter(ServerState::Ready);
+            send(ReplyId::AuthBadBase64);
+            return;
+        }
+        switch (s.m_authStep) {
+        case AuthStep::PlainCredentials:
+            finishPlain(*decoded);
+            return;
+        case AuthStep::LoginUser:
+            s.m_authUser = *decoded;
+            s.m_authStep = AuthStep::LoginPassword;
+            enter(ServerState::Auth);
+            send(ReplyId::AuthAskPassword);
+            return;
+        case AuthStep::LoginPassword: {
+            const QByteArray user = std::exchange(s.m_authUser, QByteArray());
+            finish(user, *decoded);
+            return;
+        }
+        }
+    }
+
+    // PLAIN (RFC 4616): authzid NUL authcid NUL passwd, in one piece.
+    void finishPlain(const QByteArray &message)
+    {
+        const QList<QByteArray> parts = message.split('\0');
+        if (parts.size() != 3) {
+            finish({}, {}); // malformed: refused like a wrong password
+            return;
+        }
+        const QByteArray &authzid = parts[0];
+        const QByteArray &user = parts[1];
+        if (!authzid.isEmpty() && authzid != user) {
+            finish({}, {}); // acting for someone else is not offered
+            return;
+        }
+        finish(user, parts[2]);
+    }
+
+    // The end of every exchange that got as far as credentials: 235 or 535, back to Ready.
+    void finish(const QByteArray &user, const QByteArray &password)
+    {
+        const bool accepted = !user.isEmpty() && !password.isEmpty() &&
+                              s.m_policy.authenticate(s.m_client, user, password);
+        enter(ServerState::Ready);
+        if (accepted)
+            s.m_envelope.authenticatedUser = user;
+        send(accepted ? ReplyId::AuthSucceeded : ReplyId::AuthFailed);
+    }
 };
 
 const SmtpServerSession::Impl::Verb SmtpServerSession::Impl::kVerbs[] = {
@@ -611,13 +854,14 @@ const SmtpServerSession::Impl::Verb SmtpServerSession::Impl::kVerbs[] = {
     {"VRFY", &Impl::vrfy, kCommandStates},
     {"HELP", &Impl::help, kCommandStates},
     {"QUIT", &Impl::quit, kCommandStates},
+    // 502 when the configuration does not offer it; its handler sorts out the states.
+    {"AUTH", &Impl::auth, kCommandStates},
     // Real SMTP commands that this server does not offer: 502, not 500 (4.2.4).
     {"EXPN", &Impl::notImplemented, kCommandStates},
     {"TURN", &Impl::notImplemented, kCommandStates},
     {"ATRN", &Impl::notImplemented, kCommandStates},
     {"ETRN", &Impl::notImplemented, kCommandStates},
     {"BDAT", &Impl::notImplemented, kCommandStates},
-    {"AUTH", &Impl::notImplemented, kCommandStates},
     {"STARTTLS", &Impl::notImplemented, kCommandStates},
     {"SEND", &Impl::notImplemented, kCommandStates},
     {"SOML", &Impl::notImplemented, kCommandStates},
@@ -635,7 +879,7 @@ const SmtpServerSession::Impl::Verb *SmtpServerSession::Impl::findVerb(QByteArra
 
 SmtpServerSession::SmtpServerSession(ServerConfig config, ServerPolicy &policy, ClientInfo client)
     : m_config(std::move(config)), m_policy(policy), m_client(std::move(client)),
-      m_lines(m_config.maxCommandLine, protocol::LineAssembler::Terminator::CrLfOrLf)
+      m_lines(Impl::commandLineLimit(m_config), protocol::LineAssembler::Terminator::CrLfOrLf)
 {
 }
 

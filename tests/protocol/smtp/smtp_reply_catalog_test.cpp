@@ -26,7 +26,10 @@ TEST(ReplyCatalog, EveryRowIsAWellFormedReplyWithAnExplanation)
         EXPECT_EQ(static_cast<std::size_t>(row.id), index++);
         EXPECT_GE(row.code, 200);
         EXPECT_LE(row.code, 599);
-        EXPECT_GT(std::strlen(row.text), 0u);
+        // Only the PLAIN challenge is empty: "334 " and nothing (RFC 4954 section 4).
+        if (row.id != ReplyId::AuthReadyForPlain) {
+            EXPECT_GT(std::strlen(row.text), 0u);
+        }
         EXPECT_GT(std::strlen(row.meaning), 20u);
         EXPECT_EQ(&replyInfo(row.id), &row);
         // Wire text must be printable ASCII; '\n' only separates lines.
@@ -46,8 +49,8 @@ TEST(ReplyCatalog, TheTableIsGroupedByCode)
 
 TEST(ReplyCatalog, EveryCodeTheServerSendsIsThere)
 {
-    for (int code : {214, 220, 221, 250, 252, 354, 421, 451, 452, 500, 501, 502, 503, 550, 552,
-                     553, 554, 555}) {
+    for (int code : {214, 220, 221, 235, 250, 252, 334, 354, 421, 451, 452, 500, 501, 502, 503,
+                     504, 530, 535, 550, 552, 553, 554, 555}) {
         const ReplyInfo *row = findReply(code);
         ASSERT_NE(row, nullptr) << code;
         EXPECT_EQ(row->code, code);
@@ -61,6 +64,24 @@ TEST(ReplyCatalog, FindReplyGivesTheGeneralRowOfACode)
     EXPECT_EQ(findReply(501)->id, ReplyId::SyntaxError);
     EXPECT_EQ(findReply(999), nullptr);
     EXPECT_EQ(findReply(0), nullptr);
+}
+
+TEST(ReplyCatalog, FindReplyWithTheTextGivesTheRowThatSentIt)
+{
+    EXPECT_EQ(findReply(421, "4.7.0 mx.example.net Too many errors, closing transmission channel")->id,
+              ReplyId::TooManyErrors);
+    EXPECT_EQ(findReply(421, "mx.example.net Service not available, closing transmission channel")->id,
+              ReplyId::ServiceNotAvailable);
+    EXPECT_EQ(findReply(334, "")->id, ReplyId::AuthReadyForPlain);
+    EXPECT_EQ(findReply(334, "UGFzc3dvcmQ6")->id, ReplyId::AuthAskPassword);
+    EXPECT_EQ(findReply(500, "Line too long")->id, ReplyId::LineTooLong);
+    EXPECT_EQ(findReply(501, "5.7.0 Authentication cancelled")->id, ReplyId::AuthCancelled);
+    // A text of the policy's own, or a host name with a space, falls back to the code's row.
+    EXPECT_EQ(findReply(550, "<x@example.net>: relay access denied")->id,
+              ReplyId::MailboxUnavailable);
+    EXPECT_EQ(findReply(421, "4.7.0 two words Too many errors, closing transmission channel")->id,
+              ReplyId::ServiceNotAvailable);
+    EXPECT_EQ(findReply(299, "OK"), nullptr);
 }
 
 TEST(ReplyCatalog, CatalogReplyFillsInTheHostname)

@@ -12,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <iostream>
 #include <random>
 
@@ -30,7 +31,9 @@ namespace {
 constexpr int kRuns = 500;
 constexpr qsizetype kMaxInput = 4096;
 
-// Small limits, so that 4 KiB of input can reach all of them.
+// Small limits, so that 4 KiB of input can reach all of them. Garbage makes protocol errors
+// by the dozen, and the error limit would end nearly every run before the interesting parts:
+// it is off here, and has a test of its own below.
 ServerConfig smallConfig()
 {
     ServerConfig config;
@@ -38,7 +41,22 @@ ServerConfig smallConfig()
     config.maxCommandLine = 128;
     config.maxTextLine = 200;
     config.maxRecipients = 3;
+    config.offerAuth = true;
+    config.maxAuthLine = 300;
+    config.maxErrors = 0;
     return config;
+}
+
+// A policy that knows one user, so that random AUTH exchanges can also succeed.
+RecordingPolicy policyFor(int seed)
+{
+    RecordingPolicy policy;
+    policy.passwords["bob"] = "secret";
+    if (seed % 4 == 0)
+        policy.recipientReply = Reply{550, "5.1.1 No such user"};
+    if (seed % 7 == 0)
+        policy.messageReply = Reply{451, "4.3.0 Try again later"};
+    return policy;
 }
 
 QByteArray randomInput(std::mt19937 &rng)
@@ -53,6 +71,8 @@ QByteArray randomInput(std::mt19937 &rng)
         "MAIL FROM:", "RCPT TO:<", "\r\nRCPT TO:<Postmaster>\r\n", "\r\nDATA\r\n", "DATA",
         "\r\nRSET\r\n", "NOOP", "VRFY", "HELP", "EXPN", " SIZE=", " SIZE=100", " BODY=8BITMIME",
         " BODY=7BIT", "SIZE=999999999999", "@example.org>", "\t",
+        "\r\nAUTH PLAIN\r\n", "\r\nAUTH LOGIN\r\n", "\r\nAUTH PLAIN AGJvYgBzZWNyZXQ=\r\n",
+        "AGJvYgBzZWNyZXQ=", "Ym9i", "c2VjcmV0", "*", "=", " AUTH=<>", " AUTH=bob+40example.org",
     };
     std::uniform_int_distribution<std::size_t> pickPiece(0, std::size(kPieces) - 1);
     std::uniform_int_distribution<int> percent(0, 99);
@@ -128,20 +148,19 @@ TEST(SmtpServerRandomInput, StaysBoundedAnswersAndNeverHangs)
     const ServerConfig config = smallConfig();
     // What the session may hold: one line of input, plus a message and its dot-stuffed form
     // (at most one extra octet per line of at least two).
-    const qsizetype bound = config.maxTextLine + 1 + config.maxMessageSize * 5 / 2;
+    // During AUTH LOGIN: one line, and the user name from the line before.
+    const qsizetype bound = std::max(config.maxTextLine + 1 + config.maxMessageSize * 5 / 2,
+                                     2 * config.maxAuthLine);
     int messagesStored = 0;
     int sessionsClosedByGarbage = 0;
+    int logins = 0;
 
     for (int seed = 1; seed <= kRuns; ++seed) {
         SCOPED_TRACE("seed " + std::to_string(seed));
         std::mt19937 rng(static_cast<std::mt19937::result_type>(seed));
         const QByteArray garbage = randomInput(rng);
         const std::vector<qsizetype> cuts = randomCuts(rng, garbage.size());
-        RecordingPolicy policy;
-        if (seed % 4 == 0)
-            policy.recipientReply = Reply{550, "5.1.1 No such user"};
-        if (seed % 7 == 0)
-            policy.messageReply = Reply{451, "4.3.0 Try again later"};
+        const RecordingPolicy policy = policyFor(seed);
 
         // Any cutting gives what one piece gives.
         const ServerRun chunked = runServer(config, policy, garbage, cuts);
@@ -166,8 +185,12 @@ TEST(SmtpServerRandomInput, StaysBoundedAnswersAndNeverHangs)
                 EXPECT_LE(line.size(), config.maxTextLine - 1) << "998 + CR, in the small limit";
             ++messagesStored;
         }
-        for (const auto &call : chunked.policy.calls)
-            EXPECT_FALSE(call.envelope.helo.isEmpty()) << "no transaction without a hello";
+        for (const auto &call : chunked.policy.calls) {
+            if (call.kind != Kind::Login) { // authenticate() is not given the envelope
+                EXPECT_FALSE(call.envelope.helo.isEmpty()) << "no transaction without a hello";
+            }
+        }
+        logins += static_cast<int>(chunked.policy.count(Kind::Login));
 
         // The end of a message (if one is open) and QUIT always get an answer and a close.
         const ServerRun quit = runServer(config, policy, garbage + "\r\n.\r\nQUIT\r\n", cuts);
@@ -189,10 +212,55 @@ TEST(SmtpServerRandomInput, StaysBoundedAnswersAndNeverHangs)
     }
     // The generator must actually reach the interesting parts, or the test proves little.
     std::cout << messagesStored << " messages stored, " << sessionsClosedByGarbage
-              << " sessions closed by a QUIT in the input\n";
+              << " sessions closed by a QUIT in the input, " << logins << " logins tried\n";
     EXPECT_GT(messagesStored, 5);
+    EXPECT_GT(logins, 5);
     EXPECT_GT(sessionsClosedByGarbage, 0);
     EXPECT_LT(sessionsClosedByGarbage, kRuns / 2);
+}
+
+TEST(SmtpServerRandomInput, TooManyErrorsEndsTheSessionRightAfterTheLimit)
+{
+    ServerConfig config = smallConfig();
+    config.maxErrors = 10;
+    int sessionsEndedByErrors = 0;
+    for (int seed = 1; seed <= kRuns; ++seed) {
+        SCOPED_TRACE("seed " + std::to_string(seed));
+        std::mt19937 rng(static_cast<std::mt19937::result_type>(seed));
+        const QByteArray garbage = randomInput(rng);
+        const std::vector<qsizetype> cuts = randomCuts(rng, garbage.size());
+        const RecordingPolicy policy = policyFor(seed);
+        const ServerRun run = runServer(config, policy, garbage, cuts);
+        ASSERT_EQ(run.summary(), runServer(config, policy, garbage, {}).summary());
+        expectWellFormedReplies(run);
+
+        // Count the replies that count (500-504, 535, 555); the 421 comes with the tenth.
+        int errors = 0;
+        for (std::size_t i = 0; i < run.codes.size(); ++i) {
+            const int code = run.codes[i];
+            if ((code >= 500 && code <= 504) || code == 535 || code == 555)
+                ++errors;
+            if (errors == config.maxErrors) {
+                ASSERT_EQ(i + 2, run.codes.size()) << "one reply after the limit, and the last";
+                EXPECT_EQ(run.codes.back(), 421);
+                break;
+            }
+        }
+        EXPECT_LE(errors, config.maxErrors);
+        if (errors == config.maxErrors) {
+            ++sessionsEndedByErrors;
+            EXPECT_TRUE(run.wire.endsWith(
+                "421 4.7.0 mail.example.org Too many errors, closing transmission channel\r\n"));
+            EXPECT_EQ(run.state, ServerState::Closed);
+            EXPECT_EQ(run.closes, 1);
+        } else if (run.state == ServerState::Closed) {
+            EXPECT_EQ(run.codes.back(), 221) << "only QUIT closes otherwise";
+        }
+        if (HasFailure())
+            break;
+    }
+    std::cout << sessionsEndedByErrors << " sessions ended by too many errors\n";
+    EXPECT_GT(sessionsEndedByErrors, kRuns / 10);
 }
 
 } // namespace

@@ -257,6 +257,7 @@ TEST_F(SmtpServer, MailAcceptsTheNullReversePath)
 
 TEST_F(SmtpServer, MalformedMailIs501AndThePolicyIsNotAsked)
 {
+    config.maxErrors = 0; // more mistakes than the error limit allows in one session
     const std::vector<std::pair<const char *, const char *>> cases = {
         {"MAIL\r\n", "501 Syntax: MAIL FROM:<address>\r\n"},
         {"MAIL FROM\r\n", "501 Syntax: MAIL FROM:<address>\r\n"},
@@ -667,6 +668,7 @@ TEST_F(SmtpServer, CommandsMayEndInABareLf)
 
 TEST_F(SmtpServer, UnimplementedCommandsAre502InAnyState)
 {
+    config.maxErrors = 0; // more mistakes than the error limit allows in one session
     start();
     for (const char *verb : {"EXPN staff", "TURN", "ETRN example.org", "BDAT 10 LAST", "AUTH PLAIN",
                              "STARTTLS", "ATRN", "SEND FROM:<a@b>", "SOML FROM:<a@b>",
@@ -812,6 +814,364 @@ TEST_F(SmtpServer, ShutdownSays421InEveryState)
     }
 }
 
+// ---- AUTH (RFC 4954) ----------------------------------------------------------------------
+
+// base64 of what a client sends: "\0bob\0secret" (PLAIN), "bob", "secret", "wrong".
+constexpr const char *kPlainBobSecret = "AGJvYgBzZWNyZXQ=";
+constexpr const char *kBob = "Ym9i";
+constexpr const char *kSecret = "c2VjcmV0";
+constexpr const char *kWrong = "d3Jvbmc=";
+
+const QByteArray kAuthSucceeded = "235 2.7.0 Authentication successful\r\n";
+const QByteArray kAuthFailed = "535 5.7.8 Authentication credentials invalid\r\n";
+
+class SmtpServerAuth : public SmtpServer
+{
+protected:
+    void SetUp() override
+    {
+        config.offerAuth = true;
+        policy.passwords["bob"] = "secret";
+    }
+    std::vector<const RecordingPolicy::Call *> logins() const { return policy.callsOf(Kind::Login); }
+};
+
+TEST_F(SmtpServer, EhloListsAuthOnlyWhenOffered)
+{
+    hello();
+    config.offerAuth = true;
+    start();
+    const EngineOutput out = in("EHLO client.example.org\r\n");
+    EXPECT_EQ(out.wire(), "250-mail.example.org Hello\r\n"
+                          "250-SIZE 10485760\r\n"
+                          "250-8BITMIME\r\n"
+                          "250-PIPELINING\r\n"
+                          "250-AUTH PLAIN LOGIN\r\n"
+                          "250 HELP\r\n");
+    EXPECT_EQ(wire("HELO client.example.org\r\n"), "250 mail.example.org Hello\r\n")
+        << "HELO announces nothing";
+}
+
+TEST_F(SmtpServer, AuthWhenNotOfferedIs502AndItsMailParameter555)
+{
+    hello();
+    EXPECT_EQ(wire(QByteArray("AUTH PLAIN ") + kPlainBobSecret + "\r\n"),
+              "502 Command not implemented\r\n");
+    EXPECT_EQ(session->state(), ServerState::Ready);
+    EXPECT_EQ(wire("MAIL FROM:<alice@example.org> AUTH=<>\r\n"),
+              "555 MAIL FROM/RCPT TO parameters not recognized or not implemented\r\n");
+    EXPECT_TRUE(policy.calls.empty());
+}
+
+TEST_F(SmtpServerAuth, PlainWithAnInitialResponseLogsIn)
+{
+    hello();
+    const EngineOutput out = in(QByteArray("AUTH PLAIN ") + kPlainBobSecret + "\r\n");
+    EXPECT_EQ(out.wire(), kAuthSucceeded);
+    EXPECT_EQ(codes(out), std::vector<int>{235});
+    ASSERT_EQ(out.received.size(), 1u);
+    EXPECT_EQ(out.received[0].bytes, QByteArray("AUTH PLAIN ") + kPlainBobSecret + "\r\n");
+    EXPECT_EQ(session->state(), ServerState::Ready);
+    EXPECT_EQ(session->envelope().authenticatedUser, "bob");
+    ASSERT_EQ(logins().size(), 1u);
+    EXPECT_EQ(logins()[0]->user, "bob");
+    EXPECT_EQ(logins()[0]->password, "secret");
+    EXPECT_EQ(logins()[0]->client.address, "192.0.2.10");
+}
+
+TEST_F(SmtpServerAuth, PlainWithoutAnInitialResponseAsksWithAnEmpty334)
+{
+    hello();
+    const EngineOutput ask = in("auth plain\r\n");
+    EXPECT_EQ(ask.wire(), "334 \r\n") << "an empty challenge: the code and a space";
+    EXPECT_EQ(session->state(), ServerState::Auth);
+    EXPECT_TRUE(logins().empty());
+
+    const EngineOutput answer = in(QByteArray(kPlainBobSecret) + "\r\n");
+    EXPECT_EQ(answer.wire(), kAuthSucceeded);
+    ASSERT_EQ(answer.received.size(), 1u) << "the answer is a unit the server received";
+    EXPECT_EQ(answer.received[0].kind, Transmission::Kind::Command);
+    EXPECT_EQ(answer.received[0].bytes, QByteArray(kPlainBobSecret) + "\r\n");
+    EXPECT_EQ(session->state(), ServerState::Ready);
+    EXPECT_EQ(session->envelope().authenticatedUser, "bob");
+}
+
+TEST_F(SmtpServerAuth, PlainTakesAnAuthorizationIdentityOnlyWhenItIsTheUser)
+{
+    hello();
+    // "alice\0bob\0secret": bob's password, to act as alice.
+    EXPECT_EQ(wire("AUTH PLAIN YWxpY2UAYm9iAHNlY3JldA==\r\n"), kAuthFailed);
+    EXPECT_TRUE(logins().empty()) << "refused before the password is checked";
+    EXPECT_TRUE(session->envelope().authenticatedUser.isEmpty());
+    // "bob\0bob\0secret"
+    EXPECT_EQ(wire("AUTH PLAIN Ym9iAGJvYgBzZWNyZXQ=\r\n"), kAuthSucceeded);
+    EXPECT_EQ(session->envelope().authenticatedUser, "bob");
+}
+
+TEST_F(SmtpServerAuth, AnEmptyInitialResponseIsEqualsSign)
+{
+    hello();
+    // PLAIN with no bytes at all is not name and password: refused like a wrong password.
+    EXPECT_EQ(wire("AUTH PLAIN =\r\n"), kAuthFailed);
+    // LOGIN with an empty user name goes on to the password, and fails there.
+    EXPECT_EQ(wire("AUTH LOGIN =\r\n"), "334 UGFzc3dvcmQ6\r\n");
+    EXPECT_EQ(wire(QByteArray(kSecret) + "\r\n"), kAuthFailed);
+    EXPECT_TRUE(logins().empty()) << "no empty name or password reaches the policy";
+    EXPECT_EQ(session->state(), ServerState::Ready);
+}
+
+TEST_F(SmtpServerAuth, LoginAsksForTheNameThenThePassword)
+{
+    hello();
+    EXPECT_EQ(wire("AUTH LOGIN\r\n"), "334 VXNlcm5hbWU6\r\n"); // "Username:"
+    EXPECT_EQ(session->state(), ServerState::Auth);
+    EXPECT_EQ(wire(QByteArray(kBob) + "\r\n"), "334 UGFzc3dvcmQ6\r\n"); // "Password:"
+    EXPECT_EQ(session->state(), ServerState::Auth);
+    EXPECT_TRUE(logins().empty());
+    const EngineOutput last = in(QByteArray(kSecret) + "\r\n");
+    EXPECT_EQ(last.wire(), kAuthSucceeded);
+    ASSERT_EQ(last.received.size(), 1u);
+    EXPECT_EQ(last.received[0].bytes, QByteArray(kSecret) + "\r\n");
+    EXPECT_EQ(session->envelope().authenticatedUser, "bob");
+    ASSERT_EQ(logins().size(), 1u);
+    EXPECT_EQ(logins()[0]->password, "secret");
+    EXPECT_EQ(session->bytesHeld(), 0) << "the user name is not kept after the exchange";
+}
+
+TEST_F(SmtpServerAuth, LoginWithAnInitialResponseAsksOnlyForThePassword)
+{
+    hello();
+    EXPECT_EQ(wire(QByteArray("AUTH LOGIN ") + kBob + "\r\n"), "334 UGFzc3dvcmQ6\r\n");
+    EXPECT_EQ(session->bytesHeld(), 3) << "the user name, until its password comes";
+    EXPECT_EQ(wire(QByteArray(kSecret) + "\n"), kAuthSucceeded) << "a bare LF ends it too";
+    EXPECT_EQ(session->envelope().authenticatedUser, "bob");
+}
+
+TEST_F(SmtpServerAuth, AWrongPasswordIs535AndTheClientMayTryAgain)
+{
+    hello();
+    EXPECT_EQ(wire("AUTH PLAIN AGJvYgB3cm9uZw==\r\n"), kAuthFailed); // "\0bob\0wrong"
+    EXPECT_TRUE(session->envelope().authenticatedUser.isEmpty());
+    EXPECT_EQ(session->state(), ServerState::Ready);
+    EXPECT_EQ(wire(QByteArray("AUTH LOGIN ") + kBob + "\r\n"), "334 UGFzc3dvcmQ6\r\n");
+    EXPECT_EQ(wire(QByteArray(kWrong) + "\r\n"), kAuthFailed);
+    EXPECT_EQ(wire(QByteArray("AUTH PLAIN ") + kPlainBobSecret + "\r\n"), kAuthSucceeded);
+    EXPECT_EQ(logins().size(), 3u);
+}
+
+TEST_F(SmtpServerAuth, WhatIsNotBase64Is501)
+{
+    hello();
+    const QByteArray kCannotDecode = "501 5.5.2 Cannot decode response\r\n";
+    EXPECT_EQ(wire("AUTH PLAIN %%%%\r\n"), kCannotDecode);
+    EXPECT_EQ(wire("AUTH PLAIN AGJvYgBzZWNyZXQ\r\n"), kCannotDecode) << "padding missing";
+    EXPECT_EQ(wire("AUTH LOGIN\r\n"), "334 VXNlcm5hbWU6\r\n");
+    EXPECT_EQ(wire("Ym9 i\r\n"), kCannotDecode) << "no space inside base64";
+    EXPECT_EQ(session->state(), ServerState::Ready) << "the exchange is over";
+    EXPECT_EQ(wire("AUTH PLAIN\r\n"), "334 \r\n");
+    EXPECT_EQ(wire(QByteArray("AGJvYgBzZWNyZXQ=\t\r\n")), kCannotDecode);
+    EXPECT_TRUE(logins().empty());
+    EXPECT_EQ(code("NOOP\r\n"), 250);
+}
+
+TEST_F(SmtpServerAuth, AStarCancelsTheExchangeWith501)
+{
+    hello();
+    EXPECT_EQ(wire("AUTH LOGIN\r\n"), "334 VXNlcm5hbWU6\r\n");
+    EXPECT_EQ(wire(QByteArray(kBob) + "\r\n"), "334 UGFzc3dvcmQ6\r\n");
+    const EngineOutput out = in("*\r\n");
+    EXPECT_EQ(out.wire(), "501 5.7.0 Authentication cancelled\r\n");
+    ASSERT_EQ(out.received.size(), 1u);
+    EXPECT_EQ(out.received[0].bytes, "*\r\n");
+    EXPECT_EQ(session->state(), ServerState::Ready);
+    EXPECT_TRUE(session->envelope().authenticatedUser.isEmpty());
+    EXPECT_TRUE(logins().empty());
+    EXPECT_EQ(session->bytesHeld(), 0);
+    EXPECT_EQ(wire("AUTH PLAIN\r\n"), "334 \r\n");
+    EXPECT_EQ(wire("*\r\n"), "501 5.7.0 Authentication cancelled\r\n");
+    EXPECT_EQ(code("NOOP\r\n"), 250) << "the session goes on";
+}
+
+TEST_F(SmtpServerAuth, AnUnknownMechanismIs504AndAMissingOne501)
+{
+    hello();
+    EXPECT_EQ(wire("AUTH CRAM-MD5\r\n"), "504 5.5.4 Unrecognized authentication type\r\n");
+    EXPECT_EQ(wire("AUTH XOAUTH2 dXNlcj1ib2IBAQ==\r\n"), "504 5.5.4 Unrecognized authentication type\r\n");
+    EXPECT_EQ(wire("AUTH\r\n"), "501 5.5.4 Syntax: AUTH mechanism [initial-response]\r\n");
+    EXPECT_EQ(code(QByteArray("AUTH PLAIN ") + kPlainBobSecret + " more\r\n"), 501);
+    EXPECT_EQ(session->state(), ServerState::Ready);
+    EXPECT_TRUE(logins().empty());
+}
+
+TEST_F(SmtpServerAuth, AuthAfterASuccessfulAuthIs503)
+{
+    hello();
+    ASSERT_EQ(wire(QByteArray("AUTH PLAIN ") + kPlainBobSecret + "\r\n"), kAuthSucceeded);
+    EXPECT_EQ(wire("AUTH LOGIN\r\n"), "503 5.5.1 Bad sequence of commands: already authenticated\r\n");
+    EXPECT_EQ(session->state(), ServerState::Ready);
+    EXPECT_EQ(logins().size(), 1u);
+}
+
+TEST_F(SmtpServerAuth, AuthInsideAMailTransactionIs503)
+{
+    withSender();
+    const QByteArray kInTransaction =
+        "503 5.5.1 Bad sequence of commands: AUTH not permitted during a mail transaction\r\n";
+    EXPECT_EQ(wire(QByteArray("AUTH PLAIN ") + kPlainBobSecret + "\r\n"), kInTransaction);
+    EXPECT_EQ(session->state(), ServerState::Mail);
+    ASSERT_EQ(code("RCPT TO:<carol@example.net>\r\n"), 250);
+    EXPECT_EQ(wire("AUTH LOGIN\r\n"), kInTransaction);
+    EXPECT_EQ(session->state(), ServerState::Rcpt);
+    EXPECT_TRUE(logins().empty());
+    EXPECT_EQ(session->envelope().forwardPaths.size(), 1u) << "the transaction is untouched";
+}
+
+TEST_F(SmtpServerAuth, AuthBeforeHelloIs503)
+{
+    start();
+    EXPECT_EQ(wire(QByteArray("AUTH PLAIN ") + kPlainBobSecret + "\r\n"),
+              "503 Bad sequence of commands: send EHLO or HELO first\r\n");
+    EXPECT_EQ(session->state(), ServerState::AwaitHello);
+    EXPECT_TRUE(logins().empty());
+}
+
+TEST_F(SmtpServerAuth, TheIdentityStaysForTheWholeSessionAndThePolicySeesIt)
+{
+    hello();
+    ASSERT_EQ(wire(QByteArray("AUTH PLAIN ") + kPlainBobSecret + "\r\n"), kAuthSucceeded);
+    ASSERT_EQ(code("MAIL FROM:<bob@example.org>\r\n"), 250);
+    ASSERT_EQ(code("RCPT TO:<carol@example.net>\r\n"), 250);
+    ASSERT_EQ(code("RSET\r\n"), 250);
+    EXPECT_EQ(session->envelope().authenticatedUser, "bob") << "RSET keeps it";
+    ASSERT_EQ(code("EHLO again.example.org\r\n"), 250);
+    EXPECT_EQ(session->envelope().authenticatedUser, "bob") << "a new EHLO keeps it";
+    ASSERT_EQ(code("MAIL FROM:<bob@example.org>\r\n"), 250);
+    ASSERT_EQ(code("RCPT TO:<carol@example.net>\r\n"), 250);
+    ASSERT_EQ(code("DATA\r\n"), 354);
+    ASSERT_EQ(code("Hi.\r\n.\r\n"), 250);
+    EXPECT_EQ(session->envelope().authenticatedUser, "bob") << "the end of a message keeps it";
+    for (const auto &call : policy.calls) {
+        if (call.kind != Kind::Login) {
+            EXPECT_EQ(call.envelope.authenticatedUser, "bob");
+        }
+    }
+    EXPECT_EQ(policy.count(Kind::Recipient), 2u);
+    EXPECT_EQ(policy.count(Kind::Message), 1u);
+}
+
+TEST_F(SmtpServerAuth, MailFromTakesAnAuthParameterAndChecksOnlyItsSyntax)
+{
+    hello();
+    for (const char *accepted : {"AUTH=<>", "AUTH=bob+40example.org", "auth=bob", "SIZE=10 AUTH=<>"}) {
+        EXPECT_EQ(wire(QByteArray("MAIL FROM:<alice@example.org> ") + accepted + "\r\n"), "250 2.1.0 Ok\r\n")
+            << accepted;
+        ASSERT_EQ(code("RSET\r\n"), 250);
+    }
+    for (const char *refused : {"AUTH", "AUTH=", "AUTH=bob+4", "AUTH=bob+4g", "AUTH=bob+zz",
+                                "AUTH=<> AUTH=<>"}) {
+        EXPECT_EQ(wire(QByteArray("MAIL FROM:<alice@example.org> ") + refused + "\r\n"),
+                  "501 Bad parameter syntax\r\n")
+            << refused;
+    }
+    EXPECT_TRUE(session->envelope().authenticatedUser.isEmpty()) << "AUTH= logs nobody in";
+    EXPECT_EQ(policy.count(Kind::Sender), 4u);
+}
+
+TEST_F(SmtpServerAuth, AuthLinesMayBe12288OctetsAndOtherCommandsStill512)
+{
+    config.maxErrors = 0;
+    hello();
+    const QByteArray longest = "NOOP " + QByteArray(505, 'a'); // 512 with CR LF
+    EXPECT_EQ(code(longest + "\r\n"), 250);
+    EXPECT_EQ(wire(longest + "a\r\n"), "500 Line too long\r\n");
+
+    // 12288 octets with CR LF: AUTH PLAIN, a space and 12275 octets of base64 (not a
+    // multiple of 4, so "Cannot decode", but read as a whole line and answered for it).
+    const QByteArray bigAuth = "AUTH PLAIN " + QByteArray(12275, 'A');
+    EXPECT_EQ(wire(bigAuth + "\r\n"), "501 5.5.2 Cannot decode response\r\n");
+    EXPECT_EQ(wire(bigAuth + "A\r\n"), "500 Line too long\r\n");
+
+    EXPECT_EQ(wire("AUTH PLAIN\r\n"), "334 \r\n");
+    const EngineOutput tooLong = in(QByteArray(12287, 'A') + "\r\n");
+    EXPECT_EQ(tooLong.wire(), "500 5.5.6 Authentication Exchange line is too long\r\n");
+    EXPECT_TRUE(tooLong.received.empty()) << "a line that was not kept is not traced";
+    EXPECT_EQ(session->state(), ServerState::Ready);
+    EXPECT_EQ(code("NOOP\r\n"), 250);
+    EXPECT_LE(session->bytesHeld(), config.maxAuthLine);
+}
+
+TEST_F(SmtpServerAuth, ALongAnswerArrivingInPiecesGetsOne500)
+{
+    hello();
+    EXPECT_EQ(wire("AUTH LOGIN\r\n"), "334 VXNlcm5hbWU6\r\n");
+    EXPECT_EQ(code(QByteArray(13000, 'A')), 500);
+    EXPECT_EQ(session->state(), ServerState::Ready);
+    EXPECT_TRUE(in(QByteArray(13000, 'A')).sent.empty()) << "the rest of the line is dropped";
+    EXPECT_EQ(code("\r\nNOOP\r\n"), 250);
+    EXPECT_LE(session->bytesHeld(), config.maxAuthLine);
+}
+
+// ---- Too many errors ----------------------------------------------------------------------
+
+TEST_F(SmtpServer, TheTenthProtocolErrorIsFollowedBy421AndTheEnd)
+{
+    hello();
+    for (int i = 1; i < 10; ++i)
+        ASSERT_EQ(code("FOO\r\n"), 500) << i;
+    const EngineOutput out = in("MAIL FROM:<alice@example.org> SIZE=x\r\nNOOP\r\n");
+    EXPECT_EQ(out.wire(), "501 Bad parameter syntax\r\n"
+                          "421 4.7.0 mail.example.org Too many errors, closing transmission channel\r\n");
+    EXPECT_EQ(codes(out), (std::vector<int>{501, 421}));
+    EXPECT_TRUE(out.close);
+    EXPECT_EQ(out.received.size(), 1u) << "the NOOP after the limit is never read";
+    EXPECT_EQ(session->state(), ServerState::Closed);
+    EXPECT_TRUE(in("NOOP\r\n").empty());
+    EXPECT_EQ(session->bytesHeld(), 0);
+}
+
+TEST_F(SmtpServer, ErrorsOfEveryProtocolKindCountButRefusalsOfPolicyDoNot)
+{
+    config.maxErrors = 6;
+    policy.recipientReply = Reply{550, "5.1.1 No such user"};
+    hello();
+    // Refusals by the policy: a mailing list's stale addresses are not the client's mistake.
+    ASSERT_EQ(code("MAIL FROM:<alice@example.org>\r\n"), 250);
+    for (int i = 0; i < 8; ++i)
+        ASSERT_EQ(code("RCPT TO:<nobody@example.net>\r\n"), 550);
+    ASSERT_EQ(code("DATA\r\n"), 554);
+    ASSERT_EQ(code("RSET\r\n"), 250);
+    // 500, 501, 502, 503, 555: one each, and the session goes on.
+    EXPECT_EQ(code("FOO\r\n"), 500);
+    EXPECT_EQ(code("VRFY\r\n"), 501);
+    EXPECT_EQ(code("EXPN staff\r\n"), 502);
+    EXPECT_EQ(code("DATA\r\n"), 503);
+    EXPECT_EQ(code("MAIL FROM:<alice@example.org> RET=FULL\r\n"), 555);
+    EXPECT_EQ(session->state(), ServerState::Ready);
+    EXPECT_EQ(codes(in("HELO\r\n")), (std::vector<int>{501, 421})) << "the sixth";
+}
+
+TEST_F(SmtpServerAuth, WrongPasswordsCountTowardsTheLimit)
+{
+    config.maxErrors = 3;
+    hello();
+    EXPECT_EQ(wire("AUTH PLAIN AGJvYgB3cm9uZw==\r\n"), kAuthFailed);
+    EXPECT_EQ(wire("AUTH CRAM-MD5\r\n"), "504 5.5.4 Unrecognized authentication type\r\n");
+    const EngineOutput third = in("AUTH LOGIN\r\n" + QByteArray(kBob) + "\r\n" + kWrong + "\r\n");
+    EXPECT_EQ(codes(third), (std::vector<int>{334, 334, 535, 421}));
+    EXPECT_TRUE(third.close);
+    EXPECT_EQ(session->state(), ServerState::Closed);
+    EXPECT_EQ(logins().size(), 2u);
+}
+
+TEST_F(SmtpServer, NoErrorLimitWhenMaxErrorsIsZero)
+{
+    config.maxErrors = 0;
+    hello();
+    for (int i = 0; i < 100; ++i)
+        ASSERT_EQ(code("FOO\r\n"), 500) << i;
+    EXPECT_EQ(session->state(), ServerState::Ready);
+}
+
 // ---- Pipelining and chunking --------------------------------------------------------------
 
 TEST_F(SmtpServer, PipelinedCommandsInOneChunkGetOneReplyEachInOrder)
@@ -909,6 +1269,47 @@ TEST(SmtpServerChunking, AWholeSessionGivesTheSameResultInAnyChunking)
         << "the Data unit is the content as it arrived, still dot-stuffed\n" << run.received;
 }
 
+// Every AUTH path in one session: LOGIN cancelled, PLAIN with bad base64, a wrong password,
+// an unknown mechanism, LOGIN with a bare LF, then a transaction with AUTH=<>.
+const QByteArray kAuthSession = "EHLO client.example.org\r\n"
+                                "AUTH LOGIN\r\n"
+                                "Ym9i\r\n"
+                                "*\r\n"
+                                "AUTH PLAIN\r\n"
+                                "not base64\r\n"
+                                "AUTH PLAIN AGJvYgB3cm9uZw==\r\n"
+                                "AUTH SCRAM-SHA-1\r\n"
+                                "AUTH LOGIN\n"
+                                "Ym9i\n"
+                                "c2VjcmV0\r\n"
+                                "AUTH PLAIN AGJvYgBzZWNyZXQ=\r\n"
+                                "MAIL FROM:<bob@example.org> AUTH=<>\r\n"
+                                "RCPT TO:<carol@example.net>\r\n"
+                                "DATA\r\n"
+                                "Hi.\r\n"
+                                ".\r\n"
+                                "QUIT\r\n";
+
+TEST(SmtpServerChunking, AnAuthSessionGivesTheSameResultInAnyChunking)
+{
+    ServerConfig config;
+    config.offerAuth = true;
+    RecordingPolicy policy;
+    policy.passwords["bob"] = "secret";
+    const ServerRun run = expectSameInAnyChunking(config, policy, kAuthSession);
+
+    EXPECT_EQ(run.codes, (std::vector<int>{220, 250, 334, 334, 501, 334, 501, 535, 504, 334, 334,
+                                           235, 503, 250, 250, 354, 250, 221}));
+    EXPECT_EQ(run.state, ServerState::Closed);
+    EXPECT_EQ(run.policy.count(Kind::Login), 2u);
+    const auto messages = run.policy.callsOf(Kind::Message);
+    ASSERT_EQ(messages.size(), 1u);
+    EXPECT_EQ(messages[0]->envelope.authenticatedUser, "bob");
+    // Every line the client sent is a unit received, the answers to 334 included.
+    EXPECT_NE(run.received.find("C Ym9i\\r\\n\nC *\\r\\n\n"), std::string::npos) << run.received;
+    EXPECT_NE(run.received.find("C Ym9i\\n\nC c2VjcmV0\\r\\n\n"), std::string::npos) << run.received;
+}
+
 TEST(SmtpServerChunking, LimitsGiveTheSameResultInAnyChunking)
 {
     ServerConfig config;
@@ -941,6 +1342,7 @@ TEST(SmtpServerState, EveryStateHasAName)
     EXPECT_STREQ(toString(ServerState::Connected), "Connected");
     EXPECT_STREQ(toString(ServerState::AwaitHello), "AwaitHello");
     EXPECT_STREQ(toString(ServerState::Ready), "Ready");
+    EXPECT_STREQ(toString(ServerState::Auth), "Auth");
     EXPECT_STREQ(toString(ServerState::Mail), "Mail");
     EXPECT_STREQ(toString(ServerState::Rcpt), "Rcpt");
     EXPECT_STREQ(toString(ServerState::Data), "Data");

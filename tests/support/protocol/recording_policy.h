@@ -58,12 +58,14 @@ class RecordingPolicy : public smtp::ServerPolicy
 public:
     struct Call
     {
-        enum class Kind { Sender, Recipient, Message };
+        enum class Kind { Sender, Recipient, Message, Login };
         Kind kind = Kind::Sender;
         smtp::ClientInfo client;
         smtp::Envelope envelope; // as passed to the policy
         smtp::Path path;         // the sender or recipient asked about
         QByteArray content;      // acceptMessage only
+        QByteArray user;         // authenticate only, with the password
+        QByteArray password;
     };
 
     // What to answer. A recipient listed in recipientReplies (lower-case address) gets that
@@ -72,20 +74,22 @@ public:
     smtp::Reply recipientReply{250, "2.1.5 Ok"};
     std::map<QByteArray, smtp::Reply> recipientReplies;
     smtp::Reply messageReply{250, "2.0.0 Ok: queued as Q1"};
+    // The accounts authenticate() accepts: user name (exactly as given) to password.
+    std::map<QByteArray, QByteArray> passwords;
 
     std::vector<Call> calls;
 
     smtp::Reply checkSender(const smtp::ClientInfo &client, const smtp::Envelope &envelope,
                             const smtp::Path &reversePath) override
     {
-        calls.push_back(Call{Call::Kind::Sender, client, envelope, reversePath, {}});
+        calls.push_back(Call{Call::Kind::Sender, client, envelope, reversePath, {}, {}, {}});
         return senderReply;
     }
 
     smtp::Reply checkRecipient(const smtp::ClientInfo &client, const smtp::Envelope &envelope,
                                const smtp::Path &forwardPath) override
     {
-        calls.push_back(Call{Call::Kind::Recipient, client, envelope, forwardPath, {}});
+        calls.push_back(Call{Call::Kind::Recipient, client, envelope, forwardPath, {}, {}, {}});
         const auto it = recipientReplies.find(forwardPath.address().toLower());
         return it != recipientReplies.end() ? it->second : recipientReply;
     }
@@ -93,8 +97,17 @@ public:
     smtp::Reply acceptMessage(const smtp::ClientInfo &client, const smtp::Envelope &envelope,
                               const QByteArray &content) override
     {
-        calls.push_back(Call{Call::Kind::Message, client, envelope, {}, content});
+        calls.push_back(Call{Call::Kind::Message, client, envelope, {}, content, {}, {}});
         return messageReply;
+    }
+
+    bool authenticate(const smtp::ClientInfo &client, QByteArrayView user,
+                      QByteArrayView password) override
+    {
+        Call call{Call::Kind::Login, client, {}, {}, {}, user.toByteArray(), password.toByteArray()};
+        calls.push_back(call);
+        const auto it = passwords.find(call.user);
+        return it != passwords.end() && it->second == call.password;
     }
 
     [[nodiscard]] std::vector<const Call *> callsOf(Call::Kind kind) const
@@ -117,6 +130,9 @@ public:
             case Call::Kind::Sender: text += "sender "; break;
             case Call::Kind::Recipient: text += "recipient "; break;
             case Call::Kind::Message: text += "message "; break;
+            case Call::Kind::Login:
+                text += "login " + visible(c.user) + ' ' + visible(c.password) + '\n';
+                continue;
             }
             text += visible(c.path.bracketed());
             text += " client=" + visible(c.client.hostname) + '/' + visible(c.client.address);
@@ -128,6 +144,8 @@ public:
                 text += visible(p.bracketed());
             text += " size=" + std::to_string(c.envelope.declaredSize);
             text += c.envelope.eightBitMime ? " 8bit" : " 7bit";
+            if (!c.envelope.authenticatedUser.isEmpty())
+                text += " auth=" + visible(c.envelope.authenticatedUser);
             if (c.kind == Call::Kind::Message)
                 text += " content=" + visible(c.content);
             text += '\n';
