@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""Real clients judge `mailsim-cli serve`: Python's smtplib, poplib and imaplib, raw sockets
-and curl talk to the simulated mail server over loopback TCP, as a student's mail program
+"""Real clients judge `mailsim-cli serve`: Python's smtplib, poplib, imaplib and http.client, raw
+sockets and curl talk to the simulated mail server over loopback TCP, as a student's mail program
 would, and every answer is checked: reply codes, the bytes read back, flags, counts, the JSON
 trace and the STORED line the server prints when it stops.
 
 Usage: serve_judge.py PATH/TO/mailsim-cli PART [PART...]
-Parts: smtplib dropped poplib imaplib curl limits garbage concurrent text (ctest runs one each).
+Parts: smtplib dropped poplib imaplib curl webmail limits garbage concurrent text (ctest runs one
+each).
 
 Each part starts its own `mailsim-cli serve --smtp 0 --pop3 0 --imap 0 --http 0 --format json`
 on 127.0.0.1 (free ports only) with --max-seconds as a safety net, stops it with SIGTERM by
@@ -34,6 +35,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 
 HOST = "127.0.0.1"
 ALICE = "alice@example.org"
@@ -801,6 +803,57 @@ def part_curl(cli):
         server.check_stopped(stored)
 
 
+# ---------------------------------------------------------------------------------- webmail
+
+def part_webmail(cli):
+    """The web mail through the bridge with http.client: log in, read, send to bob, log out."""
+    server = Server(cli)
+    stored = BASELINE
+    try:
+        send_local(server, "webmail to read", b"Read me in a browser.\r\n")
+        stored += 1
+        h = http.client.HTTPConnection(HOST, server.port("http"), timeout=TIMEOUT)  # one keep-alive connection
+
+        def request(method, path, form=None, cookie=None):
+            headers = {"Cookie": cookie} if cookie else {}
+            body = None
+            if form is not None:
+                body = urllib.parse.urlencode(form)
+                headers["Content-Type"] = "application/x-www-form-urlencoded"
+            h.request(method, path, body=body, headers=headers)
+            resp = h.getresponse()
+            return resp, resp.read().decode("utf-8", "replace")
+
+        resp, page = request("GET", "/")
+        check(resp.status == 200 and 'name="user"' in page and 'name="password"' in page, "GET /: 200, the login form")
+        resp, page = request("POST", "/login", {"user": ALICE, "password": "not-the-password"})
+        check(resp.status == 401 and resp.getheader("Set-Cookie") is None, "a wrong password: 401, no session (%d)" % resp.status)
+        resp, _ = request("GET", "/inbox")
+        check(resp.status == 303 and resp.getheader("Location") == "/", "the inbox without a session: 303 to / (%d)" % resp.status)
+        resp, _ = request("POST", "/login", {"user": ALICE, "password": ALICE_PASSWORD})
+        cookie = (resp.getheader("Set-Cookie") or "").split(";")[0]
+        check(resp.status == 303 and resp.getheader("Location") == "/inbox" and cookie.startswith("session="),
+              "log in: 303 to /inbox with a session cookie (%d %r)" % (resp.status, cookie))
+        resp, page = request("GET", "/inbox", cookie=cookie)
+        check(resp.status == 200 and "webmail to read" in page and "/message/1" in page,
+              "GET /inbox: 200, the message listed")
+        resp, page = request("GET", "/message/1", cookie=cookie)
+        check(resp.status == 200 and "Read me in a browser." in page, "GET /message/1: 200, its text")
+        resp, _ = request("POST", "/send", {"to": BOB, "cc": "", "subject": "webmail to bob", "body": "Sent from a browser."},
+                          cookie=cookie)
+        check(resp.status == 303 and resp.getheader("Location") == "/inbox?sent=1", "POST /send: 303 (%d)" % resp.status)
+        arrived = server.wait_for(lambda e: e["kind"] == "mailbox-add" and e["from"] == BOB_SERVER and "webmail to bob" in e["data"])
+        check(len(arrived) == 1 and "Sent from a browser." in arrived[0]["data"], "trace: bob's mailbox-add at %s" % BOB_SERVER)
+        stored += 1
+        resp, _ = request("POST", "/logout", {}, cookie=cookie)
+        check(resp.status == 303, "log out: 303")
+        resp, _ = request("GET", "/inbox", cookie=cookie)
+        check(resp.status == 303 and resp.getheader("Location") == "/", "the old cookie after logout: 303 to /")
+        h.close()
+    finally:
+        server.check_stopped(stored)
+
+
 # ---------------------------------------------------------------------------------- limits
 
 def greeting_of(server, service):
@@ -1161,6 +1214,7 @@ PARTS = {
     "poplib": part_poplib,
     "imaplib": part_imaplib,
     "curl": part_curl,
+    "webmail": part_webmail,
     "limits": part_limits,
     "garbage": part_garbage,
     "concurrent": part_concurrent,
