@@ -5,8 +5,8 @@ would, and every answer is checked: reply codes, the bytes read back, flags, cou
 trace and the STORED line the server prints when it stops.
 
 Usage: serve_judge.py PATH/TO/mailsim-cli PART [PART...]
-Parts: smtplib dropped poplib imaplib curl webmail limits garbage concurrent text (ctest runs one
-each).
+Parts: smtplib dropped poplib imaplib curl webmail limits garbage backpressure concurrent text
+(ctest runs one each).
 
 Each part starts its own `mailsim-cli serve --smtp 0 --pop3 0 --imap 0 --http 0 --format json`
 on 127.0.0.1 (free ports only) with --max-seconds as a safety net, stops it with SIGTERM by
@@ -1112,6 +1112,67 @@ def part_garbage(cli):
         server.check_stopped(stored)
 
 
+# ---------------------------------------------------------------------------------- backpressure
+
+def resident_kib(pid):
+    """The process's resident memory in KiB (Linux), or None."""
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def part_backpressure(cli):
+    """A client that asks for much and reads slowly: the server's memory stays bounded. A few
+    octets of pipelined commands (RFC 2449 PIPELINING) ask for RETRIEVALS megabytes; the bridge
+    must not take in more commands while their answers wait unsent. (--format none: the trace
+    of a hundred 1 MiB replies is not what is judged here; the scenario's own message is in
+    bob's mailbox by the time the second below is over.)"""
+    server = Server(cli, fmt="none")
+    retrievals = 100
+    try:
+        big = sized_message("backpressure", 1 << 20)
+        s = smtp(server)
+        check(send(s, STRANGER, [ALICE], big)[:2] == ("DATA", 250), "a 1 MiB message for alice: 250")
+        s.quit()
+        r = RawClient(server, "pop3")
+        r.line()
+        r.send(b"USER %s\r\nPASS %s\r\n" % (ALICE.encode(), ALICE_PASSWORD.encode()))
+        check(r.line().startswith(b"+OK") and r.line().startswith(b"+OK"), "POP3 login")
+        before = resident_kib(server.proc.pid)
+        r.send(b"RETR 1\r\n" * retrievals + b"QUIT\r\n")  # 801 octets, asking for 100 MiB
+        time.sleep(1.0)  # the client reads nothing meanwhile
+        during = resident_kib(server.proc.pid)
+        if before is not None and during is not None:
+            grown = (during - before) // 1024
+            check(grown < 32, "the server's memory while the client does not read: +%d MiB (under 32)" % grown)
+        # Then everything arrives, whole and in order.
+        r.sock.settimeout(TIMEOUT)
+        data = bytearray(r.buffer)
+        while True:
+            chunk = r.sock.recv(1 << 20)
+            if not chunk:
+                break
+            data += chunk
+        one = bytes(data[:data.index(b"\r\n.\r\n") + 5])  # the first answer, whole
+        status, _, rest = one.partition(b"\r\n")
+        lines = [l[1:] if l.startswith(b".") else l for l in rest[:-5].split(b"\r\n")]  # un-stuffed
+        check(status.startswith(b"+OK ") and without_received(pop3_bytes(lines)) == big,
+              "RETR 1: the 1 MiB message, dot-stuffed")
+        check(data.count(one) == retrievals, "%d whole answers (%d)" % (retrievals, data.count(one)))
+        check(data.endswith(b"\r\n.\r\n+OK mail.example.org POP3 server signing off (1 message left)\r\n"),
+              "then QUIT's +OK, and the server closes")
+        check(len(data) == retrievals * len(one) + len(b"+OK mail.example.org POP3 server signing off (1 message left)\r\n"),
+              "nothing else in the %d octets" % len(data))
+        r.close()
+    finally:
+        server.check_stopped(BASELINE + 1)
+
+
 # ---------------------------------------------------------------------------------- concurrent
 
 THREADS = 20
@@ -1217,6 +1278,7 @@ PARTS = {
     "webmail": part_webmail,
     "limits": part_limits,
     "garbage": part_garbage,
+    "backpressure": part_backpressure,
     "concurrent": part_concurrent,
     "text": part_text,
 }
