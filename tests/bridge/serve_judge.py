@@ -689,8 +689,13 @@ def part_imaplib(cli):
         typ, data = m.copy("1", "Judged")
         check(typ == "OK", "COPY 1 Judged OK (%r)" % data)
         stored += 1
+        # APPEND sends the message as a literal, after the server's "+" (RFC 3501 7.5).
+        appended = message("imaplib appended", b"Put here by APPEND.\r\n")
+        typ, data = m.append("Judged", "(\\Draft)", None, appended)
+        check(typ == "OK", "APPEND to Judged: OK (%r)" % data)
+        stored += 1
         typ, data = m.status("Judged", "(MESSAGES)")
-        check(typ == "OK" and b"MESSAGES 1" in data[0], "STATUS Judged: MESSAGES 1 (%r)" % data)
+        check(typ == "OK" and b"MESSAGES 2" in data[0], "STATUS Judged: MESSAGES 2 (%r)" % data)
         typ, data = m.list()
         names = [d.rsplit(b" ", 1)[-1].strip(b'"') for d in data]
         check(sorted(names) == [b"INBOX", b"Judged"], "LIST: INBOX and Judged (%r)" % names)
@@ -710,6 +715,10 @@ def part_imaplib(cli):
         items = data[0][0] + data[1]  # FLAGS may come after the literal
         check(typ == "OK" and without_received(data[0][1]) == first and b"\\Flagged" in items,
               "the copy in Judged: the bytes and \\Flagged (%r)" % items)
+        typ, data = m.fetch("2", "(BODY.PEEK[] FLAGS)")
+        items = data[0][0] + data[1]
+        check(typ == "OK" and data[0][1] == appended and b"\\Draft" in items,
+              "the appended message in Judged: the bytes exactly, and \\Draft (%r)" % items)
         typ, data = m.logout()
         check(typ == "BYE", "LOGOUT: BYE (%r)" % typ)
 
