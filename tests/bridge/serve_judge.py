@@ -473,6 +473,27 @@ def part_smtplib(cli):
         check(r.at_eof(), "the connection is closed after 421")
         r.close()
         check(not added_to(server, ALICE, "smtplib size limit+1"), "nothing stored of the message over the limit")
+
+        # A relayed message bob's server refuses (no such user) comes back to alice as a
+        # delivery status notification (RFC 3464) that she reads like any other mail.
+        a = smtp(server)
+        a.login(ALICE, ALICE_PASSWORD)
+        step = send(a, ALICE, ["nobody@example.net"], message("smtplib to nobody", to="nobody@example.net"))
+        check(step[:2] == ("DATA", 250), "relay to nobody@example.net: 250 at first (%r)" % (step[:2],))
+        a.quit()
+        bounces = server.wait_for(lambda e: e["kind"] == "bounce")
+        check(len(bounces) == 1 and "nobody@example.net" in bounces[0]["data"], "trace: a bounce for nobody@example.net")
+        stored += 1
+        dsn = server.wait_for(lambda e: e["kind"] == "mailbox-add" and e["detail"] == ALICE and "MAILER-DAEMON" in e["data"])
+        check(len(dsn) == 1, "trace: the bounce lands in alice's mailbox")
+        p = pop_login_when_free(server)
+        count, _ = p.stat()
+        _, lines, _ = p.retr(count)
+        p.quit()
+        report = pop3_bytes(lines)
+        check(b"Content-Type: multipart/report;" in report and b"report-type=delivery-status" in report
+              and b"Final-Recipient: rfc822; nobody@example.net" in report and b"Subject: smtplib to nobody" in report,
+              "POP3: the newest message is the report, with the returned message")
     finally:
         server.check_stopped(stored)
 
