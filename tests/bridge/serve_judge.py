@@ -182,7 +182,7 @@ class Server:
         """Stops the server and checks the exit status, the STORED line against what the part
         expects and against the trace (messages added minus removed)."""
         rc = self.stop()
-        check(rc == 0, "server exit status 0 after SIGTERM (got %r)" % rc)
+        check(rc == 0, "server exit status 0 (got %r)" % rc)
         check(self.stored == expected_stored,
               "STORED %r messages, expected %d" % (self.stored, expected_stored))
         if not self.json:
@@ -1284,6 +1284,26 @@ def part_text(cli):
             check(not traced and not any(l.startswith("[") for l in out), "none: no trace printed")
         check(out and out[-1] == "STORED %d messages in all mailboxes" % (BASELINE + 1),
               "%s: STORED is the last line on standard output (%r)" % (fmt, out[-1:]))
+
+    # Ctrl-C (SIGINT) stops it like SIGTERM, with a real client still connected.
+    server = Server(cli, fmt="none")
+    began = time.monotonic()
+    try:
+        r = RawClient(server, "imap")
+        check(r.line().startswith(b"* OK"), "an IMAP client is connected")
+        time.sleep(max(0.0, 1.0 - (time.monotonic() - began)))
+        os.kill(server.proc.pid, signal.SIGINT)
+        try:
+            rc = server.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            rc = None
+        check(rc == 0, "SIGINT: exit 0 (%r)" % rc)
+        check(r.at_eof(reset_is_close=True), "the IMAP client's connection is closed")
+        r.close()
+    finally:
+        server.check_stopped(BASELINE)
+    with server.lock:
+        check("Stopped (1 real connections closed)." in server.banner, "SIGINT: 'Stopped (1 real connections closed).'")
 
     # --max-seconds: the server stops by itself, in time, as after SIGTERM.
     server = Server(cli, fmt="none", max_seconds=1.5)
