@@ -1303,7 +1303,7 @@ def part_text(cli):
     finally:
         server.check_stopped(BASELINE)
     with server.lock:
-        check("Stopped (1 real connections closed)." in server.banner, "SIGINT: 'Stopped (1 real connections closed).'")
+        check("Stopped (1 real connection closed)." in server.banner, "SIGINT: 'Stopped (1 real connection closed).'")
 
     # --max-seconds: the server stops by itself, in time, as after SIGTERM.
     server = Server(cli, fmt="none", max_seconds=1.5)
