@@ -915,6 +915,11 @@ def part_limits(cli):
             c.close()
         notes = server.wait_for(lambda e: e["kind"] == "note" and "turned away" in e["data"], count=4)
         check(len(notes) == 4, "trace: four notes of clients turned away (%d)" % len(notes))
+        # A second serve on a port in use says so and stops (exit 1), leaving the first alone.
+        other = subprocess.run([cli, "serve", "--smtp", str(server.port("smtp")), "--format", "none", "--max-seconds", "5"],
+                               stdin=subprocess.DEVNULL, capture_output=True, timeout=20)
+        check(other.returncode == 1 and b"cannot listen for smtp on 127.0.0.1 port %d" % server.port("smtp") in other.stderr,
+              "a second serve on the same port: exit 1, 'cannot listen' (%d %r)" % (other.returncode, other.stderr[-120:]))
         # One leaves: there is room again.
         a.send(b"QUIT\r\n")
         check(a.line().startswith(b"221") and a.at_eof(), "QUIT 221 and closed")
