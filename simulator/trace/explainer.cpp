@@ -8,6 +8,10 @@
 #include "protocol/smtp/smtp_reply.h"
 #include "protocol/smtp/smtp_reply_catalog.h"
 
+#include <QList>
+
+#include <optional>
+
 namespace mailsim::trace {
 
 namespace {
@@ -86,6 +90,127 @@ QString commandExplanation(const QByteArray &verb, const QString &client)
     return QStringLiteral("A command the client sends to the server.");
 }
 
+// The text of a reply's first line, after the code and its separator: what the reply
+// catalogue's rows are matched against.
+QByteArray replyFirstLine(const QByteArray &wire)
+{
+    qsizetype end = 0;
+    while (end < wire.size() && wire[end] != '\r' && wire[end] != '\n')
+        ++end;
+    return end > 4 ? wire.mid(4, end - 4) : QByteArray();
+}
+
+// Decoded bytes as a student reads them: UTF-8 text, any control byte (PLAIN's NULs among
+// them) shown as "·".
+QString readable(const QByteArray &bytes)
+{
+    QString text = QString::fromUtf8(bytes);
+    for (QChar &c : text) {
+        if (c.unicode() < 0x20 || c.unicode() == 0x7f)
+            c = QChar(0x00b7);
+    }
+    return text;
+}
+
+std::optional<QByteArray> fromBase64(QByteArrayView text)
+{
+    if (text == "=") // AUTH's way of writing an empty initial response
+        return QByteArray();
+    return message::base64DecodeStrict(text);
+}
+
+// What PLAIN's credentials say, "authzid NUL user NUL password", in words.
+QString plainCredentials(const QByteArray &decoded)
+{
+    const QList<QByteArray> parts = decoded.split('\0');
+    if (parts.size() != 3)
+        return QStringLiteral("\"%1\", which is not the user name and password PLAIN expects")
+            .arg(readable(decoded));
+    return QStringLiteral("user \"%1\" and password \"%2\"").arg(readable(parts[1]), readable(parts[2]));
+}
+
+const QString kBase64HidesNothing = QStringLiteral(
+    "Base64 is an encoding, not encryption: anyone who can see the connection decodes it as "
+    "easily as the server does. Real mail programs log in only inside TLS for that reason.");
+
+// The AUTH command: which mechanism, and what its initial response says once decoded.
+QString authExplanation(const QByteArray &command, const QString &client)
+{
+    const QList<QByteArray> words = command.trimmed().split(' ');
+    const QByteArray mechanism = words.value(1).toUpper();
+    const std::optional<QByteArray> initial =
+        words.size() > 2 ? fromBase64(words[2]) : std::optional<QByteArray>();
+    QString s = QStringLiteral("%1 asks to log in as a user of the server (SMTP AUTH), so that the "
+                               "server will relay its mail to other domains although it does not "
+                               "know the machine. ").arg(client);
+    if (mechanism == "PLAIN" && initial)
+        return s + QStringLiteral("PLAIN sends name and password at once, here on the same line: the "
+                                  "base64 decodes to %1. ").arg(plainCredentials(*initial))
+               + kBase64HidesNothing;
+    if (mechanism == "PLAIN")
+        return s + QStringLiteral("PLAIN sends the name and the password together, in one line of "
+                                  "base64, when the server says 334.");
+    if (mechanism == "LOGIN" && initial)
+        return s + QStringLiteral("LOGIN asks for the name and the password one at a time; here the "
+                                  "name comes at once, in base64: \"%1\".").arg(readable(*initial));
+    if (mechanism == "LOGIN")
+        return s + QStringLiteral("LOGIN makes the server ask for the name, then the password, each "
+                                  "answered with a line of base64.");
+    return s + QStringLiteral("It asks for the mechanism %1; the server lists those it offers in "
+                              "its EHLO reply.").arg(QString::fromUtf8(mechanism));
+}
+
+// The reply a client line answers, when that line is an answer in an AUTH exchange: the 334
+// just before it on the same connection, with no command in between. Null otherwise.
+const TraceEvent *authChallenge(const TraceLog &log, std::size_t index)
+{
+    const TraceEvent &e = log.at(index);
+    for (std::size_t i = index; i-- > 0 && index - i < 200;) {
+        const TraceEvent &p = log.at(i);
+        if (p.connection != e.connection)
+            continue;
+        if (p.kind == EventKind::SmtpCommand || p.kind == EventKind::SmtpData)
+            return nullptr;
+        if (p.kind == EventKind::SmtpReply)
+            return p.code == 334 ? &p : nullptr;
+    }
+    return nullptr;
+}
+
+// A client's line that answers a 334: the user name, the password, or PLAIN's both.
+QString authAnswerExplanation(const TraceEvent &answer, const TraceEvent &challenge)
+{
+    const QByteArray line = answer.data.trimmed();
+    if (line == "*")
+        return QStringLiteral("\"*\" gives up the login; the server will answer 501 and the session "
+                              "goes on without it.");
+    const std::optional<QByteArray> decoded = fromBase64(line);
+    if (!decoded)
+        return QStringLiteral("The answer to the server's 334 should be base64, and this is not: "
+                              "the server will refuse it with 501.");
+    const std::optional<QByteArray> question = fromBase64(replyFirstLine(challenge.data));
+    QString s;
+    if (question && question->startsWith("Username"))
+        s = QStringLiteral("The user name, in base64. It decodes to \"%1\". ").arg(readable(*decoded));
+    else if (question && question->startsWith("Password"))
+        s = QStringLiteral("The password, in base64. It decodes to \"%1\". ").arg(readable(*decoded));
+    else
+        s = QStringLiteral("The name and password for PLAIN, in base64. It decodes to %1. ")
+                .arg(plainCredentials(*decoded));
+    return s + kBase64HidesNothing;
+}
+
+QString smtpCommandExplanation(const TraceLog &log, std::size_t index, const QString &client)
+{
+    const TraceEvent &e = log.at(index);
+    if (const TraceEvent *challenge = authChallenge(log, index))
+        return authAnswerExplanation(e, *challenge);
+    const QByteArray verb = verbOf(e.data);
+    if (verb == "AUTH")
+        return authExplanation(e.data, client);
+    return commandExplanation(verb, client);
+}
+
 QString replyExplanation(const TraceLog &log, std::size_t index)
 {
     const TraceEvent &e = log.at(index);
@@ -115,7 +240,8 @@ QString replyExplanation(const TraceLog &log, std::size_t index)
     default:
         break;
     }
-    if (const smtp::ReplyInfo *info = smtp::findReply(e.code))
+    // Several rows may share the code (421 closing down or too many errors): the text says which.
+    if (const smtp::ReplyInfo *info = smtp::findReply(e.code, replyFirstLine(e.data)))
         return QString::fromUtf8(info->meaning);
     return QString::fromUtf8(smtp::replyClassMeaning(smtp::Reply{e.code, {}}.replyClass()));
 }
@@ -240,7 +366,7 @@ QString explain(const TraceLog &log, std::size_t index)
             return QStringLiteral("DNS has no such record.");
         return QStringLiteral("DNS gives the host's IP address, so a TCP connection can be opened.");
     case EventKind::SmtpCommand:
-        return commandExplanation(verbOf(e.data), from);
+        return smtpCommandExplanation(log, index, from);
     case EventKind::SmtpReply:
         return replyExplanation(log, index);
     case EventKind::SmtpData:

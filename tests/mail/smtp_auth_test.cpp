@@ -6,6 +6,7 @@
 #include "mail/mail_server.h"
 #include "mail/wire_tap.h"
 #include "scenario/built_in.h"
+#include "trace/explainer.h"
 #include "world/world.h"
 
 #include <gtest/gtest.h>
@@ -217,6 +218,33 @@ TEST_F(SubmissionFromAStranger, PortTwentyFiveOffersNoAuth)
     EXPECT_FALSE(seen.replies.at(1).text.contains("AUTH"));
 }
 
+TEST_F(SubmissionFromAStranger, TheTraceExplainsTheLoginInPlainWords)
+{
+    submit(laptop, "carol@example.net", {"AUTH LOGIN", "YWxpY2U=", "d29uZGVybGFuZA=="});
+    std::vector<std::size_t> commands;
+    std::vector<std::size_t> replies;
+    for (std::size_t i = 0; i < log.size(); ++i) {
+        if (log.at(i).kind == EventKind::SmtpCommand)
+            commands.push_back(i);
+        if (log.at(i).kind == EventKind::SmtpReply)
+            replies.push_back(i);
+    }
+    ASSERT_GE(commands.size(), 4u);
+    ASSERT_GE(replies.size(), 5u);
+    const QString auth = trace::explain(log, commands[1]);
+    EXPECT_TRUE(auth.contains(QStringLiteral("LOGIN"))) << auth.toStdString();
+    // The answers to 334 are the user name and the password, and the explanation says so.
+    const QString name = trace::explain(log, commands[2]);
+    EXPECT_TRUE(name.contains(QStringLiteral("\"alice\""))) << name.toStdString();
+    const QString password = trace::explain(log, commands[3]);
+    EXPECT_TRUE(password.contains(QStringLiteral("\"wonderland\""))) << password.toStdString();
+    EXPECT_TRUE(password.contains(QStringLiteral("not encryption"))) << password.toStdString();
+    const QString ask = trace::explain(log, replies[2]);
+    EXPECT_TRUE(ask.contains(QStringLiteral("Username:"))) << ask.toStdString();
+    EXPECT_EQ(log.at(replies[4]).code, 235);
+    EXPECT_TRUE(trace::explain(log, replies[4]).contains(QStringLiteral("relay")));
+}
+
 TEST_F(SubmissionFromAStranger, TooManyWrongPasswordsEndTheSession)
 {
     std::vector<QByteArray> lines{"EHLO laptop.cafe.example"};
@@ -228,6 +256,15 @@ TEST_F(SubmissionFromAStranger, TooManyWrongPasswordsEndTheSession)
     expected.push_back(421);
     EXPECT_EQ(seen.codes(), expected);
     EXPECT_TRUE(seen.replies.back().text.contains("Too many errors"));
+    // The explainer tells this 421 from the one of a server going down.
+    std::size_t farewell = 0;
+    for (std::size_t i = 0; i < log.size(); ++i) {
+        if (log.at(i).kind == EventKind::SmtpReply && log.at(i).code == 421)
+            farewell = i;
+    }
+    ASSERT_NE(farewell, 0u);
+    EXPECT_TRUE(trace::explain(log, farewell).contains(QStringLiteral("too many mistakes")))
+        << trace::explain(log, farewell).toStdString();
 }
 
 TEST(SmtpAuthPolicy, RelayForLoggedInUsersOnlyWhereTheRelaySettingAllowsRelayAtAll)

@@ -74,3 +74,63 @@ TEST_F(SmallDialogue, OtherEventsAreExplainedAsByExplain)
     EXPECT_EQ(trace::explainInFull(log, command), trace::explain(log, command));
     EXPECT_EQ(trace::explainInFull(log, syn), trace::explain(log, syn));
 }
+
+TEST_F(SmallDialogue, AuthCommandsAndAnswersAreDecodedForTheStudent)
+{
+    // "\0alice\0wonderland" as an initial response.
+    const std::size_t plain = add(trace::EventKind::SmtpCommand, true, 0,
+                                  "AUTH PLAIN AGFsaWNlAHdvbmRlcmxhbmQ=\r\n");
+    const QString said = trace::explain(log, plain);
+    EXPECT_TRUE(said.contains(QStringLiteral("user \"alice\" and password \"wonderland\"")))
+        << said.toStdString();
+    EXPECT_TRUE(said.contains(QStringLiteral("not encryption"))) << said.toStdString();
+
+    // The same credentials as the answer to PLAIN's empty 334.
+    add(trace::EventKind::SmtpCommand, true, 0, "AUTH PLAIN\r\n");
+    const std::size_t ready = add(trace::EventKind::SmtpReply, false, 334, "334 \r\n");
+    EXPECT_TRUE(trace::explain(log, ready).contains(QStringLiteral("PLAIN")));
+    EXPECT_TRUE(trace::explainInFull(log, ready).startsWith(classMeaning(334)));
+    const std::size_t answer =
+        add(trace::EventKind::SmtpCommand, true, 0, "AGFsaWNlAHdvbmRlcmxhbmQ=\r\n");
+    EXPECT_TRUE(trace::explain(log, answer).contains(QStringLiteral("password \"wonderland\"")))
+        << trace::explain(log, answer).toStdString();
+    const std::size_t accepted =
+        add(trace::EventKind::SmtpReply, false, 235, "235 2.7.0 Authentication successful\r\n");
+    EXPECT_TRUE(trace::explain(log, accepted).contains(QStringLiteral("relay")));
+
+    // A line after a reply that is not 334 is a command again, however it looks.
+    const std::size_t notAnAnswer = add(trace::EventKind::SmtpCommand, true, 0, "Ym9i\r\n");
+    EXPECT_EQ(trace::explain(log, notAnAnswer), QStringLiteral("A command the client sends to the server."));
+}
+
+TEST_F(SmallDialogue, AuthRefusalsCancellingAndUnknownMechanismsHaveTheirOwnWords)
+{
+    add(trace::EventKind::SmtpCommand, true, 0, "AUTH LOGIN\r\n");
+    add(trace::EventKind::SmtpReply, false, 334, "334 VXNlcm5hbWU6\r\n");
+    const std::size_t cancel = add(trace::EventKind::SmtpCommand, true, 0, "*\r\n");
+    EXPECT_TRUE(trace::explain(log, cancel).contains(QStringLiteral("gives up"))) << trace::explain(log, cancel).toStdString();
+    const std::size_t cancelled =
+        add(trace::EventKind::SmtpReply, false, 501, "501 5.7.0 Authentication cancelled\r\n");
+    EXPECT_EQ(trace::explain(log, cancelled),
+              QString::fromUtf8(smtp::replyInfo(smtp::ReplyId::AuthCancelled).meaning));
+
+    const std::size_t odd = add(trace::EventKind::SmtpCommand, true, 0, "AUTH CRAM-MD5\r\n");
+    EXPECT_TRUE(trace::explain(log, odd).contains(QStringLiteral("CRAM-MD5")));
+    const std::size_t refused = add(trace::EventKind::SmtpReply, false, 535,
+                                    "535 5.7.8 Authentication credentials invalid\r\n");
+    EXPECT_EQ(trace::explain(log, refused), QString::fromUtf8(smtp::replyInfo(smtp::ReplyId::AuthFailed).meaning));
+    const std::size_t required =
+        add(trace::EventKind::SmtpReply, false, 530, "530 5.7.0 Authentication required\r\n");
+    EXPECT_TRUE(trace::explain(log, required).contains(QStringLiteral("log in")));
+}
+
+TEST_F(SmallDialogue, The421OfTooManyErrorsIsNotThe421OfAServerGoingDown)
+{
+    const std::size_t down = add(trace::EventKind::SmtpReply, false, 421,
+                                 "421 mail.example.net Service not available, closing transmission channel\r\n");
+    const std::size_t fed = add(trace::EventKind::SmtpReply, false, 421,
+                                "421 4.7.0 mail.example.net Too many errors, closing transmission channel\r\n");
+    EXPECT_EQ(trace::explain(log, down),
+              QString::fromUtf8(smtp::replyInfo(smtp::ReplyId::ServiceNotAvailable).meaning));
+    EXPECT_EQ(trace::explain(log, fed), QString::fromUtf8(smtp::replyInfo(smtp::ReplyId::TooManyErrors).meaning));
+}

@@ -133,8 +133,9 @@ public:
     [[nodiscard]] ServerState state() const { return m_state; }
     [[nodiscard]] const Envelope &envelope() const { return m_envelope; }
     [[nodiscard]] const ServerConfig &config() const { return m_config; }
-    // Input bytes held right now: the unfinished line plus, during DATA, the message so far.
-    // Lets tests (and a curious student) check that memory stays bounded.
+    // Input bytes held right now: the unfinished line plus, during DATA, the message so far,
+    // or, during AUTH LOGIN, the user name until its password comes. Lets tests (and a
+    // curious student) check that memory stays bounded.
     [[nodiscard]] qsizetype bytesHeld() const
     {
         return m_lines.buffered() + m_content.size() + m_dataWire.size() + m_authUser.size();

@@ -838,7 +838,8 @@ protected:
 
 TEST_F(SmtpServer, EhloListsAuthOnlyWhenOffered)
 {
-    hello();
+    start();
+    EXPECT_EQ(wire("EHLO client.example.org\r\n"), kEhloReply) << "not offered: not listed";
     config.offerAuth = true;
     start();
     const EngineOutput out = in("EHLO client.example.org\r\n");
