@@ -12,6 +12,7 @@ packages=(
   qt6-base-dev qt6-base-dev-tools
   libgtest-dev libgmock-dev libyaml-cpp-dev
   python3 fonts-dejavu-core
+  curl
 )
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }

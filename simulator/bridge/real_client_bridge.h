@@ -6,8 +6,9 @@
 //
 // It listens on 127.0.0.1 unless told otherwise: a simulated server with known passwords has
 // no business on a network. It pushes back on a client that sends faster than it reads its
-// answers (reading waits while much is unsent), so no input makes its memory grow without
-// bound; the engines bound their own buffers.
+// answers (it hands the servers a line at a time, and reading waits while much is unsent), so
+// no input makes its memory grow without bound, not even a few octets of pipelined commands
+// that ask for megabytes; the engines bound their own buffers.
 #pragma once
 
 #include "bridge/real_client_gate.h"

@@ -265,7 +265,7 @@ int serve(const QStringList &args)
     QTextStream &summary = banner;
     summary << "\nStopped";
     if (stillOpen)
-        summary << " (" << stillOpen << " real connections closed)";
+        summary << " (" << stillOpen << (stillOpen == 1 ? " real connection closed)" : " real connections closed)");
     summary << '.' << stateSummary(world);
     qsizetype stored = 0;
     for (const auto &s : world.servers()) {
