@@ -37,13 +37,14 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root="$(pwd)"
 
 cli=""
+cli_option=""
 runs=3
 scale=1
 keep_sessions=""
 out="docs/bench-bridge-results.md"
 while (($#)); do
   case "$1" in
-    --cli) cli="$2"; shift 2 ;;
+    --cli) cli="$2"; cli_option="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
     --scale) scale="$2"; shift 2 ;;
     --keep-sessions) keep_sessions=1; shift ;;
@@ -346,11 +347,20 @@ table="| configuration | messages per run | smtp-sink msg/s | bridge msg/s | bri
 for row in "${rows[@]}"; do table+=$'\n'"$row"; done
 cpu="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
 commit="$(git -C "$root" log -1 --format='%h %s' 2>/dev/null || echo unknown)"
+if ! git -C "$root" diff --quiet HEAD -- simulator 2>/dev/null; then
+  commit+=", with changes not committed"
+fi
 command="scripts/bench-bridge.sh"
 if [ "$runs" != 3 ]; then command+=" --runs $runs"; fi
 if [ "$scale" != 1 ]; then command+=" --scale $scale"; fi
 if [ -n "$keep_sessions" ]; then command+=" --keep-sessions"; fi
-notes="Medians of $runs runs per configuration and target (serve CPU: its user + system time, per message and as a share of smtp-source's wall time; peak RSS: the largest of the runs); $mode; $(nproc) cores ($cpu); $(date -u +%Y-%m-%d); commit \"$commit\".
+if [ -n "$cli_option" ]; then
+  command+=" --cli $cli_option"
+  measured="the mailsim-cli given (the script's tree is at commit \"$commit\")"
+else
+  measured="mailsim-cli of commit \"$commit\""
+fi
+notes="Medians of $runs runs per configuration and target (serve CPU: its user + system time, per message and as a share of smtp-source's wall time; peak RSS: the largest of the runs); $mode; $(nproc) cores ($cpu); $(date -u +%Y-%m-%d); $measured.
 Command: \`$command\`"
 
 echo
