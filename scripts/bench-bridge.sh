@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
 # Benchmarks the real-client bridge (`mailsim-cli serve`) with Postfix's smtp-source as the
-# load generator, and Postfix's smtp-sink (which throws mail away) as the reference ceiling.
+# load generator, and Postfix's smtp-sink (which throws mail away) as the reference.
 #
 # For each configuration (1 and 10 parallel SMTP sessions; 1 KiB and 100 KiB messages) it
 # sends the same number of messages, from alice@example.org to alice@example.org, to
 # smtp-sink and to a fresh `mailsim-cli serve` (one per run, so that each run's counts stand
 # alone), measures the wall time of each smtp-source run, and prints messages per second and
 # the ratio bridge/sink, the median of several runs. smtp-source speaks HELO (it has no EHLO)
-# and by default opens one SMTP session per message, as a mail program submitting mail does. For every bridge run it checks that the
-# number of 250 replies to the message data equals the number of messages the simulated world
-# stored (serve's last line, "STORED <n> messages in all mailboxes"), and stops with an error
-# when they differ, and it records serve's peak memory (/usr/bin/time -v).
+# and by default opens one SMTP session per message, as a mail program submitting mail does.
+# For every bridge run it checks that the number of 250 replies to the message data equals
+# the number of messages the simulated world stored (serve's last line, "STORED <n> messages
+# in all mailboxes"), and fails when they differ; it records serve's CPU time and peak memory
+# (/usr/bin/time -v). docs/benchmarks.md says how to read the table.
 #
 # What it installs when missing (Debian 12, as root or with sudo): the package postfix, for
 # /usr/sbin/smtp-source and /usr/sbin/smtp-sink, without ever starting the Postfix daemon
@@ -19,7 +20,7 @@
 # (release preset, that target only) unless --cli names one.
 #
 # Everything listens on 127.0.0.1 on free ports; every process it starts is stopped by its
-# PID when it ends, also on error or Ctrl-C. The whole run takes two to four minutes.
+# PID when it ends, also on error or Ctrl-C. The measurements take about two minutes.
 #
 # Usage: scripts/bench-bridge.sh [--cli PATH] [--runs N] [--scale F] [--keep-sessions]
 #                                [--out FILE | --no-out]
