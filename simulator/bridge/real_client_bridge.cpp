@@ -3,6 +3,8 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 
+#include <utility>
+
 namespace mailsim::bridge {
 
 namespace {
@@ -28,6 +30,8 @@ quint16 defaultPort(Service service)
 RealClientBridge::RealClientBridge(world::World &world, QObject *parent)
     : QObject(parent), m_world(world), m_runner(world.simulation())
 {
+    // The answers first, then whoever follows the trace.
+    connect(&m_runner, &RealTimeRunner::advanced, this, &RealClientBridge::flushWrites);
     connect(&m_runner, &RealTimeRunner::advanced, this, &RealClientBridge::advanced);
 }
 
@@ -111,9 +115,11 @@ void RealClientBridge::accept(Service service, QTcpServer *server)
         socket->setReadBufferSize(kReadBuffer);
         QPointer<QTcpSocket> guarded(socket);
         RealClientGate::Peer peer;
-        peer.write = [guarded](const QByteArray &bytes) {
-            if (guarded && guarded->state() == QAbstractSocket::ConnectedState)
+        peer.write = [this, guarded](const QByteArray &bytes) {
+            if (guarded && guarded->state() == QAbstractSocket::ConnectedState) {
                 guarded->write(bytes);
+                m_unflushed.push_back(guarded);
+            }
         };
         peer.close = [guarded] {
             if (guarded)
@@ -152,6 +158,20 @@ void RealClientBridge::accept(Service service, QTcpServer *server)
         emit connectionsChanged(openConnections());
         if (socket->bytesAvailable() > 0)
             readFrom(socket, session);
+    }
+    flushWrites(); // a refusal written outside the kernel's events
+}
+
+// QTcpSocket::write() only buffers: left alone, the bytes would go out when the event loop
+// next finds the socket writable, one more round of polling for every answer. A client
+// waiting for each reply (SMTP without pipelining) waits for that round too, so the answers
+// of a run of the kernel go out as soon as it ends, each socket's in one write().
+void RealClientBridge::flushWrites()
+{
+    const std::vector<QPointer<QTcpSocket>> sockets = std::exchange(m_unflushed, {});
+    for (const QPointer<QTcpSocket> &socket : sockets) {
+        if (socket)
+            socket->flush(); // nothing to do when an earlier entry flushed it already
     }
 }
 

@@ -21,6 +21,7 @@
 
 #include <map>
 #include <memory>
+#include <vector>
 
 class QTcpServer;
 class QTcpSocket;
@@ -68,12 +69,14 @@ signals:
 private:
     void accept(Service service, QTcpServer *server);
     void readFrom(QTcpSocket *socket, int session);
+    void flushWrites();
 
     world::World &m_world;
     RealTimeRunner m_runner;
     std::unique_ptr<RealClientGate> m_gate;
     std::map<Service, QTcpServer *> m_servers;
     std::map<QTcpSocket *, int> m_sockets; // open real connections and their gate sessions
+    std::vector<QPointer<QTcpSocket>> m_unflushed; // written to since the last flushWrites()
     QHostAddress m_address;
     QString m_error;
 };

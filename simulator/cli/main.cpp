@@ -19,6 +19,7 @@
 #include <QTextStream>
 
 #include <cstdio>
+#include <cstring>
 #include <optional>
 
 using namespace mailsim;
@@ -219,6 +220,14 @@ int mime(const QStringList &args)
 
 int main(int argc, char *argv[])
 {
+    // serve is a socket server that answers each real client's command at once. With Qt's
+    // own event loop it makes a third fewer system calls per SMTP message than with the GLib
+    // one, which wakes itself up (a write and a read of an eventfd) whenever a socket
+    // notifier is switched on or off (docs/benchmarks.md). Qt chooses when the application
+    // is made, so the choice is made here, unless the caller has set QT_NO_GLIB already.
+    // Nothing else changes: the same events, signals and timers, in the same order.
+    if (argc > 1 && std::strcmp(argv[1], "serve") == 0 && !qEnvironmentVariableIsSet("QT_NO_GLIB"))
+        qputenv("QT_NO_GLIB", "1");
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("mailsim-cli"));
     QCoreApplication::setApplicationVersion(QStringLiteral(MAILSIM_VERSION));

@@ -1,5 +1,7 @@
 #include "protocol/common/line_assembler.h"
 
+#include <cstring>
+
 namespace mailsim::protocol {
 
 LineAssembler::LineAssembler(qsizetype maxLineLength, Terminator terminator)
@@ -28,9 +30,12 @@ LineAssembler::Result LineAssembler::next()
         const qsizetype available = m_buffer.size() - m_start;
         const char *base = m_buffer.constData() + m_start;
         qsizetype end = -1; // index of the terminating LF, relative to base
+        // memchr rather than a test of every byte: message data is most of what comes in.
         for (qsizetype i = m_scanned; i < available; ++i) {
-            if (base[i] != '\n')
-                continue;
+            const void *lf = std::memchr(base + i, '\n', static_cast<std::size_t>(available - i));
+            if (!lf)
+                break;
+            i = static_cast<const char *>(lf) - base;
             if (m_terminator == Terminator::CrLfOnly && (i == 0 || base[i - 1] != '\r'))
                 continue;
             end = i;

@@ -72,6 +72,25 @@ TEST(LineAssembler, CrLfOnlyKeepsABareLfInsideTheLine)
     EXPECT_EQ(drain(a), "Line[one\n.\ntwo]\nLine[\n]\n");
 }
 
+// The search for the end of a line skips bare LFs wherever they are: first in the buffer,
+// one after another, and in a long line of data.
+TEST(LineAssembler, CrLfOnlySkipsEveryBareLfBeforeTheCrLf)
+{
+    LineAssembler a(4096, Terminator::CrLfOnly);
+    a.append("\n\na\n\nb\n\r\n\r\n");
+    EXPECT_EQ(drain(a), "Line[\n\na\n\nb\n]\nLine[]\n");
+
+    QByteArray data;
+    for (int i = 0; i < 300; ++i)
+        data += "line\n";
+    a.append(data);
+    EXPECT_EQ(a.next().status, Status::NeedMore);
+    a.append("end\r\n");
+    const LineAssembler::Result r = a.next();
+    ASSERT_EQ(r.status, Status::Line);
+    EXPECT_EQ(r.line, data + "end");
+}
+
 TEST(LineAssembler, ALoneCrIsPartOfTheLineInBothModes)
 {
     LineAssembler lenient(512, Terminator::CrLfOrLf);
