@@ -3,6 +3,7 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 
+#include <algorithm>
 #include <utility>
 
 namespace mailsim::bridge {
@@ -12,7 +13,8 @@ namespace {
 // TCP's own flow control then slows the client down.
 constexpr qint64 kMaxUnsent = 1024 * 1024;
 constexpr qint64 kReadBuffer = 256 * 1024;
-// The most handed to the gate at once when a line is longer (SMTP DATA without line ends).
+// The most handed to the gate at once: a long line goes in pieces of this size, and input that
+// gets no answer (a message's lines after DATA) in pieces growing up to it.
 constexpr qint64 kMaxPiece = 64 * 1024;
 } // namespace
 
@@ -83,12 +85,12 @@ void RealClientBridge::stop()
     m_servers.clear();
     const auto sockets = m_sockets;
     m_sockets.clear();
-    for (const auto &[socket, session] : sockets) {
+    for (const auto &[socket, link] : sockets) {
         socket->disconnect(this);
         socket->abort();
         socket->deleteLater();
         if (m_gate)
-            m_gate->clientClosed(session);
+            m_gate->clientClosed(link.session);
     }
     if (m_runner.running())
         m_runner.catchUp(); // let the servers see the clients go
@@ -119,6 +121,8 @@ void RealClientBridge::accept(Service service, QTcpServer *server)
             if (guarded && guarded->state() == QAbstractSocket::ConnectedState) {
                 guarded->write(bytes);
                 m_unflushed.push_back(guarded);
+                if (const auto link = m_sockets.find(guarded.data()); link != m_sockets.end())
+                    link->second.written += static_cast<quint64>(bytes.size());
             }
         };
         peer.close = [guarded] {
@@ -137,11 +141,11 @@ void RealClientBridge::accept(Service service, QTcpServer *server)
             connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
             continue;
         }
-        m_sockets[socket] = session;
-        connect(socket, &QTcpSocket::readyRead, this, [this, socket, session] { readFrom(socket, session); });
-        connect(socket, &QTcpSocket::bytesWritten, this, [this, socket, session] {
+        m_sockets[socket] = Link{session, 0, 0};
+        connect(socket, &QTcpSocket::readyRead, this, [this, socket] { readFrom(socket); });
+        connect(socket, &QTcpSocket::bytesWritten, this, [this, socket] {
             if (socket->bytesAvailable() > 0)
-                readFrom(socket, session); // reading waited for the answers to go
+                readFrom(socket); // reading waited for the answers to go
         });
         connect(socket, &QTcpSocket::disconnected, this, [this, socket, session] {
             if (!m_sockets.erase(socket))
@@ -157,7 +161,7 @@ void RealClientBridge::accept(Service service, QTcpServer *server)
         });
         emit connectionsChanged(openConnections());
         if (socket->bytesAvailable() > 0)
-            readFrom(socket, session);
+            readFrom(socket);
     }
     flushWrites(); // a refusal written outside the kernel's events
 }
@@ -175,22 +179,45 @@ void RealClientBridge::flushWrites()
     }
 }
 
-// A line at a time (or kMaxPiece octets of a longer one), checking what waits unsent after
-// each: a few octets of pipelined commands ("RETR 1" a hundred times) may ask for far more
-// answer than kMaxUnsent, and handed over at once they would all be answered into memory.
-// The answers come within catchUp(): the real clients' links have no latency.
-void RealClientBridge::readFrom(QTcpSocket *socket, int session)
+// Input goes to the gate in pieces, checking what waits unsent after each: a few octets of
+// pipelined commands ("RETR 1" a hundred times) may ask for far more answer than kMaxUnsent,
+// and handed over at once they would all be answered into memory. So a piece is one line as
+// long as lines get answers; while they get none (the lines of a message after DATA, an IMAP
+// literal, a request's header fields) the next piece is twice as big, up to kMaxPiece, so
+// that a message's hundred kilobytes do not cost a turn of the kernel per line. Whatever one
+// piece asks for is bounded by what the input before it got no answer for. The answers come
+// within catchUp(): the real clients' links have no latency.
+void RealClientBridge::readFrom(QTcpSocket *socket)
 {
     bool first = true;
     while (m_gate && socket->bytesToWrite() <= kMaxUnsent && socket->bytesAvailable() > 0) {
-        const QByteArray piece = socket->readLine(kMaxPiece);
+        const auto link = m_sockets.find(socket);
+        if (link == m_sockets.end())
+            return;
+        QByteArray piece;
+        if (link->second.piece == 0) {
+            piece = socket->readLine(kMaxPiece);
+        } else {
+            // Whole lines up to the piece's size; a longer line, or the end of what has come,
+            // goes as it is (the engines keep an unfinished line).
+            const QByteArray ahead = socket->peek(link->second.piece);
+            const qsizetype end = ahead.lastIndexOf('\n');
+            piece = socket->read(end >= 0 ? end + 1 : ahead.size());
+        }
         if (piece.isEmpty())
             return;
         if (first)
             m_runner.catchUp();
         first = false;
+        const int session = link->second.session;
+        const quint64 before = link->second.written;
         m_gate->receive(session, piece);
         m_runner.catchUp();
+        const auto after = m_sockets.find(socket); // the answer may have closed it
+        if (after == m_sockets.end())
+            return;
+        Link &l = after->second;
+        l.piece = l.written != before ? 0 : std::min(kMaxPiece, std::max<qint64>(2 * piece.size(), l.piece * 2));
     }
 }
 

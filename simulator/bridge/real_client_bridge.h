@@ -68,14 +68,21 @@ signals:
 
 private:
     void accept(Service service, QTcpServer *server);
-    void readFrom(QTcpSocket *socket, int session);
+    void readFrom(QTcpSocket *socket);
     void flushWrites();
 
     world::World &m_world;
     RealTimeRunner m_runner;
     std::unique_ptr<RealClientGate> m_gate;
     std::map<Service, QTcpServer *> m_servers;
-    std::map<QTcpSocket *, int> m_sockets; // open real connections and their gate sessions
+    // An open real connection: its gate session, and how much of its input goes in at once.
+    struct Link
+    {
+        int session = 0;
+        qint64 piece = 0;   // octets handed to the gate at once next time; 0: one line
+        quint64 written = 0; // octets of answers written to it so far
+    };
+    std::map<QTcpSocket *, Link> m_sockets;
     std::vector<QPointer<QTcpSocket>> m_unflushed; // written to since the last flushWrites()
     QHostAddress m_address;
     QString m_error;
