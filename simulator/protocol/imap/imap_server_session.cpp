@@ -450,7 +450,14 @@ struct ImapServerSession::Impl
             return;
         }
         if (!r.space()) {
-            tagged(*tag, bad(r.atEnd() ? QByteArray("Missing command") : QByteArray("Invalid characters in the tag")));
+            if (r.atEnd()) {
+                tagged(*tag, bad("Missing command"));
+            } else {
+                // The tag goes on with characters a tag may not have: there is no tag to answer
+                // with, so the answer is untagged (RFC 3501 7.1.3).
+                untagged("BAD Invalid characters in the tag", status::ImapBad);
+                countBad();
+            }
             return;
         }
         std::optional<QByteArray> word = r.atom();

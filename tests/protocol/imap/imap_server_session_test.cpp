@@ -53,6 +53,9 @@ TEST_F(ImapServer, CapabilityNoopAndUnknownCommands)
     EXPECT_BYTES(talk(*s, "c FROB\r\n"), "c BAD Unknown command FROB\r\n");
     EXPECT_BYTES(talk(*s, "d CAPABILITY extra\r\n"), "d BAD CAPABILITY takes no arguments\r\n");
     EXPECT_BYTES(talk(*s, "\r\n"), "* BAD Missing command tag\r\n");
+    // A tag with a character no tag may have is no tag: the answer is untagged.
+    EXPECT_BYTES(talk(*s, "a{b NOOP\r\n"), "* BAD Invalid characters in the tag\r\n");
+    EXPECT_BYTES(talk(*s, "a1\r\n"), "a1 BAD Missing command\r\n");
     EXPECT_BYTES(talk(*s, "e\r\n"), "e BAD Missing command\r\n");
     EXPECT_BYTES(talk(*s, "f SELECT INBOX\r\n"), "f BAD SELECT is not valid now: Log in first\r\n");
     EXPECT_BYTES(talk(*s, "g AUTHENTICATE PLAIN\r\n"), "g NO AUTHENTICATE is not supported here; use LOGIN\r\n");
