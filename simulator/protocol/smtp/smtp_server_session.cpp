@@ -692,7 +692,13 @@ struct SmtpServerSession::Impl
     }
 
     void noop(QByteArrayView) { send(ReplyId::Ok); }
-    void help(QByteArrayView) { send(ReplyId::Help); }
+    void help(QByteArrayView)
+    {
+        Reply reply = catalogReply(ReplyId::Help, s.m_config.hostname);
+        if (s.m_config.offerAuth) // the list names what this session really takes
+            reply.text.replace(" RSET ", " RSET AUTH ");
+        send(reply);
+    }
 
     // 252 whatever the argument: the server does not reveal which mailboxes exist (3.5.3).
     void vrfy(QByteArrayView argument)

@@ -724,6 +724,15 @@ TEST_F(SmtpServer, NoopVrfyAndHelpWorkInEveryCommandState)
     EXPECT_EQ(session->state(), ServerState::Mail) << "none of them changed the state";
 }
 
+TEST_F(SmtpServer, HelpListsAuthOnlyWhereItIsOffered)
+{
+    start();
+    EXPECT_FALSE(in("HELP\r\n").wire().contains(" AUTH "));
+    config.offerAuth = true;
+    start();
+    EXPECT_TRUE(in("HELP\r\n").wire().contains("RSET AUTH NOOP")) << in("HELP\r\n").wire().toStdString();
+}
+
 // ---- Closing ------------------------------------------------------------------------------
 
 TEST_F(SmtpServer, QuitSays221AndClosesAndThenNothingMore)
