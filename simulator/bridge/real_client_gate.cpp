@@ -61,7 +61,7 @@ std::optional<world::WorldSpec> withRealClients(world::WorldSpec spec, const QSt
 namespace {
 
 // What a server too busy for one more client says, in each protocol, before it closes:
-// RFC 5321 3.8 (421), RFC 2449's [SYS/TEMP] for POP3, RFC 3501 7.1.5 (BYE), RFC 9110 15.6.4.
+// RFC 5321 3.8 (421), RFC 3206's [SYS/TEMP] for POP3, RFC 3501 7.1.5 (BYE), RFC 9110 15.6.4.
 QByteArray tooBusy(Service service, const QByteArray &hostname)
 {
     switch (service) {

@@ -213,7 +213,8 @@ QString httpResponse(const TraceEvent &e)
     case 200: return QStringLiteral("200 OK: here is the page or object asked for.");
     case 303: return QStringLiteral("303 See Other: the browser is sent on to another page (the Location field).");
     case 400: return QStringLiteral("400: the request was malformed.");
-    case 401: return QStringLiteral("401: not logged in, or a wrong password.");
+    case 401: return QStringLiteral("401: the server wants HTTP authentication first.");
+    case 403: return QStringLiteral("403 Forbidden: the login was refused (unknown user or wrong password).");
     case 404: return QStringLiteral("404: there is nothing at that address.");
     case 405: return QStringLiteral("405: that method is not allowed here.");
     case 413: return QStringLiteral("413: the request's body is larger than the server accepts.");

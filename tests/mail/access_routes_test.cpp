@@ -236,7 +236,7 @@ TEST(AccessRoutes, AWrongPasswordIsRefusedByEachRoute)
         for (const trace::TraceEvent &e : w.trace().events()) {
             refused = refused || (e.kind == EventKind::Pop3Reply && e.code == status::Pop3Err)
                       || (e.kind == EventKind::ImapReply && e.code == status::ImapNo)
-                      || (e.kind == EventKind::HttpResponse && e.code == 401);
+                      || (e.kind == EventKind::HttpResponse && e.code == 403);
         }
         EXPECT_TRUE(refused);
         const auto notes = eventsOf(w, EventKind::Note);

@@ -249,7 +249,12 @@ TEST(MailDelivery, ADomainThatDoesNotExistBouncesAtOnce)
     world::World w(spec);
     runChecked(w);
     ASSERT_EQ(w.mailboxOf("alice@example.org")->size(), 1u);
-    EXPECT_TRUE(w.mailboxOf("alice@example.org")->messages().front().content.contains("NXDOMAIN"));
+    const QByteArray bounce = w.mailboxOf("alice@example.org")->messages().front().content;
+    EXPECT_TRUE(bounce.contains("Status: 5.1.2")) << "bad destination system address (RFC 3463)";
+    // No server answered, so there is no reply to quote (RFC 3464 2.3.6): the words say why.
+    EXPECT_FALSE(bounce.contains("Diagnostic-Code:"));
+    EXPECT_FALSE(bounce.contains("Remote-MTA:"));
+    EXPECT_TRUE(bounce.contains("does not exist")) << bounce.toStdString();
     EXPECT_TRUE(eventsOf(w, EventKind::TcpSyn).size() == 1u) << "only the submission connects";
 }
 

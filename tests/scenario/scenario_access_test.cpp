@@ -130,7 +130,7 @@ TEST(ScenarioAccess, ReadsTheStageSixExpectations)
     EXPECT_EQ(e[5].protocol, QStringLiteral("http"));
     EXPECT_EQ(e[5].code, 200);
     EXPECT_EQ(e[6].kind, K::AccessReplyNotSeen);
-    EXPECT_EQ(e[6].code, 401);
+    EXPECT_EQ(e[6].code, 403);
     EXPECT_EQ(e[7].kind, K::Flags);
     EXPECT_EQ(e[7].user, QStringLiteral("bob@example.net"));
     EXPECT_EQ(e[7].subject, QStringLiteral("Lunch"));

@@ -3,11 +3,11 @@
 // AUTHORIZATION: USER/PASS, APOP (when the configuration gives a timestamp for the
 // greeting), CAPA, QUIT. TRANSACTION: STAT, LIST, UIDL, RETR, TOP, DELE, NOOP, RSET, CAPA,
 // QUIT. UPDATE happens inside the QUIT that ends TRANSACTION: the messages marked with DELE
-// leave the store then, and only then. RFC 2449 adds CAPA and the response codes [IN-USE]
-// and [AUTH] used here.
+// leave the store then, and only then. RFC 2449 adds CAPA and the response code [IN-USE],
+// RFC 3206 the code [AUTH], both used here.
 //
 // The maildrop is the account's INBOX. At login the session locks it (one POP3 session per
-// maildrop, RFC 1939 section 8) and takes a snapshot of its messages: numbers 1..N stay
+// maildrop, RFC 1939 section 4) and takes a snapshot of its messages: numbers 1..N stay
 // fixed for the whole session, and mail that arrives meanwhile waits for the next one.
 // Whatever ends a session other than QUIT (the client going away, the idle timer, too many
 // errors, the destructor) unlocks the maildrop and deletes nothing.

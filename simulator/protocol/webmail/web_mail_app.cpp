@@ -210,7 +210,7 @@ struct WebMailApp::Impl
         const QString user = f->value("user");
         store::Mailbox *box = app.m_store.authenticate(user.toUtf8(), f->value("password").toUtf8());
         if (!box)
-            return loginPage(401, "Unknown user or wrong password.", user);
+            return loginPage(403, "Unknown user or wrong password.", user);
         QByteArray id = app.m_config.newSessionId ? app.m_config.newSessionId()
                                                   : "s" + QByteArray::number(++app.m_sessionCounter);
         while (app.m_sessions.size() >= app.m_config.maxSessions && !app.m_sessionOrder.empty()) {

@@ -7,7 +7,8 @@
 // Routes (HTML5 pages in UTF-8, every piece of message text HTML-escaped):
 //   GET  /                         the login form
 //   POST /login                    user, password -> 303 to /inbox with the session cookie,
-//                                  or 401 with the form and an error
+//                                  or 403 with the form and an error (not 401: that
+//                                  needs a WWW-Authenticate scheme, see below)
 //   GET  /inbox                    the INBOX as a table (UID, From, Subject, Date, size, seen)
 //   GET  /message/<uid>            the message: decoded header fields, its text, its parts;
 //                                  sets \Seen in the store

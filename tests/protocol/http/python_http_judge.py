@@ -117,7 +117,7 @@ def judge(harness, attachment):
     conn.request("POST", "/login", body=form(user="bob", password="wrong"), headers=FORM)
     r = conn.getresponse()
     r.read()
-    check(r.status == 401, "a wrong password is 401")
+    check(r.status == 403, "a wrong password is 403")
     check(r.getheader("Set-Cookie") is None, "a wrong password sets no cookie")
     check(conn.sock is first_socket and conn.sock is not None, "keep-alive: the same connection is reused")
 
@@ -216,7 +216,7 @@ def judge(harness, attachment):
         opener.open(base + "/login", data=form(user="bob", password="nope").encode(), timeout=10)
         check(False, "urllib: a wrong password raises HTTPError")
     except urllib.error.HTTPError as e:
-        check(e.code == 401, "urllib: a wrong password is 401")
+        check(e.code == 403, "urllib: a wrong password is 403")
 
     # Malformed requests over a raw socket: the status, then the server closes.
     for raw, status, what in [

@@ -211,7 +211,7 @@ TEST(WebMailBrowser, ARefusedLoginStopsTheScript)
     c.password = "wrong";
     const Outcome o = visit(0, c);
     EXPECT_FALSE(o.result.loggedIn);
-    EXPECT_EQ(describe(o.result), "GET / -> 200\nPOST /login -> 401\nerror POST /login: status 401\n"
+    EXPECT_EQ(describe(o.result), "GET / -> 200\nPOST /login -> 403\nerror POST /login: status 403\n"
                                   "error Login refused; the script stops.\n");
     EXPECT_TRUE(o.carolInbox.isEmpty());
 }

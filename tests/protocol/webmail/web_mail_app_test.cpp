@@ -141,13 +141,13 @@ TEST(WebMail, LoginFormAndLogin)
     EXPECT_TRUE(r.body.contains("<form method=\"post\" action=\"/login\">"));
 
     r = f.call("POST", "/login", "user=bob&password=wrong");
-    EXPECT_EQ(r.status, 401);
+    EXPECT_EQ(r.status, 403);
     EXPECT_FALSE(r.hasHeader("Set-Cookie"));
     EXPECT_TRUE(r.body.contains("Unknown user or wrong password."));
     EXPECT_TRUE(r.body.contains("value=\"bob\""));
 
     r = f.call("POST", "/login", "user=%3Cb%3E&password=x");
-    EXPECT_EQ(r.status, 401);
+    EXPECT_EQ(r.status, 403);
     EXPECT_TRUE(r.body.contains("value=\"&lt;b&gt;\""));
 
     r = f.call("POST", "/login", "user=bob&password=secret");
