@@ -33,7 +33,9 @@ QByteArray makeDeliveryStatusReport(const DeliveryStatusReport &r)
                         "mail system tried again and again and has now given up:\r\n\r\n"
                       : "Your message could not be delivered to the following recipients:\r\n\r\n";
     for (const FailedRecipient &f : r.failed) {
-        human += "  " + f.recipient.bracketed() + ": " + QByteArray::number(f.code) + ' '
+        // A reply code only where a server gave one; otherwise the words of what happened here.
+        human += "  " + f.recipient.bracketed() + ": "
+                 + (f.remoteMta.isEmpty() ? QByteArray() : QByteArray::number(f.code) + ' ')
                  + QByteArray(f.text).replace('\n', ' ').replace('\r', ' ') + "\r\n";
     }
     human += "\r\nThe header of your message is attached.\r\n";
@@ -49,10 +51,14 @@ QByteArray makeDeliveryStatusReport(const DeliveryStatusReport &r)
         fields += "\r\nFinal-Recipient: rfc822; " + f.recipient.address() + "\r\n"
                   "Action: failed\r\n"
                   "Status: " + enhancedStatus(f.code, f.text, r.gaveUp) + "\r\n";
-        if (!f.remoteMta.isEmpty())
+        // RFC 3464 2.3.5 and 2.3.6: the server that refused, and its reply as it gave it. When
+        // no server answered (no such domain, no way through before the queue gave up), there
+        // is no reply to quote: the Status code says what happened.
+        if (!f.remoteMta.isEmpty()) {
             fields += "Remote-MTA: dns; " + f.remoteMta + "\r\n";
-        fields += message::foldField("Diagnostic-Code", "smtp; " + QByteArray::number(f.code) + ' '
-                                                            + QByteArray(f.text).replace('\n', ' ').replace('\r', ' '));
+            fields += message::foldField("Diagnostic-Code", "smtp; " + QByteArray::number(f.code) + ' '
+                                                                + QByteArray(f.text).replace('\n', ' ').replace('\r', ' '));
+        }
         if (!r.date.isEmpty())
             fields += "Last-Attempt-Date: " + r.date + "\r\n";
     }
