@@ -33,6 +33,10 @@ shot "push-pull-web" scenarios/mime-attachment.yaml --access web --end --panel p
 # the queue entry with its next attempt and last error).
 shot "fault-server-down" scenarios/server-down-then-421.yaml --event 28
 shot "fault-server-busy" scenarios/server-down-then-421.yaml --event 55
+# For docs/teaching/guide.md: a mistyped command answered with 500, and the built-in scenario
+# read with POP3 download-and-delete (the mailbox empty, two expectations failed).
+shot "teach-reply-500" scenarios/mistyped-command.yaml --event 9
+shot "teach-pop3-delete" --access pop3-delete --end --panel queues
 # The Real clients panel listening, once the built-in scenario has played in real time (any
 # free ports, so that the script runs wherever 2525 or 8080 are taken).
 shot "real-clients" --listen-real-clients any --panel real-clients

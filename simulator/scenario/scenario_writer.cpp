@@ -21,15 +21,15 @@ bool isPlainSafe(const QString &s)
         return false;
     if (QStringLiteral("-?:,[]{}#&*!|>'\"%@`~=<").contains(s.front()))
         return false;
-    // ": " ends a key, and yaml-cpp takes "? " for a key indicator inside { }.
-    if (s.contains(QLatin1String(": ")) || s.endsWith(QLatin1Char(':')) ||
-        s.contains(QLatin1String("? ")) || s.endsWith(QLatin1Char('?')))
+    // ": " ends a key. Inside [ ] and { } yaml-cpp ends a plain text at any '?', not only at
+    // "? " (an address such as ca?ol@example.net in a list of recipients), so '?' is below.
+    if (s.contains(QLatin1String(": ")) || s.endsWith(QLatin1Char(':')))
         return false;
     for (const char32_t u : s.toUcs4()) {
         if (u < 0x20 || u == 0x7f)
             return false;
         if (u < 0x80) {
-            if (u == ',' || u == '[' || u == ']' || u == '{' || u == '}' || u == '#')
+            if (u == ',' || u == '[' || u == ']' || u == '{' || u == '}' || u == '#' || u == '?')
                 return false;
             continue;
         }

@@ -298,6 +298,7 @@ TEST(ScenarioRoundTrip, AwkwardTextsMadeInCode)
         QStringLiteral("*not an alias &nor an anchor !nor a tag"),
         QStringLiteral("%percent @at `backtick |pipe >greater"),
         QStringLiteral("What? Why?"),
+        QStringLiteral("a?question mark inside"),
         QStringLiteral("two\nlines"),
         QStringLiteral("two\nlines\n"),
         QStringLiteral("trailing blank lines\n\n\n"),
@@ -335,6 +336,35 @@ TEST(ScenarioRoundTrip, AwkwardTextsMadeInCode)
         s.expectations.push_back(e);
         expectWrittenLoadsBack(s);
     }
+}
+
+// An address may hold a '?' (RFC 5321 allows it in the local part). Read from a block
+// value, it is written in a list of recipients, where it must be quoted to be read back.
+TEST(ScenarioRoundTrip, AnAddressWithAQuestionMarkInAListOfRecipients)
+{
+    const QByteArray yaml = R"(title: Question marks
+dns: { host: dns.example, address: 198.51.100.53 }
+domains:
+  - name: example.org
+    server: { host: mail.example.org, address: 192.0.2.25 }
+users:
+  - address: alice@example.org
+    computer: { host: alice-pc.example.org, address: 192.0.2.10 }
+links:
+  - { between: [alice-pc.example.org, mail.example.org] }
+messages:
+  - id: memo
+    from: alice@example.org
+    to: who?@example.org
+    bcc: ca?ol@example.org
+timeline:
+  - { at: 0s, send: memo }
+)";
+    expectRoundTrip(yaml, QStringLiteral("question-marks.yaml"));
+    const LoadResult loaded = loadScenario(yaml, QStringLiteral("question-marks.yaml"));
+    ASSERT_TRUE(loaded.ok()) << errorsText(loaded).toStdString();
+    const QByteArray written = writeScenario(*loaded.scenario);
+    EXPECT_TRUE(written.contains(R"(bcc: ["ca?ol@example.org"])")) << written.toStdString();
 }
 
 TEST(ScenarioRoundTrip, MessageIdsAreMadeUpOrKept)
