@@ -16,6 +16,8 @@ QByteArray enhancedStatus(int code, const QByteArray &text, bool gaveUp)
         detail = "1.1"; // bad destination mailbox address
     else if (lower.contains("does not exist") || lower.contains("nxdomain"))
         detail = "1.2"; // bad destination system address
+    else if (lower.contains("loops back"))
+        detail = "4.6"; // routing loop detected
     else if (lower.contains("relay"))
         detail = "7.1"; // delivery not authorized
     else if (code == 552 || lower.contains("too large") || lower.contains("too big"))

@@ -421,10 +421,35 @@ void MailServer::attempt(const QByteArray &id)
             return;
         std::vector<QString> exchanges;
         switch (answer.status) {
-        case net::DnsAnswer::Status::NoError:
-            for (const net::MxRecord &mx : answer.mx)
-                exchanges.push_back(mx.exchange);
+        case net::DnsAnswer::Status::NoError: {
+            // RFC 5321 5.1: a server that is itself one of the exchangers drops its own record
+            // and every one it is not preferred to, or a backup MX would send mail to itself.
+            std::optional<int> own;
+            for (const net::MxRecord &mx : answer.mx) {
+                if (mx.exchange.compare(m_settings.hostname, Qt::CaseInsensitive) == 0 && !own)
+                    own = mx.preference;
+            }
+            for (const net::MxRecord &mx : answer.mx) {
+                if (!own || mx.preference < *own)
+                    exchanges.push_back(mx.exchange);
+            }
+            if (own && exchanges.empty()) {
+                // The best exchanger is this server, yet the domain is not local here: a
+                // configuration error that waiting will not mend (Postfix: "loops back to
+                // myself").
+                std::vector<smtp::RecipientOutcome> failed;
+                for (const smtp::Path &p : e->recipients)
+                    failed.push_back({p, smtp::RecipientOutcome::Status::PermanentFailure,
+                                      {554, "mail for " + e->domain.toUtf8() + " loops back to myself"}});
+                e->inFlight = false;
+                bounce(*e, failed, kStageConnect);
+                traceQueue(trace::EventKind::QueueRemove, *m_queue.find(id),
+                           "mail for the domain loops back to this server", kStageConnect);
+                m_queue.remove(id);
+                return;
+            }
             break;
+        }
         case net::DnsAnswer::Status::NoAnswer:
             // No MX: the domain's own address record is the implicit MX (RFC 5321 5.1).
             exchanges.push_back(e->domain);

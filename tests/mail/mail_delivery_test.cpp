@@ -2,6 +2,7 @@
 // recipients, unknown users, relay policy, unreachable servers, retries and bounces.
 // After every kernel event, accepted mail must be in exactly one place or bounced.
 #include "scenario/built_in.h"
+#include "scenario/scenario_loader.h"
 #include "trace/explainer.h"
 #include "world/world.h"
 
@@ -286,4 +287,45 @@ TEST(MailDelivery, EveryServerTakesMailForItsPostmaster)
     EXPECT_EQ(postmaster->messages()[0].envelopeTo, "postmaster@example.net");
     EXPECT_EQ(postmaster->messages()[1].envelopeTo, "Postmaster@mail.example.net");
     EXPECT_TRUE(eventsOf(w, EventKind::Bounce).empty());
+}
+
+// RFC 5321 5.1: a server that finds itself among a domain's exchangers leaves out its own
+// record and every one it is not preferred to. Here the backup MX takes Bob's mail while his
+// server is down, then tries only Bob's server, never itself, until it is back.
+TEST(MailDelivery, ABackupMxNeverSendsToItselfAndWaitsForThePreferredHost)
+{
+    const scenario::LoadResult loaded = scenario::loadScenarioFile(
+        QStringLiteral(MAILSIM_SOURCE_DIR "/docs/teaching/solutions/backup-mx-holds-mail.yaml"));
+    ASSERT_TRUE(loaded.ok());
+    world::World w(loaded.scenario->world);
+    runChecked(w);
+    const trace::ActorId backup = w.trace().findActor(QStringLiteral("backup.example.com"));
+    ASSERT_GE(backup, 0);
+    int queued = 0;
+    for (const auto *e : eventsOf(w, EventKind::TcpSyn))
+        EXPECT_FALSE(e->from == backup && e->to == backup) << "the backup connected to itself";
+    for (const auto *e : eventsOf(w, EventKind::QueueAdd))
+        queued += e->from == backup;
+    EXPECT_EQ(queued, 1) << "the backup queued Bob's message once";
+    const mail::Mailbox *bob = w.mailboxOf(QStringLiteral("bob@example.net"));
+    ASSERT_EQ(bob->size(), 1u);
+    EXPECT_EQ(bob->messages().front().content.count("\r\nReceived: ") + 1, 3)
+        << "Alice's server, the backup, Bob's server";
+}
+
+// When the best exchanger of a domain is the server itself, yet the domain is not one of
+// its own, waiting cannot help: the message comes back at once as looping (RFC 3463 5.4.6).
+TEST(MailDelivery, MailForADomainWhoseBestExchangerIsThisServerBouncesAsALoop)
+{
+    world::WorldSpec spec = scenario::builtInScenario().world;
+    spec.mx.push_back({QStringLiteral("example.com"), 5, QStringLiteral("mail.example.org")});
+    spec.sends.front().to = QStringList{"carol@example.com"};
+    spec.reads.clear();
+    world::World w(spec);
+    runChecked(w);
+    ASSERT_EQ(w.mailboxOf(QStringLiteral("alice@example.org"))->size(), 1u);
+    const QByteArray bounce = w.mailboxOf(QStringLiteral("alice@example.org"))->messages().front().content;
+    EXPECT_TRUE(bounce.contains("Status: 5.4.6")) << bounce.toStdString();
+    EXPECT_TRUE(bounce.contains("loops back to myself"));
+    EXPECT_EQ(eventsOf(w, EventKind::TcpSyn).size(), 1u) << "only the submission connects";
 }
