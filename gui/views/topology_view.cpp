@@ -712,7 +712,7 @@ trace::ActorId TopologyView::activePeer() const
 QString TopologyView::countsText(ActorId actor) const
 {
     const Counts counts = m_counts.value(actor);
-    return tr("queue %1 · mailboxes %2").arg(counts.queue).arg(counts.stored);
+    return tr("queue %1 · stored %2").arg(counts.queue).arg(counts.stored);
 }
 
 QString TopologyView::nodeText(ActorId actor) const
@@ -866,7 +866,7 @@ double TopologyView::textWidth(ActorId actor, const Style &style) const
         // Wide enough for large counts, so that the box does not grow while stepping.
         if (style.narrow)
             width = std::max({width, countsMetrics.horizontalAdvance(tr("queue %1").arg(888)),
-                              countsMetrics.horizontalAdvance(tr("mailboxes %1").arg(888))});
+                              countsMetrics.horizontalAdvance(tr("stored %1").arg(888))});
         else
             width =
                 std::max(width, countsMetrics.horizontalAdvance(tr("queue 888 · mailboxes 888")));
@@ -1549,7 +1549,7 @@ void TopologyView::paintNode(QPainter &p, ActorId actor) const
     } else {
         part(QStringLiteral(" · "), false, {});
     }
-    part(tr("mailboxes %1").arg(counts.stored), counts.storedChanged, style::addedBackground(pal));
+    part(tr("stored %1").arg(counts.stored), counts.storedChanged, style::addedBackground(pal));
     p.setFont(font());
     paintServerState(p, actor, r);
 }

@@ -187,13 +187,13 @@ TEST_F(TopologyFixture, ServerBoxesCountQueueAndMailboxes)
     const ActorId alice = actorNamed("mail.example.org");
     const ActorId bob = actorNamed("mail.example.net");
     EXPECT_EQ(view.nodeText(alice),
-              QStringLiteral("Alice's mail server\nmail.example.org\nqueue 0 · mailboxes 0"));
+              QStringLiteral("Alice's mail server\nmail.example.org\nqueue 0 · stored 0"));
     EXPECT_EQ(view.nodeText(actorNamed("internet")), QStringLiteral("The Internet\ninternet"));
 
     ASSERT_TRUE(stepUntil(EventKind::QueueAdd));
     EXPECT_TRUE(view.nodeText(alice).contains(QStringLiteral("queue 1 ")));
     ASSERT_TRUE(stepUntil(EventKind::MailboxAdd));
-    EXPECT_TRUE(view.nodeText(bob).endsWith(QStringLiteral("queue 0 · mailboxes 1")));
+    EXPECT_TRUE(view.nodeText(bob).endsWith(QStringLiteral("queue 0 · stored 1")));
     EXPECT_TRUE(view.nodeText(alice).contains(QStringLiteral("queue 1 "))) << "not yet removed";
     ASSERT_TRUE(stepUntil(EventKind::QueueRemove));
     EXPECT_TRUE(view.nodeText(alice).contains(QStringLiteral("queue 0 ")))

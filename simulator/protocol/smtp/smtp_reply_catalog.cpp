@@ -252,7 +252,8 @@ const char *replyClassMeaning(ReplyClass replyClass)
                "work later, so the client keeps the message and tries again.";
     case ReplyClass::PermanentNegative:
         return "A 5xx reply means no: the request failed and repeating it unchanged will "
-               "fail again, so a mail server gives up and bounces the message.";
+               "fail again. A client that made a mistake corrects its command; a mail server "
+               "that was refused a recipient gives up on it and bounces the message to its sender.";
     case ReplyClass::Invalid:
         break;
     }
