@@ -1554,18 +1554,15 @@ void TopologyView::paintNode(QPainter &p, ActorId actor) const
     paintServerState(p, actor, r);
 }
 
-// The real mail programs' box: a badge on its top edge with the flag and words, as the
-// other views mark their events.
-void TopologyView::paintRealClientBadge(QPainter &p, const QRectF &r) const
+// A badge on the top edge of a host's box, towards the right but never past its left: words
+// in a colour, on the base colour (a fault on a server, the real mail programs' flag).
+void TopologyView::paintBadge(QPainter &p, const QRectF &r, const QString &word, const QColor &colour) const
 {
     const QPalette &pal = palette();
-    const QColor colour = style::realClientColor(pal);
-    const QString word = realClientBadgeText();
     QFont f = m_style.counts;
     f.setBold(true);
     const QFontMetricsF fm(f);
     const double u = m_style.unit;
-    // On the top edge towards the right, like a fault's badge, but never past the box's left.
     const double width = fm.horizontalAdvance(word) + u / 2;
     const QRectF badge(std::max(r.left() + u / 4, r.right() - width - u / 2), r.top() - fm.height() / 2, width,
                        fm.height());
@@ -1578,34 +1575,25 @@ void TopologyView::paintRealClientBadge(QPainter &p, const QRectF &r) const
     p.setFont(font());
 }
 
+// The real mail programs' box: the flag and words, as the other views mark their events.
+void TopologyView::paintRealClientBadge(QPainter &p, const QRectF &r) const
+{
+    paintBadge(p, r, realClientBadgeText(), style::realClientColor(palette()));
+}
+
 QString TopologyView::realClientBadgeText()
 {
     return tr("⚑ real");
 }
 
-// A scripted fault on a server: a badge on the box's top edge, in words.
+// A scripted fault on a server, in words.
 void TopologyView::paintServerState(QPainter &p, ActorId actor, const QRectF &r) const
 {
     const bool down = m_downServers.count(actor) > 0;
     const bool busy = !down && m_busyServers.count(actor) > 0;
     if (!down && !busy)
         return;
-    const QPalette &pal = palette();
-    const QColor colour = style::replyClassColor(down ? 5 : 4, pal);
-    const QString word = down ? tr("✗ down") : tr("421 busy");
-    QFont f = m_style.counts;
-    f.setBold(true);
-    const QFontMetricsF fm(f);
-    const double u = m_style.unit;
-    const QRectF badge(r.right() - fm.horizontalAdvance(word) - u, r.top() - fm.height() / 2,
-                       fm.horizontalAdvance(word) + u / 2, fm.height());
-    p.setPen(QPen(colour, std::max(1.0, u / 10)));
-    p.setBrush(pal.color(QPalette::Base));
-    p.drawRoundedRect(badge, u / 4, u / 4);
-    p.setFont(f);
-    p.setPen(colour);
-    p.drawText(badge, Qt::AlignCenter, word);
-    p.setFont(font());
+    paintBadge(p, r, down ? tr("✗ down") : tr("421 busy"), style::replyClassColor(down ? 5 : 4, palette()));
 }
 
 void TopologyView::paintPortLabels(QPainter &p) const

@@ -232,6 +232,7 @@ private:
     void refreshFaults();
     void paintServerState(QPainter &p, trace::ActorId actor, const QRectF &r) const;
     void paintRealClientBadge(QPainter &p, const QRectF &r) const;
+    void paintBadge(QPainter &p, const QRectF &r, const QString &word, const QColor &colour) const;
 
     // Per font and size.
     mutable bool m_layoutDirty = true;

@@ -44,6 +44,17 @@ std::optional<int> parseCommandLine(QCommandLineParser &parser, const QStringLis
     return std::nullopt;
 }
 
+bool reportProblems(const world::World &world)
+{
+    if (world.problems().isEmpty())
+        return false;
+    err() << "mailsim-cli: the scenario is inconsistent:\n";
+    for (const QString &p : world.problems())
+        err() << "  " << p << '\n';
+    err().flush();
+    return true;
+}
+
 QString stateSummary(const world::World &world)
 {
     QString s = QStringLiteral("\nState at the end:\n");

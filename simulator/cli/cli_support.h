@@ -21,6 +21,9 @@ int usageError(const QString &message);
 // file, which goes to *file (empty when none). Returns the exit status when the command is
 // already over: 0 after printing --help, 2 after a usage error; nothing to go on.
 std::optional<int> parseCommandLine(QCommandLineParser &parser, const QStringList &args, QString *file);
+// Prints the world's inconsistencies (an unknown host in a link...) and returns true when it
+// has any: then the command cannot go on.
+bool reportProblems(const world::World &world);
 // Every server's queue and mailboxes, as printed after a run.
 QString stateSummary(const world::World &world);
 // Loads FILE, or the built-in scenario when FILE is empty. Prints the errors and returns

@@ -83,13 +83,8 @@ int run(const QStringList &args)
     if (route)
         loaded = scenario::withAccessRoute(*loaded, *route);
     world::World world(loaded->world);
-    if (!world.problems().isEmpty()) {
-        err() << "mailsim-cli: the scenario is inconsistent:\n";
-        for (const QString &p : world.problems())
-            err() << "  " << p << '\n';
-        err().flush();
+    if (reportProblems(world))
         return 1;
-    }
 
     const bool json = fmt == QLatin1String("json");
     trace::TextFormatOptions options;

@@ -184,13 +184,8 @@ int serve(const QStringList &args)
     if (!spec)
         return usageError(problem);
     world::World world(*spec);
-    if (!world.problems().isEmpty()) {
-        err() << "mailsim-cli: the scenario is inconsistent:\n";
-        for (const QString &p : world.problems())
-            err() << "  " << p << '\n';
-        err().flush();
+    if (reportProblems(world))
         return 1;
-    }
 
     trace::TextFormatOptions textOptions;
     textOptions.color = *useColor;
