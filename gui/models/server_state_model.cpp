@@ -3,6 +3,7 @@
 #include "control/simulation_controller.h"
 #include "mail/header_fields.h"
 #include "message/codecs.h"
+#include "models/trace_model.h"
 #include "style/theme.h"
 #include "trace/text_formatter.h"
 
@@ -29,6 +30,7 @@ struct QueueItem
     Change change = Change::None;
     int event = -1;
     qint64 nextAttempt = -1; // virtual time of the next delivery attempt, after a deferral
+    bool realClient = false; // queued because a real mail program sent it
 };
 
 struct StoredMessage
@@ -40,6 +42,7 @@ struct StoredMessage
     int event = -1;
     QString flags;
     bool removed = false; // removed by the event just before the cursor: shown once more
+    bool realClient = false; // stored because a real mail program sent it
 };
 
 struct FolderState
@@ -211,7 +214,7 @@ void ServerStateModel::rebuild()
         switch (e.kind) {
         case EventKind::QueueAdd: {
             QueueItem item{id, text(trace::queueRecipients(e)), {}, int(e.code), false,
-                           last ? Change::Added : Change::None, event, -1};
+                           last ? Change::Added : Change::None, event, -1, log.involvesRealClient(e)};
             if (entry != queue.end())
                 *entry = std::move(item);
             else
@@ -285,7 +288,7 @@ void ServerStateModel::rebuild()
                 return m.number == int(e.code) && !m.removed;
             });
             if (e.kind == EventKind::MailboxAdd) {
-                messages.push_back({int(e.code), r.subject, r.from, now, event, {}, false});
+                messages.push_back({int(e.code), r.subject, r.from, now, event, {}, false, log.involvesRealClient(e)});
             } else if (message == messages.end()) {
                 break;
             } else if (e.kind == EventKind::MailboxRemove) {
@@ -337,6 +340,7 @@ void ServerStateModel::rebuild()
             n.nextAttempt = q.nextAttempt;
             n.number = q.attempts;
             n.removed = q.removed;
+            n.realClient = q.realClient;
             addNode(std::move(n));
         }
         for (MailboxState &b : state.mailboxes) {
@@ -367,6 +371,7 @@ void ServerStateModel::rebuild()
                     n.from = m.from;
                     n.flags = m.flags;
                     n.removed = m.removed;
+                    n.realClient = m.realClient;
                     addNode(std::move(n));
                 }
             };
@@ -505,8 +510,12 @@ QVariant ServerStateModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole: {
         // A changed row carries a symbol in its first column as well as a background, so the
         // change is visible without colour (and in a black-and-white print of the panel).
-        const QVariant text = display(*n, index.column());
-        if (index.column() != NameColumn || n->change == Change::None)
+        QVariant text = display(*n, index.column());
+        if (index.column() != NameColumn)
+            return text;
+        if (n->realClient) // a real mail program's message, marked as every view marks its doing
+            text = TraceModel::realClientMark() + QLatin1Char(' ') + text.toString();
+        if (n->change == Change::None)
             return text;
         return QStringLiteral("%1 %2").arg(QString::fromUtf8(changeSymbol(n->change)), text.toString());
     }
@@ -518,10 +527,14 @@ QVariant ServerStateModel::data(const QModelIndex &index, int role) const
         case Change::None: return {};
         }
         return {};
-    case Qt::ToolTipRole:
-        if (n->change == Change::None)
-            return {};
-        return tr("%1 by the last step (event %2)").arg(QString::fromLatin1(changeLabel(n->change))).arg(n->eventIndex + 1);
+    case Qt::ToolTipRole: {
+        QStringList tips;
+        if (n->realClient)
+            tips << tr("Sent by a real mail program on this computer, not by the scenario");
+        if (n->change != Change::None)
+            tips << tr("%1 by the last step (event %2)").arg(QString::fromLatin1(changeLabel(n->change))).arg(n->eventIndex + 1);
+        return tips.isEmpty() ? QVariant() : QVariant(tips.join(QLatin1Char('\n')));
+    }
     case ChangeRole: return int(n->change);
     case ChangeLabelRole: return QString::fromLatin1(changeLabel(n->change));
     case NodeTypeRole: return int(n->type);

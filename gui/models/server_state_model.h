@@ -107,6 +107,7 @@ private:
         QString flags;      // messages
         int number = 0;     // attempts for queue entries, UID for messages, counts otherwise
         qint64 nextAttempt = -1; // queue entries after a deferral: when the next attempt is due
+        bool realClient = false; // a queue entry or message a real mail program sent
     };
 
     void rebuild();

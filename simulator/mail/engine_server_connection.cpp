@@ -38,6 +38,7 @@ void EngineServerConnection::onConnected()
 
 void EngineServerConnection::onData(const QByteArray &bytes)
 {
+    const RealClientCause cause(*this, m_log);
     send(m_engine->receive(bytes));
 }
 

@@ -25,6 +25,7 @@ void SmtpServerConnection::onConnected()
 
 void SmtpServerConnection::onData(const QByteArray &bytes)
 {
+    const RealClientCause cause(*this, m_log);
     handle(m_session.receive(bytes));
 }
 

@@ -42,6 +42,21 @@ void transmit(net::StreamHandler &handler, trace::TraceLog &log,
         c.close(from);
 }
 
+RealClientCause::RealClientCause(const net::StreamHandler &serverSide, trace::TraceLog &log)
+{
+    const net::StreamConnection *c = serverSide.connection();
+    if (c && log.actor(c->actor(net::StreamConnection::Side::Client)).role == trace::ActorRole::RealClient) {
+        m_log = &log;
+        log.beginRealClientCause();
+    }
+}
+
+RealClientCause::~RealClientCause()
+{
+    if (m_log)
+        m_log->endRealClientCause();
+}
+
 void traceRealClientInput(net::StreamHandler &serverSide, trace::TraceLog &log,
                           protocol::InputNotifier &engine, WireProtocol protocol)
 {

@@ -27,6 +27,20 @@ inline void transmitSmtp(net::StreamHandler &handler, trace::TraceLog &log,
 // simulated client traced its units when it sent them.
 void traceRealClientInput(net::StreamHandler &serverSide, trace::TraceLog &log,
                           protocol::InputNotifier &engine, WireProtocol protocol);
+// For as long as it lives, the events traced are marked as a real client's doing, when the
+// server side's client is a real client (a driver holds one while its engine works on that
+// client's input).
+class RealClientCause
+{
+public:
+    RealClientCause(const net::StreamHandler &serverSide, trace::TraceLog &log);
+    ~RealClientCause();
+    RealClientCause(const RealClientCause &) = delete;
+    RealClientCause &operator=(const RealClientCause &) = delete;
+
+private:
+    trace::TraceLog *m_log = nullptr;
+};
 // The trace event kind of one unit of a protocol's output.
 trace::EventKind traceKind(WireProtocol protocol, protocol::Transmission::Kind kind);
 

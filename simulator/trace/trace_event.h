@@ -78,6 +78,9 @@ struct TraceEvent
     core::SimTime arrival = -1; // when it reaches `to`, for things that travel; else -1
     EventKind kind = EventKind::Note;
     quint8 stage = 0;           // 1..6, the lecture's six stages
+    // What a real mail program's command did inside a server (a queued or stored message, a
+    // flag set, a deletion), though its ends are the server's own; see TraceLog.
+    bool causedByRealClient = false;
     ActorId from = -1;
     ActorId to = -1;
     qint32 connection = -1;     // the TCP connection it belongs to, if any

@@ -109,6 +109,8 @@ ActorId TraceLog::findActor(const QString &name) const
 
 void TraceLog::append(TraceEvent event)
 {
+    if (m_realClientCause > 0)
+        event.causedByRealClient = true;
     m_events.push_back(std::move(event));
     const std::size_t index = m_events.size() - 1;
     for (const Listener &listener : m_listeners)

@@ -21,6 +21,10 @@ public:
     [[nodiscard]] ActorId findActor(const QString &name) const;
 
     void append(TraceEvent event);
+    // While a server handles a real client's input, every event appended is marked
+    // causedByRealClient: what that input made the server do. Calls nest.
+    void beginRealClientCause() { ++m_realClientCause; }
+    void endRealClientCause() { --m_realClientCause; }
     // Sets the arrival time of the last event (a queue-defer's next attempt).
     void setLastArrival(core::SimTime time) { if (!m_events.empty()) m_events.back().arrival = time; }
     // A vector: measured faster than a deque here (docs/benchmarks.md), since a deque of
@@ -40,13 +44,14 @@ public:
             return id >= 0 && static_cast<std::size_t>(id) < m_actors.size()
                    && m_actors[static_cast<std::size_t>(id)].role == ActorRole::RealClient;
         };
-        return real(event.from) || real(event.to);
+        return event.causedByRealClient || real(event.from) || real(event.to);
     }
 
 private:
     std::vector<Actor> m_actors;
     std::vector<TraceEvent> m_events;
     std::vector<Listener> m_listeners;
+    int m_realClientCause = 0;
 };
 
 } // namespace mailsim::trace

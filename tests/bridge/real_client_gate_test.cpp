@@ -145,6 +145,12 @@ TEST_F(GateTest, ARealClientsMessageIsStoredAndItsCommandsComeBeforeTheirEffects
     ASSERT_GT(dataAt, 0u);
     ASSERT_GT(storedAt, 0u);
     EXPECT_LT(dataAt, storedAt);
+    // The server's own event, yet the real client's doing: marked as such; the scenario's
+    // own deliveries are not.
+    EXPECT_TRUE(log.at(storedAt).causedByRealClient);
+    EXPECT_TRUE(log.involvesRealClient(log.at(storedAt)));
+    for (std::size_t i = 0; i < firstNew; ++i)
+        EXPECT_FALSE(log.involvesRealClient(log.at(i))) << i;
     EXPECT_EQ(log.at(dataAt).data, kMessage + ".\r\n");
 }
 

@@ -229,10 +229,22 @@ TEST_F(RealClientsWindow, AWholeSmtpDialogueEntersTheWorldAndEveryViewMarksIt)
     const QModelIndex box = servers->mailboxIndex(QStringLiteral("alice@example.org"));
     ASSERT_TRUE(box.isValid());
     bool stored = false;
-    for (int row = 0; row < servers->rowCount(box); ++row)
-        stored = stored || servers->index(row, 0, box).data(gui::ServerStateModel::SubjectRole).toString() ==
-                               QStringLiteral("Sent by a real client");
+    for (int row = 0; row < servers->rowCount(box); ++row) {
+        const QModelIndex message = servers->index(row, 0, box);
+        if (message.data(gui::ServerStateModel::SubjectRole).toString() != QStringLiteral("Sent by a real client"))
+            continue;
+        stored = true;
+        // Marked as the real client's, in words too.
+        EXPECT_TRUE(message.data(Qt::DisplayRole).toString().contains(QStringLiteral("⚑")))
+            << message.data(Qt::DisplayRole).toString().toStdString();
+        EXPECT_TRUE(message.data(Qt::ToolTipRole).toString().contains(QStringLiteral("real mail program")));
+    }
     EXPECT_TRUE(stored);
+    // The scenario's own message to Bob is not marked.
+    const QModelIndex bobs = servers->mailboxIndex(QStringLiteral("bob@example.net"));
+    ASSERT_TRUE(bobs.isValid());
+    ASSERT_GT(servers->rowCount(bobs), 0);
+    EXPECT_FALSE(servers->index(0, 0, bobs).data(Qt::DisplayRole).toString().contains(QStringLiteral("⚑")));
 
     // The sequence diagram: a lane for the real clients with the flag; their rows flagged.
     auto *sequence = window.findChild<gui::SequenceView *>();
