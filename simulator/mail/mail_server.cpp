@@ -407,6 +407,20 @@ void MailServer::scheduleAttempt(const QByteArray &id, core::SimTime delay)
     m_context.simulation.schedule(delay, [this, id] { attempt(id); });
 }
 
+// Before any server was asked: every recipient of the entry fails for good with `reason`,
+// the sender gets a bounce, and the entry leaves the queue saying `why`.
+void MailServer::failAtOnce(const QByteArray &id, const smtp::Reply &reason, const QByteArray &why)
+{
+    QueueEntry *e = m_queue.find(id);
+    std::vector<smtp::RecipientOutcome> failed;
+    for (const smtp::Path &p : e->recipients)
+        failed.push_back({p, smtp::RecipientOutcome::Status::PermanentFailure, reason});
+    e->inFlight = false;
+    bounce(*e, failed, kStageConnect);
+    traceQueue(trace::EventKind::QueueRemove, *m_queue.find(id), why, kStageConnect);
+    m_queue.remove(id);
+}
+
 void MailServer::attempt(const QByteArray &id)
 {
     QueueEntry *e = m_queue.find(id);
@@ -437,15 +451,8 @@ void MailServer::attempt(const QByteArray &id)
                 // The best exchanger is this server, yet the domain is not local here: a
                 // configuration error that waiting will not mend (Postfix: "loops back to
                 // myself").
-                std::vector<smtp::RecipientOutcome> failed;
-                for (const smtp::Path &p : e->recipients)
-                    failed.push_back({p, smtp::RecipientOutcome::Status::PermanentFailure,
-                                      {554, "mail for " + e->domain.toUtf8() + " loops back to myself"}});
-                e->inFlight = false;
-                bounce(*e, failed, kStageConnect);
-                traceQueue(trace::EventKind::QueueRemove, *m_queue.find(id),
-                           "mail for the domain loops back to this server", kStageConnect);
-                m_queue.remove(id);
+                failAtOnce(id, {554, "mail for " + e->domain.toUtf8() + " loops back to myself"},
+                           "mail for the domain loops back to this server");
                 return;
             }
             break;
@@ -454,18 +461,10 @@ void MailServer::attempt(const QByteArray &id)
             // No MX: the domain's own address record is the implicit MX (RFC 5321 5.1).
             exchanges.push_back(e->domain);
             break;
-        case net::DnsAnswer::Status::NxDomain: {
-            std::vector<smtp::RecipientOutcome> failed;
-            for (const smtp::Path &p : e->recipients)
-                failed.push_back({p, smtp::RecipientOutcome::Status::PermanentFailure,
-                                  {550, "domain " + e->domain.toUtf8() + " does not exist (DNS NXDOMAIN)"}});
-            e->inFlight = false;
-            bounce(*e, failed, kStageConnect);
-            traceQueue(trace::EventKind::QueueRemove, *m_queue.find(id),
-                       "the recipient domain does not exist", kStageConnect);
-            m_queue.remove(id);
+        case net::DnsAnswer::Status::NxDomain:
+            failAtOnce(id, {550, "domain " + e->domain.toUtf8() + " does not exist (DNS NXDOMAIN)"},
+                       "the recipient domain does not exist");
             return;
-        }
         case net::DnsAnswer::Status::Unreachable:
             defer(id, "the DNS server cannot be reached", kStageConnect);
             return;

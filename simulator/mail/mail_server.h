@@ -136,6 +136,7 @@ private:
     void enqueue(QueueEntry entry, int stage);
     void scheduleAttempt(const QByteArray &id, core::SimTime delay);
     void attempt(const QByteArray &id);
+    void failAtOnce(const QByteArray &id, const smtp::Reply &reason, const QByteArray &why);
     void tryExchange(const QByteArray &id, std::vector<QString> exchanges, std::size_t index,
                      QByteArray lastError);
     void finishAttempt(const QByteArray &id, const smtp::ClientResult &result, int stage,
