@@ -2,6 +2,7 @@
 // socket's owner would be told; the world is the built-in scenario with a way in for real
 // clients at mail.example.org (Alice's server). Real sockets are judged by Python and curl
 // against `mailsim-cli serve` (tests/bridge/*.py).
+#include "bridge/client_commands.h"
 #include "bridge/real_client_gate.h"
 #include "bridge/real_time_runner.h"
 #include "core/rng.h"
@@ -416,4 +417,22 @@ TEST(RealTimeRunner, RunsAnEventWhenItsTimeHasComeOnTheWallClock)
     EXPECT_GE(simulation.now(), core::milliseconds(50));
     runner.stop();
     EXPECT_FALSE(runner.running());
+}
+
+TEST_F(GateTest, TheCommandsToCopyUseTheOpenPortsAndTheScenariosUsers)
+{
+    const std::map<Service, quint16> ports{{Service::Smtp, 40025}, {Service::Pop3, 40110}};
+    const std::vector<bridge::ClientCommand> commands =
+        bridge::clientCommands(*gate, QHostAddress(QHostAddress::LocalHost), ports);
+    ASSERT_EQ(commands.size(), 3u); // send; list and read by POP3; nothing for IMAP or HTTP
+    const QString password = world::loginPassword(world->spec().users.front());
+    // Sent to Bob at the other server, logged in as Alice, the password quoted for the shell.
+    EXPECT_TRUE(commands[0].command.contains(QStringLiteral("curl smtp://127.0.0.1:40025")));
+    EXPECT_TRUE(commands[0].command.contains(QStringLiteral("--mail-rcpt bob@example.net")));
+    EXPECT_TRUE(commands[0].command.contains(QStringLiteral("--user 'alice@example.org:%1'").arg(password)));
+    EXPECT_EQ(commands[1].command,
+              QStringLiteral("curl pop3://127.0.0.1:40110 --user 'alice@example.org:%1'").arg(password));
+    EXPECT_TRUE(commands[2].command.startsWith(QStringLiteral("curl pop3://127.0.0.1:40110/1 ")));
+    for (const bridge::ClientCommand &c : commands)
+        EXPECT_FALSE(c.title.isEmpty());
 }
